@@ -1,0 +1,23 @@
+# The peer-mentoring study (Huebner et al. 2018) as a reproducible pipeline.
+# Stages: demo -> ingest -> clean -> aggregate -> stratify -> model -> report.
+from snakemake.utils import min_version
+
+min_version("9.0")
+
+
+configfile: "config/config.yaml"
+
+
+report: "workflow/report/workflow.rst"
+
+
+include: "workflow/rules/common.smk"
+include: "workflow/rules/demo.smk"
+include: "workflow/rules/ingest.smk"
+include: "workflow/rules/clean.smk"
+
+
+rule all:
+    input:
+        all_targets(),
+    default_target: True

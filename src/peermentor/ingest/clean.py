@@ -1,0 +1,232 @@
+"""Cleaning with a quarantine: every unusable row is kept aside with its reason.
+
+For every table: rows read = rows kept + rows quarantined, and the
+reconciliation table proves it. Each quarantined row carries its spreadsheet row
+number, the reason code, the column and the offending value (identifiers are
+shown pseudonymized, free text never).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from peermentor.errors import InputError
+from peermentor.ingest.mapping import Mapped
+from peermentor.ingest.read import SOURCE_ROW
+
+# Reason codes, in the order a row is checked; a row is quarantined for its first problem.
+REASONS: dict[str, str] = {
+    "missing_value": "a required value is empty",
+    "unparseable_date": "a date does not match the configured date_format",
+    "unmapped_category": "a code is not in the site's value map nor a canonical value",
+    "invalid_number": "a number cannot be read",
+    "out_of_range": "a number is outside the contract's range (e.g. n_children 1-15)",
+    "impossible_duration": "duration is unreadable or outside 0-1440 minutes",
+    "duplicate": "the id repeats an earlier row (the first is kept)",
+    "closed_before_opened": "case_close_date is before case_open_date",
+    "outcome_without_closure": "an outcome is recorded for a case that is not closed",
+    "unknown_mentor": "the mentor is not in the site's mentor roster",
+    "family_quarantined": "the contact's family was itself quarantined",
+    "unknown_family": "the contact's family is not in the families export",
+    "outside_case_window": "the contact falls outside the case window plus the grace days",
+}
+ID_COLUMNS = {"families": "family_id", "contacts": "contact_id", "mentors": "mentor_id"}
+QUARANTINE_COLUMNS = [
+    "site_id", "table", "source_file", SOURCE_ROW, "reason", "column", "value", "detail",
+    "family_id", "mentor_id", "contact_id",
+]  # fmt: skip
+
+
+@dataclass
+class CleanResult:
+    kept: dict[str, pd.DataFrame]
+    quarantine: dict[str, pd.DataFrame]
+    reconciliation: pd.DataFrame
+
+
+def clean_site(
+    mapped: dict[str, Mapped],
+    *,
+    site: str,
+    files: dict[str, str],
+    grace_days: int,
+    data_cutoff: str,
+) -> CleanResult:
+    """Apply every row rule to one site's mapped tables (mentors, then families, then contacts)."""
+    quarantined: dict[str, list[pd.DataFrame]] = {t: [] for t in ("mentors", "families", "contacts")}
+    kept: dict[str, pd.DataFrame] = {}
+
+    def reject(table: str, rows: pd.DataFrame, reason: str, column: str, values=None, detail=""):
+        if rows.empty:
+            return
+        value = rows[column] if values is None and column in rows else values
+        quarantined[table].append(_quarantine_rows(rows, table, reason, column, value, detail))
+
+    for table in ("mentors", "families", "contacts"):
+        rows, bad = _split_mapping_problems(mapped[table])
+        quarantined[table].append(_annotate(bad, rows_of=mapped[table].rows, table=table))
+        rows, dupes = _split_duplicates(rows, ID_COLUMNS[table])
+        reject(table, dupes, "duplicate", ID_COLUMNS[table])
+        kept[table] = rows
+
+    fam = kept["families"]
+    closed_early = fam["case_close_date"] < fam["case_open_date"]
+    reject("families", fam[closed_early], "closed_before_opened", "case_close_date",
+           fam.loc[closed_early, "case_close_date"].dt.strftime("%Y-%m-%d"),
+           detail="case_open_date " + fam.loc[closed_early, "case_open_date"].dt.strftime("%Y-%m-%d"))
+    fam = fam[~closed_early]
+    early_outcome = fam["case_close_date"].isna() & fam["outcome_at_closure"].notna()
+    reject("families", fam[early_outcome], "outcome_without_closure", "outcome_at_closure")
+    fam = fam[~early_outcome]
+    no_mentor = ~fam["mentor_id"].isin(kept["mentors"]["mentor_id"])
+    reject("families", fam[no_mentor], "unknown_mentor", "mentor_id")
+    kept["families"] = fam[~no_mentor]
+
+    con = kept["contacts"]
+    all_family_ids = mapped["families"].rows["family_id"]
+    unknown = ~con["family_id"].isin(kept["families"]["family_id"])
+    was_quarantined = unknown & con["family_id"].isin(all_family_ids)
+    reject("contacts", con[was_quarantined], "family_quarantined", "family_id")
+    reject("contacts", con[unknown & ~was_quarantined], "unknown_family", "family_id")
+    con = con[~unknown]
+    no_mentor = ~con["mentor_id"].isin(kept["mentors"]["mentor_id"])
+    reject("contacts", con[no_mentor], "unknown_mentor", "mentor_id")
+    con = con[~no_mentor]
+    outside = _outside_case_window(con, kept["families"], grace_days, data_cutoff)
+    reject("contacts", con[outside], "outside_case_window", "contact_date",
+           con.loc[outside, "contact_date"].dt.strftime("%Y-%m-%d"),
+           detail=f"grace {grace_days} days")
+    kept["contacts"] = con[~outside]
+
+    quarantine = {
+        table: _finish_quarantine(parts, site=site, table=table, file=files[table])
+        for table, parts in quarantined.items()
+    }
+    kept = {t: df.sort_values(SOURCE_ROW, kind="stable").reset_index(drop=True) for t, df in kept.items()}
+    recon = reconcile(mapped, kept, quarantine, site=site)
+    return CleanResult(kept, quarantine, recon)
+
+
+def _split_mapping_problems(mapped: Mapped) -> tuple[pd.DataFrame, pd.DataFrame]:
+    problems = mapped.problems
+    bad_rows = set(problems[SOURCE_ROW])
+    is_bad = mapped.rows[SOURCE_ROW].isin(bad_rows)
+    return mapped.rows[~is_bad], problems
+
+
+def _annotate(problems: pd.DataFrame, *, rows_of: pd.DataFrame, table: str) -> pd.DataFrame:
+    """One quarantine row per bad source row: its first problem, all problems in detail."""
+    if problems.empty:
+        return pd.DataFrame(columns=QUARANTINE_COLUMNS)
+    order = {reason: i for i, reason in enumerate(REASONS)}
+    problems = problems.assign(_order=problems["reason"].map(order))
+    problems = problems.sort_values([SOURCE_ROW, "_order"], kind="stable")
+    detail = problems.groupby(SOURCE_ROW, sort=False).apply(
+        lambda g: "; ".join(f"{c}: {r}" for c, r in zip(g["column"], g["reason"], strict=True)),
+        include_groups=False,
+    )
+    first = problems.drop_duplicates(SOURCE_ROW).drop(columns="_order")
+    first["detail"] = first[SOURCE_ROW].map(detail)
+    ids = rows_of.drop_duplicates(SOURCE_ROW).set_index(SOURCE_ROW)
+    for id_col in ("family_id", "mentor_id", "contact_id"):
+        if id_col in ids:
+            first[id_col] = first[SOURCE_ROW].map(ids[id_col])
+    return first
+
+
+def _split_duplicates(rows: pd.DataFrame, id_col: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    dup = rows.duplicated(id_col, keep="first")
+    return rows[~dup], rows[dup]
+
+
+def _outside_case_window(contacts, families, grace_days, data_cutoff) -> pd.Series:
+    window = families.set_index("family_id")[["case_open_date", "case_close_date"]]
+    opened = contacts["family_id"].map(window["case_open_date"])
+    closed = contacts["family_id"].map(window["case_close_date"]).fillna(pd.Timestamp(data_cutoff))
+    grace = pd.Timedelta(days=grace_days)
+    date = contacts["contact_date"]
+    return (date < opened - grace) | (date > closed + grace)
+
+
+def _quarantine_rows(rows, table, reason, column, values, detail) -> pd.DataFrame:
+    out = pd.DataFrame({SOURCE_ROW: rows[SOURCE_ROW].to_numpy()})
+    out["reason"] = reason
+    out["column"] = column
+    out["value"] = pd.Series(values).astype(str).to_numpy() if values is not None else ""
+    out["detail"] = pd.Series(detail, index=rows.index).to_numpy() if not isinstance(detail, str) else detail
+    for id_col in ("family_id", "mentor_id", "contact_id"):
+        if id_col in rows:
+            out[id_col] = rows[id_col].to_numpy()
+    return out
+
+
+def _finish_quarantine(parts, *, site, table, file) -> pd.DataFrame:
+    parts = [p for p in parts if not p.empty]
+    frame = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=QUARANTINE_COLUMNS)
+    frame["site_id"], frame["table"], frame["source_file"] = site, table, file
+    frame["value"] = frame["value"].map(_neutralize_formula)
+    frame = frame.reindex(columns=QUARANTINE_COLUMNS)
+    return frame.sort_values([SOURCE_ROW, "reason"], kind="stable").reset_index(drop=True)
+
+
+def _neutralize_formula(value) -> str:
+    """A value like =HYPERLINK(...) must not run as a formula when a reviewer opens the CSV."""
+    text = "" if pd.isna(value) else str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def reconcile(mapped, kept, quarantine, *, site) -> pd.DataFrame:
+    """Per table: rows read, kept, quarantined (by reason), and whether they balance."""
+    records = []
+    for table in ("families", "contacts", "mentors"):
+        reasons = quarantine[table]["reason"].value_counts()
+        record = {
+            "site_id": site,
+            "table": table,
+            "rows_read": len(mapped[table].rows),
+            "rows_kept": len(kept[table]),
+            "rows_quarantined": len(quarantine[table]),
+        }
+        record["balanced"] = record["rows_read"] == record["rows_kept"] + record["rows_quarantined"]
+        record.update({f"quarantined_{r}": int(reasons.get(r, 0)) for r in REASONS})
+        records.append(record)
+    return pd.DataFrame.from_records(records)
+
+
+def check_quarantine_limit(result: CleanResult, *, max_share: float, site: str) -> None:
+    """Stop the run when a table lost more than ``max_share`` of its rows."""
+    for row in result.reconciliation.itertuples():
+        if not row.balanced:
+            raise InputError(
+                f"reconciliation does not balance: read {row.rows_read}, kept {row.rows_kept}, "
+                f"quarantined {row.rows_quarantined}",
+                site=site, table=row.table,
+            )
+        share = row.rows_quarantined / row.rows_read if row.rows_read else 0.0
+        if share <= max_share:
+            continue
+        q = result.quarantine[row.table]
+        top = q["reason"].value_counts()
+        reason = top.index[0]
+        first = q[q["reason"] == reason]
+        column = first["column"].iloc[0]
+        raise InputError(
+            f"{share:.1%} of rows quarantined (limit {max_share:.0%}); most common reason "
+            f"{reason!r} ({top.iloc[0]} rows: {REASONS[reason]}); by reason: {top.to_dict()}",
+            site=site, table=row.table, file=q["source_file"].iloc[0], column=column,
+            values=list(zip(first[SOURCE_ROW], first["value"], strict=True)),
+            config_key=_fix_key(reason, row.table, column),
+            hint="see results/quarantine/<site>/<table>.csv for every row",
+        )
+
+
+def _fix_key(reason: str, table: str, column: str) -> str:
+    keys = {
+        "unparseable_date": f"tables.{table}.date_format",
+        "unmapped_category": f"tables.{table}.values.{column} (or booleans / activities)",
+        "impossible_duration": f"tables.{table}.duration_unit",
+        "outside_case_window": "cleaning.contact_window_grace_days (study config)",
+    }
+    return keys.get(reason, "cleaning.max_quarantine_share (study config), or fix the export")

@@ -1,0 +1,97 @@
+"""One site's export, read, mapped onto the contract and pseudonymized."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from peermentor import contract
+from peermentor.errors import InputError
+from peermentor.ingest.mapping import Mapped, map_table
+from peermentor.ingest.pseudonymize import pseudonymize
+from peermentor.ingest.read import SOURCE_ROW, read_export
+
+TABLE_ORDER = ("mentors", "families", "contacts")
+
+
+def site_files(site_cfg: dict, project_dir: str | Path = ".") -> dict[str, str]:
+    """Export path of each table (several tables may share one workbook)."""
+    return {t: str(Path(project_dir) / site_cfg["tables"][t]["path"]) for t in contract.TABLE_NAMES}
+
+
+def ingest_site(
+    site_cfg: dict, *, salt: bytes, rucc_threshold: int, project_dir: str | Path = "."
+) -> dict[str, Mapped]:
+    """Read and map every table of one site; identifiers come out pseudonymized."""
+    site = site_cfg["site_id"]
+    files = site_files(site_cfg, project_dir)
+    mapped = {}
+    for table in TABLE_ORDER:
+        table_cfg = site_cfg["tables"][table]
+        raw = read_export(files[table], table_cfg, site=site, table=table)
+        result = map_table(raw, table, table_cfg, site=site, file=files[table])
+        if table == "families":
+            result = _add_rurality(result, raw, site_cfg["rurality"], rucc_threshold, site, files[table])
+        mapped[table] = _pseudonymize_ids(result, site=site, salt=salt)
+    return mapped
+
+
+def _pseudonymize_ids(mapped: Mapped, *, site: str, salt: bytes) -> Mapped:
+    rows = mapped.rows.copy()
+    for col in ("family_id", "contact_id", "mentor_id"):
+        if col in rows:
+            # Family and contact ids are only unique within a site; mentor ids are
+            # organisation-wide so a shared HR roster links mentors across sites.
+            namespace = "" if col == "mentor_id" else site
+            rows[col] = pseudonymize(rows[col], salt=salt, kind=col, namespace=namespace)
+    return Mapped(rows, mapped.problems)
+
+
+def _add_rurality(mapped: Mapped, raw, spec: dict, threshold: int, site: str, file: str) -> Mapped:
+    rows = mapped.rows.copy()
+    problems = mapped.problems
+    if "label" in spec:
+        rows["rucc"] = pd.array([pd.NA] * len(rows), dtype="Int64")
+        rows["rurality"] = spec["label"]
+    elif "rucc" in spec:
+        rows["rucc"] = pd.array([spec["rucc"]] * len(rows), dtype="Int64")
+        rows["rurality"] = rurality_label(rows["rucc"], threshold)
+    else:
+        column = spec["county_column"]
+        if column not in raw.columns:
+            raise InputError(
+                "county column not found in the families export",
+                site=site, table="families", file=file, column=column,
+                config_key="rurality.county_column",
+            )
+        county = raw.set_index(SOURCE_ROW)[column].map(_county_text)
+        codes = county.map({str(k): v for k, v in spec["county_rucc"].items()})
+        rows["rucc"] = rows[SOURCE_ROW].map(codes).astype("Int64")
+        rows["rurality"] = rurality_label(rows["rucc"], threshold)
+        unknown = rows["rucc"].isna().to_numpy()
+        extra = pd.DataFrame(
+            {
+                SOURCE_ROW: rows.loc[unknown, SOURCE_ROW].to_numpy(),
+                "reason": "unmapped_category",
+                "column": "rurality",
+                "value": rows.loc[unknown, SOURCE_ROW].map(county).fillna("").to_numpy(),
+            }
+        )
+        problems = pd.concat([problems, extra], ignore_index=True)
+    return Mapped(rows, problems)
+
+
+def rurality_label(rucc: pd.Series, threshold: int) -> pd.Series:
+    """'rural' when the USDA RUCC is at or above the study threshold, else 'urban'."""
+    label = pd.Series("urban", index=rucc.index, dtype=object)
+    label[(rucc >= threshold).fillna(False).to_numpy(dtype=bool)] = "rural"
+    return label.where(rucc.notna().to_numpy())
+
+
+def _county_text(value) -> str | None:
+    if pd.isna(value):
+        return None
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()

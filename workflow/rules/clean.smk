@@ -1,0 +1,59 @@
+# Clean: per site, quarantine unusable rows with a reason; then combine all sites.
+
+
+rule clean_site:
+    input:
+        mapped=expand("results/interim/{{site}}/mapped/{table}.parquet", table=TABLES),
+        problems=expand(
+            "results/interim/{{site}}/mapped/{table}_problems.parquet", table=TABLES
+        ),
+    output:
+        kept=expand("results/interim/{{site}}/{table}.parquet", table=TABLES),
+        quarantine=expand("results/quarantine/{{site}}/{table}.csv", table=TABLES),
+        reconciliation="results/interim/{site}/reconciliation.csv",
+    params:
+        tables=TABLES,
+        site_config=site_config_params,
+        grace_days=config["cleaning"]["contact_window_grace_days"],
+        max_quarantine_share=config["cleaning"]["max_quarantine_share"],
+        data_cutoff=config["study"]["data_cutoff"],
+    log:
+        "logs/clean/{site}.log",
+    benchmark:
+        "benchmarks/clean/{site}.tsv"
+    threads: 1
+    resources:
+        mem_mb=2000,
+        runtime=10,
+    message:
+        "Cleaning site {wildcards.site}: quarantining unusable rows with their reasons"
+    script:
+        "../scripts/clean_site.py"
+
+
+rule combine_sites:
+    input:
+        kept=expand("results/interim/{site}/{table}.parquet", site=SITES, table=TABLES),
+        reconciliation=expand("results/interim/{site}/reconciliation.csv", site=SITES),
+    output:
+        tables=expand("results/interim/study/{table}.parquet", table=TABLES),
+        reconciliation=report(
+            "results/tables/reconciliation.csv",
+            caption="../report/reconciliation.rst",
+            category="Data quality",
+        ),
+    params:
+        sites=SITES,
+        tables=TABLES,
+    log:
+        "logs/combine_sites.log",
+    benchmark:
+        "benchmarks/combine_sites.tsv"
+    threads: 1
+    resources:
+        mem_mb=2000,
+        runtime=10,
+    message:
+        "Combining {params.sites} into study-level canonical tables"
+    script:
+        "../scripts/combine_sites.py"

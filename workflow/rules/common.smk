@@ -1,0 +1,54 @@
+# Shared helpers: config validation, site configs, paths. No heavy I/O at parse time.
+from pathlib import Path
+
+import yaml
+from snakemake.utils import validate
+
+
+validate(config, "../schemas/config.schema.yaml")
+
+SITES = config["sites"]
+SITE_CONFIGS = {}
+for _site in SITES:
+    _path = Path(config["sites_dir"]) / f"{_site}.yaml"
+    if not _path.is_file():
+        raise ValueError(
+            f"config key sites lists {_site!r} but {_path} does not exist: "
+            "write the site config or remove the site from config/config.yaml"
+        )
+    SITE_CONFIGS[_site] = yaml.safe_load(_path.read_text())
+    validate(SITE_CONFIGS[_site], "../schemas/site.schema.yaml")
+    if SITE_CONFIGS[_site]["site_id"] != _site:
+        raise ValueError(f"{_path}: site_id must be {_site!r} (the file name)")
+
+TABLES = ["families", "contacts", "mentors"]
+
+
+wildcard_constraints:
+    site="|".join(SITES),
+    table="|".join(TABLES),
+
+
+def site_config_file(wildcards):
+    return str(Path(config["sites_dir"]) / f"{wildcards.site}.yaml")
+
+
+def site_raw_files(wildcards):
+    """Every export file a site reads (tables may share a workbook or roster)."""
+    tables = SITE_CONFIGS[wildcards.site]["tables"]
+    return sorted({tables[t]["path"] for t in TABLES})
+
+
+def all_raw_files():
+    return sorted({cfg["tables"][t]["path"] for cfg in SITE_CONFIGS.values() for t in TABLES})
+
+
+def all_targets():
+    return [
+        "results/tables/reconciliation.csv",
+        *expand("results/interim/study/{table}.parquet", table=TABLES),
+    ]
+
+
+def site_config_params(wildcards):
+    return SITE_CONFIGS[wildcards.site]

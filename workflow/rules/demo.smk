@@ -1,0 +1,26 @@
+# The embedded synthetic study: generated only when demo.enabled and its files are missing.
+
+
+if config["demo"]["enabled"]:
+
+    rule demo_data:
+        output:
+            truth=config["demo"]["truth_file"],
+            exports=all_raw_files(),
+        params:
+            seed=config["demo"]["seed"],
+            scale=config["demo"]["scale"],
+            data_cutoff=config["study"]["data_cutoff"],
+            sites=SITE_CONFIGS,
+        log:
+            "logs/demo_data.log",
+        benchmark:
+            "benchmarks/demo_data.tsv"
+        threads: 1
+        resources:
+            mem_mb=2000,
+            runtime=10,
+        message:
+            "Generating the synthetic demo study (seed {params.seed}, scale {params.scale})"
+        script:
+            "../scripts/demo_data.py"

@@ -1,0 +1,39 @@
+"""Adapter: quarantine one site's unusable rows and reconcile (peermentor.ingest.clean)."""
+
+import pandas as pd
+
+from peermentor.ingest.clean import check_quarantine_limit, clean_site
+from peermentor.ingest.mapping import Mapped
+from peermentor.ingest.site import site_files
+from peermentor.io import write_csv, write_parquet
+from peermentor.runner import log, run_step
+from peermentor.validate import validate_table
+
+
+def main():
+    tables = snakemake.params.tables
+    mapped = {
+        table: Mapped(pd.read_parquet(rows), pd.read_parquet(problems))
+        for table, rows, problems in zip(
+            tables, snakemake.input.mapped, snakemake.input.problems, strict=True
+        )
+    }
+    site = snakemake.wildcards.site
+    result = clean_site(
+        mapped,
+        site=site,
+        files=site_files(snakemake.params.site_config),
+        grace_days=snakemake.params.grace_days,
+        data_cutoff=snakemake.params.data_cutoff,
+    )
+    check_quarantine_limit(result, max_share=snakemake.params.max_quarantine_share, site=site)
+    for table, kept_path, quarantine_path in zip(
+        tables, snakemake.output.kept, snakemake.output.quarantine, strict=True
+    ):
+        write_parquet(validate_table(result.kept[table], table), kept_path)
+        write_csv(result.quarantine[table], quarantine_path)
+    write_csv(result.reconciliation, snakemake.output.reconciliation)
+    log.info("reconciliation:\n%s", result.reconciliation.iloc[:, :6].to_string(index=False))
+
+
+run_step(f"clean {snakemake.wildcards.site}", snakemake.log[0], main)
