@@ -65,14 +65,14 @@ def early_engagement(
         counted &= contacts_until(contacts, pd.Timestamp(data_cutoff).normalize())
 
     rank = _contact_rank(contacts, codes, counted)
-    window = counted & (rank < n_contacts)
-    days = contacts["contact_date"].dt.normalize().to_numpy()
+    window = (rank >= 0) & (rank < n_contacts)
+    dates = contacts["contact_date"].to_numpy()
 
-    nth_day = _day_at_rank(codes, days, counted & (rank == n_contacts - 1), n)
+    nth_day = _day_at_rank(codes, dates, rank == n_contacts - 1, n)
     if anchor == "first_contact":
-        anchor_day = _day_at_rank(codes, days, counted & (rank == 0), n)
+        anchor_day = _day_at_rank(codes, dates, rank == 0, n)
     else:
-        anchor_day = families["case_open_date"].dt.normalize().to_numpy()
+        anchor_day = families["case_open_date"].to_numpy().astype("datetime64[D]")
 
     out = pd.DataFrame(
         {
@@ -96,24 +96,39 @@ def early_engagement(
 
 def _contact_rank(contacts: pd.DataFrame, codes: np.ndarray, counted: np.ndarray) -> np.ndarray:
     """0-based position of each counted contact within its family; -1 for the others."""
-    keyed = pd.DataFrame(
-        {
-            "family": codes[counted],
-            "date": contacts["contact_date"].to_numpy()[counted],
-            "contact_id": contacts["contact_id"].to_numpy()[counted],
-        }
-    )
-    # contact_id breaks ties between contacts logged at the same date and time.
-    ordered = keyed.sort_values(["family", "date", "contact_id"], kind="stable")
+    positions = np.flatnonzero(counted)
+    family = codes[positions]
+    when = contacts["contact_date"].to_numpy()[positions].view("int64")
+    order = np.lexsort((when, family))
+    family, when = family[order], when[order]
+
+    # contact_id breaks ties between contacts at the same date and time. Only the tied
+    # contacts are sorted by it: sorting millions of strings would dominate the run time.
+    same = (family[1:] == family[:-1]) & (when[1:] == when[:-1])
+    tied = np.zeros(len(order), dtype=bool)
+    tied[1:] |= same
+    tied[:-1] |= same
+    if tied.any():
+        at = np.flatnonzero(tied)
+        ties = pd.DataFrame(
+            {
+                "family": family[at],
+                "when": when[at],
+                "contact_id": contacts["contact_id"].iloc[positions[order[at]]].to_numpy(),
+            }
+        )
+        # Runs of ties keep their (family, when) order, so re-sorting in place is safe.
+        order[at] = order[at][ties.sort_values(["family", "when", "contact_id"]).index.to_numpy()]
+
     rank = np.full(len(contacts), -1, dtype="int64")
-    rank[np.flatnonzero(counted)[ordered.index]] = ordered.groupby("family").cumcount()
+    rank[positions[order]] = pd.Series(family).groupby(family, sort=False).cumcount().to_numpy()
     return rank
 
 
-def _day_at_rank(codes: np.ndarray, days: np.ndarray, at_rank: np.ndarray, n: int) -> np.ndarray:
-    """Per family, the day of its contact flagged in ``at_rank`` (NaT when none)."""
-    out = np.full(n, np.datetime64("NaT"), dtype=days.dtype)
-    out[codes[at_rank]] = days[at_rank]
+def _day_at_rank(codes: np.ndarray, dates: np.ndarray, at_rank: np.ndarray, n: int) -> np.ndarray:
+    """Per family, the calendar day of its contact flagged in ``at_rank`` (NaT when none)."""
+    out = np.full(n, np.datetime64("NaT"), dtype="datetime64[D]")
+    out[codes[at_rank]] = dates[at_rank].astype("datetime64[D]")
     return out
 
 

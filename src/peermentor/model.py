@@ -277,7 +277,7 @@ def fit_gee(data: pd.DataFrame, formula: str, cluster: str, *, name: str = "prim
         base.warnings.append(f"fit failed: {error}")
         return base
     base.result = result
-    base.converged = bool(getattr(result, "converged", True))
+    base.converged = bool(result.converged)
     if not base.converged:
         base.warnings.append(f"GEE did not converge in {MAXITER} iterations")
     return base
@@ -357,13 +357,17 @@ def _firth_fallback(base: FitResult, data: pd.DataFrame) -> FitResult:
         "fitted by Firth penalized likelihood with model-based (not clustered) SEs"
     )
     warnings.warn(message, SeparationWarning, stacklevel=3)
-    y, X = design_matrices(data, base.formula)
-    result = fit_firth(y, X)
     base.warnings.append(f"SeparationWarning: {message}")
+    base.method, base.cov_type = "firth", "nonrobust"
+    y, X = design_matrices(data, base.formula)
+    result, _, error = _capture(lambda: fit_firth(y, X))
+    if error is not None:  # e.g. collinear columns on top of separation
+        base.warnings.append(f"Firth fit failed: {error}")
+        base.result, base.converged = None, False
+        return base
     if not result.converged:
         base.warnings.append(f"Firth fit did not converge in {MAXITER} iterations")
     base.result, base.converged = result, result.converged
-    base.method, base.cov_type = "firth", "nonrobust"
     return base
 
 

@@ -22,6 +22,8 @@ from collections.abc import Iterable, Sequence
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from peermentor.contract import ACTIVITY_COLUMNS, MODES
 from peermentor.measures import EARLY, IDENTITY, SERVICE
@@ -80,7 +82,11 @@ def with_early_engagement(profile: pd.DataFrame, early: pd.DataFrame) -> pd.Data
 
 def family_index(family_ids: pd.Series, contact_family_ids: pd.Series) -> np.ndarray:
     """Position of each contact's family in ``family_ids``; -1 when unknown."""
-    return pd.Index(family_ids).get_indexer(contact_family_ids)
+    # Arrow's hash lookup is several times faster than pandas' get_indexer on strings.
+    keys = pa.array(pd.Series(family_ids).astype("str"))
+    values = pa.array(pd.Series(contact_family_ids).astype("str"))
+    found = pc.index_in(values, value_set=keys).fill_null(-1)
+    return found.to_numpy(zero_copy_only=False).astype("int64")
 
 
 def per_family_sum(codes: np.ndarray, n_families: int, values: np.ndarray) -> np.ndarray:

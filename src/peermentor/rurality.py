@@ -30,7 +30,7 @@ def check_threshold(threshold: int) -> int:
 
 
 def rurality_from_rucc(rucc: pd.Series, threshold: int = 4) -> pd.Series:
-    """"rural" when RUCC >= threshold, "urban" otherwise; a missing RUCC stays missing.
+    """ "rural" when RUCC >= threshold, "urban" otherwise; a missing RUCC stays missing.
 
     Codes outside 1..9 (or not whole numbers) raise ValueError naming them, because a
     wrong code would silently move families between strata.

@@ -34,7 +34,10 @@ def schema(table: str) -> pa.DataFrameSchema:
     """The pandera schema of a canonical table; extra columns (source_row) are allowed."""
     columns = {
         col.name: pa.Column(
-            _DTYPES[col.kind], checks=_checks(col), nullable=col.nullable, unique=col.unique,
+            _DTYPES[col.kind],
+            checks=_checks(col),
+            nullable=col.nullable,
+            unique=col.unique,
             coerce=True,
         )
         for col in contract.TABLES[table]

@@ -23,11 +23,18 @@ def demo_sites(site_ids: list[str]):
 
 
 def build_demo(
-    site_cfgs: dict[str, dict], *, seed: int, scale: int, data_cutoff: str,
-    truth_file: str | Path, project_dir: str | Path = ".",
+    site_cfgs: dict[str, dict],
+    *,
+    seed: int,
+    scale: int,
+    data_cutoff: str,
+    truth_file: str | Path,
+    project_dir: str | Path = ".",
 ) -> dict:
     """Simulate the study, write every site's raw export and the truth file; returns the truth."""
-    study = simulate_study(seed=seed, scale=scale, sites=demo_sites(list(site_cfgs)), cutoff=data_cutoff)
+    study = simulate_study(
+        seed=seed, scale=scale, sites=demo_sites(list(site_cfgs)), cutoff=data_cutoff
+    )
     exports: dict[str, list] = defaultdict(list)
     defects = {}
     for i, (site, cfg) in enumerate(site_cfgs.items()):

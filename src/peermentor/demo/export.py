@@ -43,7 +43,9 @@ def inject_defects(tables: dict[str, pd.DataFrame], site_cfg: dict, seed: int):
     light = families["family_id"].map(per_family).fillna(0) <= per_family.median()
     closed = families.index[families["case_close_date"].notna() & light]
     bad_family = rng.choice(closed)
-    families.loc[bad_family, "case_close_date"] = families.loc[bad_family, "case_open_date"] - pd.Timedelta(days=30)
+    families.loc[bad_family, "case_close_date"] = families.loc[
+        bad_family, "case_open_date"
+    ] - pd.Timedelta(days=30)
     expected["families"]["closed_before_opened"] = 1
     expected["contacts"]["family_quarantined"] = int(
         (contacts["family_id"] == families.loc[bad_family, "family_id"]).sum()
@@ -143,7 +145,9 @@ def _encode_activities(frame: pd.DataFrame, cfg: dict) -> pd.DataFrame:
     return pd.DataFrame({acts["column"]: joined}, index=frame.index)
 
 
-def write_exports(exports: dict[str, list[tuple[dict, pd.DataFrame]]], project_dir: Path) -> list[Path]:
+def write_exports(
+    exports: dict[str, list[tuple[dict, pd.DataFrame]]], project_dir: Path
+) -> list[Path]:
     """Write every export file; tables sharing a path share the file (workbook sheets, rosters)."""
     written = []
     for path, parts in sorted(exports.items()):
@@ -162,8 +166,11 @@ def write_exports(exports: dict[str, list[tuple[dict, pd.DataFrame]]], project_d
             else:
                 opts = cfg.get("csv", {})
                 frame.to_csv(
-                    target, index=False, sep=opts.get("sep", ","),
-                    encoding=opts.get("encoding", "utf-8"), quotechar=opts.get("quotechar", '"'),
+                    target,
+                    index=False,
+                    sep=opts.get("sep", ","),
+                    encoding=opts.get("encoding", "utf-8"),
+                    quotechar=opts.get("quotechar", '"'),
                 )
         written.append(target)
     return written

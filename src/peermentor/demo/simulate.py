@@ -80,8 +80,10 @@ FIRST_CONTACT_DELAY_DAYS = 3.0  # mean days from case opening to the first conta
 EARLY_GAP_DAYS = TARGETS["mean_days_to_7th_contact"] / (EARLY_N - 1)  # one contact every ~3.9 days
 EARLY_PACE_SHAPE = 4.0  # families differ in how fast the first contacts come
 EARLY_MINUTES = TARGETS["mean_hours_first_7"] * 60 / EARLY_N  # first contacts are long (~69 min)
-LATER_MINUTES = (TARGETS["mean_hours_per_family"] - TARGETS["mean_hours_first_7"]) * 60 / (
-    COMPLETED_PER_FAMILY - EARLY_N
+LATER_MINUTES = (
+    (TARGETS["mean_hours_per_family"] - TARGETS["mean_hours_first_7"])
+    * 60
+    / (COMPLETED_PER_FAMILY - EARLY_N)
 )
 FAMILY_DURATION_SHAPE = 6.0  # gamma shape of a family's duration multiplier
 CONTACT_DURATION_SHAPE = 4.0  # gamma shape of one contact's duration noise
@@ -172,7 +174,11 @@ TRICKY_NOTES = (  # exercise CSV quoting and formula injection downstream
 )
 TRICKY_NOTE_SHARE = 0.04
 
-FREE_TEXT_COLUMNS = {"families": ("caregiver_name",), "contacts": ("notes",), "mentors": ("mentor_name",)}
+FREE_TEXT_COLUMNS = {
+    "families": ("caregiver_name",),
+    "contacts": ("notes",),
+    "mentors": ("mentor_name",),
+}
 
 
 @dataclass(frozen=True)
@@ -322,7 +328,8 @@ def _draw_cases(rng: np.random.Generator, families_per_site: np.ndarray, cal: _C
         "closed": closed,
         "end_day": end_day,
         "months": (end_day - open_day) / MONTH_DAYS,
-        "n_children": 1 + np.minimum(rng.negative_binomial(2, 2 / (2 + CHILDREN_EXTRA_MEAN), n), 14),
+        "n_children": 1
+        + np.minimum(rng.negative_binomial(2, 2 / (2 + CHILDREN_EXTRA_MEAN), n), 14),
     }
 
 
@@ -385,7 +392,9 @@ def _exit_reasons(rng: np.random.Generator, last: np.ndarray, n_stable: int) -> 
     reason = np.full(len(last), "still_employed", dtype=object)
     advanced = np.zeros(len(leavers), dtype=bool)
     advanced[rng.permutation(len(leavers))[:n_advanced]] = True
-    reason[leavers[advanced]] = rng.choice(list(ADVANCEMENT_MIX), n_advanced, p=[*ADVANCEMENT_MIX.values()])
+    reason[leavers[advanced]] = rng.choice(
+        list(ADVANCEMENT_MIX), n_advanced, p=[*ADVANCEMENT_MIX.values()]
+    )
     reason[leavers[~advanced]] = rng.choice(
         list(CHALLENGE_MIX), len(leavers) - n_advanced, p=[*CHALLENGE_MIX.values()]
     )
@@ -457,7 +466,9 @@ def _draw_who_and_how(rng: np.random.Generator, c: dict, n_families: int) -> Non
     fam = c["family"]
     m = len(fam)
     f2f = MODE_SHARES["face_to_face"]
-    face_share = rng.beta(f2f * FACE_TO_FACE_CONCENTRATION, (1 - f2f) * FACE_TO_FACE_CONCENTRATION, n_families)
+    face_share = rng.beta(
+        f2f * FACE_TO_FACE_CONCENTRATION, (1 - f2f) * FACE_TO_FACE_CONCENTRATION, n_families
+    )
     child_share = rng.beta(
         WITH_CHILDREN_MEAN * WITH_CHILDREN_CONCENTRATION,
         (1 - WITH_CHILDREN_MEAN) * WITH_CHILDREN_CONCENTRATION,
@@ -615,9 +626,14 @@ def _family_frame(rng, cases: dict, unified, sites, primary_ids, cal: _Calendar)
     return frame
 
 
-def _contact_frame(rng, log: dict, family_ids: pd.Series, mentor_ids, cal: _Calendar) -> pd.DataFrame:
+def _contact_frame(
+    rng, log: dict, family_ids: pd.Series, mentor_ids, cal: _Calendar
+) -> pd.DataFrame:
     """Sorted by family, date and a random within-day order; contact ids follow that order."""
-    order = np.lexsort((rng.random(len(log["day"])), log["day"], log["family"]))
+    # one int64 key: family, then day, then a random 20-bit draw to order same-day contacts
+    within_day = rng.integers(0, 1 << 20, len(log["day"]))
+    key = (log["family"].astype(np.int64) << 40) | (log["day"].astype(np.int64) << 20) | within_day
+    order = np.argsort(key, kind="stable")
     status = log["status"][order]
     frame = pd.DataFrame(
         {
@@ -657,7 +673,9 @@ def _truth(seed, scale, sites, families_per_site, mentors_per_site, staff, start
         "cutoff": cutoff,
         "sites": [
             asdict(s) | {"n_families": int(f), "n_mentors": int(m), "n_caseload_slots": int(k)}
-            for s, f, m, k in zip(sites, families_per_site, mentors_per_site, staff.site_slots, strict=True)
+            for s, f, m, k in zip(
+                sites, families_per_site, mentors_per_site, staff.site_slots, strict=True
+            )
         ],
         "outcome_formula": OUTCOME_FORMULA,
         "coefficients": dict(b),
@@ -680,56 +698,65 @@ def describe_study(
     """The figures the generator is calibrated to, computed from canonical tables.
 
     Per-family means count completed contacts and cover every family (0 when none); the early
-    engagement figures cover families with at least 7 completed contacts. Months of service run
-    to closure or ``cutoff`` (default: the latest date in the data).
+    engagement figures cover families with at least 7 completed contacts, taken in date order
+    (same-day contacts in table order). Months of service run to closure or ``cutoff`` (default:
+    the latest date in the data).
     """
-    done = contacts[contacts["status"] == "completed"].sort_values(
-        ["family_id", "contact_date", "contact_id"]
-    )
-    ids = families["family_id"]
-    per_family = done.groupby("family_id")
-    hours = per_family["duration_minutes"].sum().reindex(ids, fill_value=0) / 60
-    rank = per_family.cumcount()
-    first = per_family["contact_date"].transform("min")
-    seventh = done[rank == EARLY_N - 1]
-    days_to_seventh = (seventh["contact_date"] - first[rank == EARLY_N - 1]).dt.days
-    early = done[rank < EARLY_N].groupby("family_id")
-    early_hours = early["duration_minutes"].sum()[early.size() == EARLY_N] / 60
+    n = len(families)
+    family = pd.Index(families["family_id"]).get_indexer(contacts["family_id"])
+    done = (contacts["status"] == "completed").to_numpy() & (family >= 0)
+    minutes = contacts["duration_minutes"].to_numpy()[done]
+    family_done = family[done]
 
+    def per_family(mask: np.ndarray | None = None, weights: np.ndarray | None = None) -> np.ndarray:
+        keep = slice(None) if mask is None else mask[done]
+        w = None if weights is None else weights[keep]
+        return np.bincount(family_done[keep], w, minlength=n)
+
+    visits = (contacts["mode"] == "face_to_face").to_numpy() & contacts["with_children"].to_numpy()
+    f2f_children = per_family(visits)
+    days_to_seventh, early_hours = _early_engagement(
+        family_done, contacts["contact_date"].to_numpy()[done], minutes
+    )
     if cutoff is None:
         cutoff = max(contacts["contact_date"].max(), families["case_close_date"].max())
     end = families["case_close_date"].fillna(pd.Timestamp(cutoff))
     months = (end - families["case_open_date"]).dt.days / MONTH_DAYS
-    closed = families["case_close_date"].notna()
-    unified = families["outcome_at_closure"] == "unified"
-    visits = done[(done["mode"] == "face_to_face") & done["with_children"]]
-    f2f_children = visits.groupby("family_id").size().reindex(ids, fill_value=0).to_numpy()
-
-    def count(column: str) -> float:
-        return float(done.groupby("family_id")[column].sum().reindex(ids, fill_value=0).mean())
-
+    closed = families["case_close_date"].notna().to_numpy()
+    unified = (families["outcome_at_closure"] == "unified").to_numpy()
+    missed = np.bincount(family[(family >= 0) & ~done], minlength=n)
     gap = f2f_children[closed & unified].mean() - f2f_children[closed & ~unified].mean()
     return {
         "n_sites": int(families["site_id"].nunique()),
         "n_mentors": len(mentors),
-        "n_families": len(families),
+        "n_families": n,
         "n_contacts": len(contacts),
-        "mean_contacts_per_family": float(per_family.size().reindex(ids, fill_value=0).mean()),
-        "mean_hours_per_family": float(hours.mean()),
+        "mean_contacts_per_family": float(per_family().mean()),
+        "mean_hours_per_family": float(per_family(None, minutes).mean() / 60),
         "mean_months_of_service": float(months.mean()),
         "mean_days_to_7th_contact": float(days_to_seventh.mean()),
         "mean_hours_first_7": float(early_hours.mean()),
-        "mean_recovery_coaching": count("act_recovery_coaching"),
-        "mean_daily_living_coaching": count("act_daily_living_coaching"),
-        "mean_no_shows_or_refusals": float(
-            (contacts["status"] != "completed")
-            .groupby(contacts["family_id"])
-            .sum()
-            .reindex(ids, fill_value=0)
-            .mean()
+        "mean_recovery_coaching": float(per_family(contacts["act_recovery_coaching"].to_numpy()).mean()),
+        "mean_daily_living_coaching": float(
+            per_family(contacts["act_daily_living_coaching"].to_numpy()).mean()
         ),
+        "mean_no_shows_or_refusals": float(missed.mean()),
         "share_closed": float(closed.mean()),
         "unified_share_of_closed": float(unified[closed].mean()),
         "mentor_stable_or_advanced_share": float(mentors["exit_reason"].isin(STABLE_OR_ADVANCED).mean()),
         "face_to_face_with_children_gap": float(gap),
     }
+
+
+def _early_engagement(family: np.ndarray, date: np.ndarray, minutes: np.ndarray):
+    """Days from the first to the 7th completed contact, and hours of the first 7, per family."""
+    order = np.lexsort((date, family))  # stable: same-day contacts keep table order
+    family, date, minutes = family[order], date[order], minutes[order]
+    starts = np.flatnonzero(np.r_[True, family[1:] != family[:-1]])
+    sizes = np.diff(np.r_[starts, len(family)])
+    rank = np.arange(len(family)) - np.repeat(starts, sizes)
+    reached = starts[sizes >= EARLY_N]
+    days = (date[reached + EARLY_N - 1] - date[reached]) / np.timedelta64(1, "D")
+    early = rank < EARLY_N
+    hours = np.add.reduceat(np.where(early, minutes, 0.0), starts)[sizes >= EARLY_N] / 60
+    return days, hours

@@ -55,7 +55,9 @@ def clean_site(
     data_cutoff: str,
 ) -> CleanResult:
     """Apply every row rule to one site's mapped tables (mentors, then families, then contacts)."""
-    quarantined: dict[str, list[pd.DataFrame]] = {t: [] for t in ("mentors", "families", "contacts")}
+    quarantined: dict[str, list[pd.DataFrame]] = {
+        t: [] for t in ("mentors", "families", "contacts")
+    }
     kept: dict[str, pd.DataFrame] = {}
 
     def reject(table: str, rows: pd.DataFrame, reason: str, column: str, values=None, detail=""):
@@ -73,9 +75,14 @@ def clean_site(
 
     fam = kept["families"]
     closed_early = fam["case_close_date"] < fam["case_open_date"]
-    reject("families", fam[closed_early], "closed_before_opened", "case_close_date",
-           fam.loc[closed_early, "case_close_date"].dt.strftime("%Y-%m-%d"),
-           detail="case_open_date " + fam.loc[closed_early, "case_open_date"].dt.strftime("%Y-%m-%d"))
+    reject(
+        "families",
+        fam[closed_early],
+        "closed_before_opened",
+        "case_close_date",
+        fam.loc[closed_early, "case_close_date"].dt.strftime("%Y-%m-%d"),
+        detail="case_open_date " + fam.loc[closed_early, "case_open_date"].dt.strftime("%Y-%m-%d"),
+    )
     fam = fam[~closed_early]
     early_outcome = fam["case_close_date"].isna() & fam["outcome_at_closure"].notna()
     reject("families", fam[early_outcome], "outcome_without_closure", "outcome_at_closure")
@@ -95,16 +102,24 @@ def clean_site(
     reject("contacts", con[no_mentor], "unknown_mentor", "mentor_id")
     con = con[~no_mentor]
     outside = _outside_case_window(con, kept["families"], grace_days, data_cutoff)
-    reject("contacts", con[outside], "outside_case_window", "contact_date",
-           con.loc[outside, "contact_date"].dt.strftime("%Y-%m-%d"),
-           detail=f"grace {grace_days} days")
+    reject(
+        "contacts",
+        con[outside],
+        "outside_case_window",
+        "contact_date",
+        con.loc[outside, "contact_date"].dt.strftime("%Y-%m-%d"),
+        detail=f"grace {grace_days} days",
+    )
     kept["contacts"] = con[~outside]
 
     quarantine = {
         table: _finish_quarantine(parts, site=site, table=table, file=files[table])
         for table, parts in quarantined.items()
     }
-    kept = {t: df.sort_values(SOURCE_ROW, kind="stable").reset_index(drop=True) for t, df in kept.items()}
+    kept = {
+        t: df.sort_values(SOURCE_ROW, kind="stable").reset_index(drop=True)
+        for t, df in kept.items()
+    }
     recon = reconcile(mapped, kept, quarantine, site=site)
     return CleanResult(kept, quarantine, recon)
 
@@ -142,6 +157,8 @@ def _split_duplicates(rows: pd.DataFrame, id_col: str) -> tuple[pd.DataFrame, pd
 
 
 def _outside_case_window(contacts, families, grace_days, data_cutoff) -> pd.Series:
+    if contacts.empty:
+        return pd.Series(False, index=contacts.index)
     window = families.set_index("family_id")[["case_open_date", "case_close_date"]]
     opened = contacts["family_id"].map(window["case_open_date"])
     closed = contacts["family_id"].map(window["case_close_date"]).fillna(pd.Timestamp(data_cutoff))
@@ -155,7 +172,9 @@ def _quarantine_rows(rows, table, reason, column, values, detail) -> pd.DataFram
     out["reason"] = reason
     out["column"] = column
     out["value"] = pd.Series(values).astype(str).to_numpy() if values is not None else ""
-    out["detail"] = pd.Series(detail, index=rows.index).to_numpy() if not isinstance(detail, str) else detail
+    out["detail"] = (
+        pd.Series(detail, index=rows.index).to_numpy() if not isinstance(detail, str) else detail
+    )
     for id_col in ("family_id", "mentor_id", "contact_id"):
         if id_col in rows:
             out[id_col] = rows[id_col].to_numpy()
@@ -164,7 +183,9 @@ def _quarantine_rows(rows, table, reason, column, values, detail) -> pd.DataFram
 
 def _finish_quarantine(parts, *, site, table, file) -> pd.DataFrame:
     parts = [p for p in parts if not p.empty]
-    frame = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=QUARANTINE_COLUMNS)
+    frame = (
+        pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=QUARANTINE_COLUMNS)
+    )
     frame["site_id"], frame["table"], frame["source_file"] = site, table, file
     frame["value"] = frame["value"].map(_neutralize_formula)
     frame = frame.reindex(columns=QUARANTINE_COLUMNS)
@@ -202,7 +223,8 @@ def check_quarantine_limit(result: CleanResult, *, max_share: float, site: str) 
             raise InputError(
                 f"reconciliation does not balance: read {row.rows_read}, kept {row.rows_kept}, "
                 f"quarantined {row.rows_quarantined}",
-                site=site, table=row.table,
+                site=site,
+                table=row.table,
             )
         share = row.rows_quarantined / row.rows_read if row.rows_read else 0.0
         if share <= max_share:
@@ -215,7 +237,10 @@ def check_quarantine_limit(result: CleanResult, *, max_share: float, site: str) 
         raise InputError(
             f"{share:.1%} of rows quarantined (limit {max_share:.0%}); most common reason "
             f"{reason!r} ({top.iloc[0]} rows: {REASONS[reason]}); by reason: {top.to_dict()}",
-            site=site, table=row.table, file=q["source_file"].iloc[0], column=column,
+            site=site,
+            table=row.table,
+            file=q["source_file"].iloc[0],
+            column=column,
             values=list(zip(first[SOURCE_ROW], first["value"], strict=True)),
             config_key=_fix_key(reason, row.table, column),
             hint="see results/quarantine/<site>/<table>.csv for every row",

@@ -33,9 +33,7 @@ class Mapped:
     problems: pd.DataFrame  # source_row, reason, column, value
 
 
-def map_table(
-    raw: pd.DataFrame, table: str, table_cfg: dict, *, site: str, file: str
-) -> Mapped:
+def map_table(raw: pd.DataFrame, table: str, table_cfg: dict, *, site: str, file: str) -> Mapped:
     """Map a raw export table onto ``table``'s canonical columns."""
     raw = _apply_filter(raw, table_cfg, site=site, table=table, file=file)
     _check_columns(raw, table, table_cfg, site=site, file=file)
@@ -67,14 +65,20 @@ def _apply_filter(raw, table_cfg, *, site, table, file) -> pd.DataFrame:
     if rule["column"] not in raw.columns:
         raise InputError(
             f"filter column not in the export; columns are {_listing(raw)}",
-            site=site, table=table, file=file, column=rule["column"],
+            site=site,
+            table=table,
+            file=file,
+            column=rule["column"],
             config_key=f"tables.{table}.filter.column",
         )
     kept = raw[raw[rule["column"]].astype(str).str.strip() == rule["value"]]
     if kept.empty:
         raise InputError(
             f"no row has {rule['column']} = {rule['value']!r}",
-            site=site, table=table, file=file, column=rule["column"],
+            site=site,
+            table=table,
+            file=file,
+            column=rule["column"],
             config_key=f"tables.{table}.filter.value",
         )
     return kept
@@ -86,21 +90,29 @@ def _check_columns(raw, table, table_cfg, *, site, file) -> None:
         if col.name not in DERIVED and col.name not in mapping:
             raise InputError(
                 f"the contract column {col.name!r} is not mapped",
-                site=site, table=table, file=file,
+                site=site,
+                table=table,
+                file=file,
                 config_key=f"tables.{table}.columns.{col.name}",
             )
     for canonical, source in mapping.items():
         if source not in raw.columns:
             raise InputError(
                 f"column not found in the export; columns are {_listing(raw)}",
-                site=site, table=table, file=file, column=source,
+                site=site,
+                table=table,
+                file=file,
+                column=source,
                 config_key=f"tables.{table}.columns.{canonical}",
             )
     for source in _activity_sources(table_cfg):
         if source not in raw.columns:
             raise InputError(
                 f"activity column not found in the export; columns are {_listing(raw)}",
-                site=site, table=table, file=file, column=source,
+                site=site,
+                table=table,
+                file=file,
+                column=source,
                 config_key=f"tables.{table}.activities",
             )
 

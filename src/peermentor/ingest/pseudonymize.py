@@ -48,9 +48,7 @@ def pseudonymize(values: pd.Series, *, salt: bytes, kind: str, namespace: str = 
     organisation-wide namespace so a shared HR roster links across sites.
     """
     codes, uniques = pd.factorize(values, use_na_sentinel=True)
-    hashed = [
-        f"{PREFIX[kind]}-{_digest(salt, f'{kind}:{namespace}:{raw}')}" for raw in uniques
-    ]
+    hashed = [f"{PREFIX[kind]}-{_digest(salt, f'{kind}:{namespace}:{raw}')}" for raw in uniques]
     lookup = np.array([*hashed, None], dtype=object)
     return pd.Series(lookup[codes], index=values.index, dtype=object)
 

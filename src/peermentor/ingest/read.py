@@ -54,7 +54,7 @@ def _read_csv_cells(path: Path, opts: dict, where: dict, table: str) -> pd.DataF
         )
     except UnicodeDecodeError as err:
         raise InputError(
-            f"cannot be decoded as {encoding} (byte {err.start}: {err.object[err.start:err.start + 1]!r})",
+            f"cannot be decoded as {encoding} (byte {err.start}: {err.object[err.start : err.start + 1]!r})",
             **where,
             config_key=f"tables.{table}.csv.encoding",
             hint="set the export's real encoding, e.g. latin-1 or cp1252",
@@ -87,7 +87,7 @@ def _read_excel_cells(path: Path, opts: dict, where: dict, table: str) -> pd.Dat
                 **where,
                 config_key=f"tables.{table}.excel.sheet",
             )
-        return book.parse(sheet, header=None, dtype=object)
+        return pd.read_excel(book, sheet_name=sheet, header=None, dtype=object)
 
 
 def _read_parquet(path: Path, where: dict) -> pd.DataFrame:

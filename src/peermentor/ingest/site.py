@@ -32,7 +32,9 @@ def ingest_site(
         raw = read_export(files[table], table_cfg, site=site, table=table)
         result = map_table(raw, table, table_cfg, site=site, file=files[table])
         if table == "families":
-            result = _add_rurality(result, raw, site_cfg["rurality"], rucc_threshold, site, files[table])
+            result = _add_rurality(
+                result, raw, site_cfg["rurality"], rucc_threshold, site, files[table]
+            )
         mapped[table] = _pseudonymize_ids(result, site=site, salt=salt)
     return mapped
 
@@ -62,7 +64,10 @@ def _add_rurality(mapped: Mapped, raw, spec: dict, threshold: int, site: str, fi
         if column not in raw.columns:
             raise InputError(
                 "county column not found in the families export",
-                site=site, table="families", file=file, column=column,
+                site=site,
+                table="families",
+                file=file,
+                column=column,
                 config_key="rurality.county_column",
             )
         county = raw.set_index(SOURCE_ROW)[column].map(_county_text)

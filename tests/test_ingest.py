@@ -1,0 +1,339 @@
+"""Ingestion: every mapping capability, every quarantine reason, and bad exports."""
+
+from __future__ import annotations
+
+import copy
+
+import pandas as pd
+import pytest
+from ingest_helpers import CONTACTS, FAMILIES, MENTORS, SALT, run_site, write_site
+
+from peermentor.errors import InputError
+from peermentor.ingest.clean import check_quarantine_limit
+from peermentor.ingest.pseudonymize import pseudonymize
+from peermentor.validate import validate_table
+
+
+def kept_contacts(result) -> pd.DataFrame:
+    return result.kept["contacts"].set_index("source_row")
+
+
+# --- Mapping capabilities -----------------------------------------------------------------------
+
+
+def test_clean_tiny_site_keeps_every_row_and_balances(tmp_path):
+    result = run_site(write_site(tmp_path))
+    recon = result.reconciliation.set_index("table")
+    assert recon["rows_read"].to_dict() == {"families": 3, "contacts": 6, "mentors": 2}
+    assert recon["rows_quarantined"].sum() == 0
+    assert recon["balanced"].all()
+    for table, frame in result.kept.items():
+        validate_table(frame, table)
+
+
+def test_durations_in_hours_become_minutes(tmp_path):
+    contacts = kept_contacts(run_site(write_site(tmp_path)))
+    assert contacts["duration_minutes"].tolist() == [90.0, 30.0, 60.0, 0.0, 120.0, 60.0]
+
+
+def test_value_maps_for_categories_and_booleans(tmp_path):
+    contacts = kept_contacts(run_site(write_site(tmp_path)))
+    assert contacts["mode"].tolist() == [
+        "face_to_face", "phone", "face_to_face", "text_or_email", "face_to_face", "face_to_face",
+    ]  # fmt: skip
+    assert contacts["status"].tolist()[4] == "no_show"
+    assert contacts["with_children"].tolist() == [True, False, False, False, True, False]
+    assert contacts["collateral"].tolist() == [False, False, False, True, False, False]
+
+
+def test_delimited_activity_codes_are_multi_label(tmp_path):
+    contacts = kept_contacts(run_site(write_site(tmp_path)))
+    assert contacts["act_recovery_coaching"].tolist() == [True, True, False, False, False, True]
+    assert contacts["act_daily_living_coaching"].tolist() == [True, False, True, False, False, False]
+    assert contacts["act_transportation"].tolist() == [False, False, True, False, False, False]
+    assert not contacts["act_advocacy"].any()
+
+
+def test_indicator_activity_columns(tmp_path):
+    contacts = CONTACTS.drop(columns="Codes").assign(
+        RC=["1", "1", "0", "0", "0", "1"], DL=["1", "0", "1", "0", "0", "0"]
+    )
+    cfg = write_site(tmp_path, contacts=contacts)
+    cfg["tables"]["contacts"]["activities"] = {
+        "style": "indicators",
+        "columns": {"recovery_coaching": "RC", "daily_living_coaching": "DL"},
+    }
+    cfg["tables"]["contacts"]["booleans"] = {"true": ["Y", "1"], "false": ["N", "0"]}
+    result = kept_contacts(run_site(cfg))
+    assert result["act_recovery_coaching"].tolist() == [True, True, False, False, False, True]
+    assert result["act_daily_living_coaching"].sum() == 2
+
+
+def test_dates_with_time_of_day_are_kept_as_calendar_days(tmp_path):
+    contacts = CONTACTS.assign(When=[w + " 14:35" for w in CONTACTS["When"]])
+    cfg = write_site(tmp_path, contacts=contacts)
+    cfg["tables"]["contacts"]["date_format"] = "%m/%d/%Y %H:%M"
+    result = kept_contacts(run_site(cfg))
+    assert str(result["contact_date"].iloc[0]) == "2015-01-06 00:00:00"
+
+
+def test_excel_serial_dates(tmp_path):
+    # 42010 is 2015-01-06 in Excel's 1900 date system.
+    contacts = CONTACTS.assign(When=["42010", "42013", "42037", "42040", "42431", "42433"])
+    cfg = write_site(tmp_path, contacts=contacts)
+    cfg["tables"]["contacts"]["date_format"] = "excel_serial"
+    result = kept_contacts(run_site(cfg))
+    assert result["contact_date"].dt.strftime("%Y-%m-%d").tolist()[:2] == ["2015-01-06", "2015-01-09"]
+
+
+def test_semicolon_latin1_csv(tmp_path):
+    cfg = write_site(tmp_path)
+    path = cfg["tables"]["mentors"]["path"]
+    MENTORS.assign(Name=["José Núñez", "Zoë"]).to_csv(path, sep=";", index=False, encoding="latin-1")
+    cfg["tables"]["mentors"]["csv"] = {"sep": ";", "encoding": "latin-1"}
+    assert len(run_site(cfg).kept["mentors"]) == 2
+
+
+def test_excel_sheet_and_parquet(tmp_path):
+    cfg = write_site(tmp_path)
+    xlsx = tmp_path / "raw" / "book.xlsx"
+    with pd.ExcelWriter(xlsx) as book:
+        FAMILIES.to_excel(book, sheet_name="Cases", index=False)
+    cfg["tables"]["families"].update(path=str(xlsx), format="excel", excel={"sheet": "Cases"})
+    parquet = tmp_path / "raw" / "mentors.parquet"
+    MENTORS.to_parquet(parquet)
+    cfg["tables"]["mentors"].update(path=str(parquet), format="parquet")
+    result = run_site(cfg)
+    assert len(result.kept["families"]) == 3
+    assert len(result.kept["mentors"]) == 2
+
+
+def test_shared_mentor_roster_filtered_by_site(tmp_path):
+    roster = pd.concat([MENTORS.assign(Site="T"), MENTORS.assign(Id=["x1", "x2"], Site="OTHER")])
+    cfg = write_site(tmp_path, mentors=roster)
+    cfg["tables"]["mentors"]["filter"] = {"column": "Site", "value": "T"}
+    result = run_site(cfg)
+    assert result.reconciliation.set_index("table").loc["mentors", "rows_read"] == 2
+
+
+def test_rurality_from_rucc_label_and_county(tmp_path):
+    cfg = write_site(tmp_path)
+    assert set(run_site(cfg).kept["families"]["rurality"]) == {"rural"}  # RUCC 6 >= 4
+    cfg["rurality"] = {"label": "urban"}
+    assert set(run_site(cfg).kept["families"]["rurality"]) == {"urban"}
+    families = FAMILIES.assign(County=["21111", "21159", "21111"])
+    cfg = write_site(tmp_path, families=families)
+    cfg["rurality"] = {"county_column": "County", "county_rucc": {"21111": 1, "21159": 9}}
+    fam = run_site(cfg).kept["families"]
+    assert fam["rurality"].tolist() == ["urban", "rural", "urban"]
+    assert fam["rucc"].tolist() == [1, 9, 1]
+
+
+def test_identifiers_are_pseudonymized_and_free_text_dropped(tmp_path):
+    result = run_site(write_site(tmp_path))
+    families = result.kept["families"]
+    assert not families["family_id"].isin(["A1", "A2", "A3"]).any()
+    assert families["family_id"].str.match(r"^F-[0-9a-f]{16}$").all()
+    expected = pseudonymize(pd.Series(["A1"]), salt=SALT, kind="family_id", namespace="tiny")[0]
+    assert expected in set(families["family_id"])
+    text = pd.concat(result.kept.values()).to_csv()
+    for raw in ("Pat Doe", "HYPERLINK", "m1", "c1,", "Alex Kay"):
+        assert raw not in text
+
+
+def test_pseudonyms_depend_on_salt_and_namespace():
+    ids = pd.Series(["A1", "A1", None])
+    a = pseudonymize(ids, salt=b"one", kind="family_id", namespace="s")
+    assert a[0] == a[1] and a[2] is None
+    assert a[0] != pseudonymize(ids, salt=b"two", kind="family_id", namespace="s")[0]
+    assert a[0] != pseudonymize(ids, salt=b"one", kind="family_id", namespace="t")[0]
+
+
+# --- Quarantine reasons (exact counts) ----------------------------------------------------------
+
+
+def quarantined(result, table: str) -> dict[str, int]:
+    return result.quarantine[table]["reason"].value_counts().to_dict()
+
+
+@pytest.mark.parametrize(
+    ("column", "value", "reason"),
+    [
+        ("When", "31/31/2015", "unparseable_date"),
+        ("Type", "VIDEO", "unmapped_category"),
+        ("Hours", "30", "impossible_duration"),
+        ("Hours", "-1", "impossible_duration"),
+        ("Hours", "lots", "impossible_duration"),
+        ("Parent", "maybe", "unmapped_category"),
+        ("Codes", "RC|XX", "unmapped_category"),
+        ("LogId", "", "missing_value"),
+    ],
+)
+def test_row_level_problem_is_quarantined_with_reason(tmp_path, column, value, reason):
+    contacts = CONTACTS.copy()
+    contacts.loc[1, column] = value
+    result = run_site(write_site(tmp_path, contacts=contacts))
+    assert quarantined(result, "contacts") == {reason: 1}
+    row = result.quarantine["contacts"].iloc[0]
+    assert row["source_row"] == 3  # header is row 1, so the second data row is row 3
+    assert result.reconciliation["balanced"].all()
+
+
+def test_duplicates_outside_window_unknown_family_and_mentor(tmp_path):
+    extra = pd.DataFrame(
+        [
+            CONTACTS.iloc[0].to_dict(),  # duplicate of c1
+            {**CONTACTS.iloc[1].to_dict(), "LogId": "c7", "When": "01/01/2014"},  # before opening
+            {**CONTACTS.iloc[1].to_dict(), "LogId": "c8", "CaseNo": "ZZ"},  # unknown family
+            {**CONTACTS.iloc[1].to_dict(), "LogId": "c9", "Mentor": "m9"},  # unknown mentor
+            {**CONTACTS.iloc[1].to_dict(), "LogId": "c10", "When": "07/10/2016"},  # within 14 d grace
+        ]
+    )
+    result = run_site(write_site(tmp_path, contacts=pd.concat([CONTACTS, extra])))
+    assert quarantined(result, "contacts") == {
+        "duplicate": 1, "outside_case_window": 1, "unknown_family": 1, "unknown_mentor": 1,
+    }  # fmt: skip
+    assert len(result.kept["contacts"]) == 7
+
+
+def test_closed_before_opened_quarantines_family_and_its_contacts(tmp_path):
+    families = FAMILIES.copy()
+    families.loc[0, "Closed"] = "01/01/2015"
+    result = run_site(write_site(tmp_path, families=families))
+    assert quarantined(result, "families") == {"closed_before_opened": 1}
+    assert quarantined(result, "contacts") == {"family_quarantined": 2}
+
+
+def test_outcome_on_open_case_and_out_of_range_children(tmp_path):
+    families = FAMILIES.copy()
+    families.loc[1, "Result"] = "Removed"
+    families.loc[2, "Kids"] = "16"
+    result = run_site(write_site(tmp_path, families=families))
+    assert quarantined(result, "families") == {"outcome_without_closure": 1, "out_of_range": 1}
+
+
+def test_quarantine_file_neutralizes_formulas(tmp_path):
+    contacts = CONTACTS.copy()
+    contacts.loc[0, "Type"] = '=HYPERLINK("http://evil")'
+    result = run_site(write_site(tmp_path, contacts=contacts))
+    assert result.quarantine["contacts"]["value"].iloc[0].startswith("'=")
+
+
+def test_quarantine_limit_stops_with_the_fix(tmp_path):
+    contacts = CONTACTS.copy()
+    contacts.loc[:2, "Type"] = "VIDEO"
+    result = run_site(write_site(tmp_path, contacts=contacts))
+    with pytest.raises(InputError) as err:
+        check_quarantine_limit(result, max_share=0.05, site="tiny")
+    message = str(err.value)
+    assert "50.0% of rows quarantined" in message
+    assert "'unmapped_category'" in message
+    assert "row 2: 'VIDEO'" in message
+    assert "tables.contacts.values.mode" in message
+
+
+# --- Bad exports: one clear message each --------------------------------------------------------
+
+
+def error_of(cfg) -> str:
+    with pytest.raises(InputError) as err:
+        result = run_site(cfg)
+        check_quarantine_limit(result, max_share=0.05, site=cfg["site_id"])
+    return str(err.value)
+
+
+def test_missing_column(tmp_path):
+    msg = error_of(write_site(tmp_path, contacts=CONTACTS.drop(columns="Type")))
+    assert "column 'Type': column not found in the export" in msg
+    assert "fix: config key tables.contacts.columns.mode" in msg
+
+
+def test_wrong_sheet(tmp_path):
+    cfg = write_site(tmp_path)
+    xlsx = tmp_path / "raw" / "book.xlsx"
+    FAMILIES.to_excel(xlsx, sheet_name="Cases", index=False)
+    cfg["tables"]["families"].update(path=str(xlsx), format="excel", excel={"sheet": "Families"})
+    msg = error_of(cfg)
+    assert "has no sheet 'Families'; sheets are ['Cases']" in msg
+    assert "tables.families.excel.sheet" in msg
+
+
+def test_empty_file(tmp_path):
+    cfg = write_site(tmp_path)
+    open(cfg["tables"]["contacts"]["path"], "w").close()
+    assert "file is empty" in error_of(cfg)
+
+
+def test_header_only(tmp_path):
+    msg = error_of(write_site(tmp_path, contacts=CONTACTS.iloc[0:0]))
+    assert "table contacts" in msg and "has a header but no rows" in msg
+
+
+def test_wrong_encoding(tmp_path):
+    cfg = write_site(tmp_path)
+    path = cfg["tables"]["mentors"]["path"]
+    MENTORS.assign(Name=["José", "Zoë"]).to_csv(path, index=False, encoding="latin-1")
+    msg = error_of(cfg)
+    assert "cannot be decoded as utf-8" in msg
+    assert "tables.mentors.csv.encoding" in msg
+
+
+def test_all_dates_bad(tmp_path):
+    msg = error_of(write_site(tmp_path, contacts=CONTACTS.assign(When="2015-01-06")))
+    assert "100.0% of rows quarantined" in msg
+    assert "'unparseable_date'" in msg
+    assert "tables.contacts.date_format" in msg
+
+
+def test_duplicated_header(tmp_path):
+    cfg = write_site(tmp_path)
+    path = cfg["tables"]["mentors"]["path"]
+    text = open(path).read().replace("Hired,Left", "Hired,Hired", 1)
+    open(path, "w").write(text)
+    assert "header repeats column name(s) ['Hired']" in error_of(cfg)
+
+
+def test_unmapped_code(tmp_path):
+    msg = error_of(write_site(tmp_path, contacts=CONTACTS.assign(Status="DONE")))
+    assert "'unmapped_category'" in msg
+    assert "row 2: 'DONE'" in msg
+    assert "tables.contacts.values.status" in msg
+
+
+def test_closed_before_opened_everywhere(tmp_path):
+    families = FAMILIES.assign(Closed="01/01/2014", Result="Reunified")
+    msg = error_of(write_site(tmp_path, families=families))
+    assert "table families" in msg and "'closed_before_opened'" in msg
+
+
+def test_nonexistent_path(tmp_path):
+    cfg = write_site(tmp_path)
+    cfg["tables"]["contacts"]["path"] = str(tmp_path / "nope.csv")
+    msg = error_of(cfg)
+    assert "nope.csv: file not found" in msg
+    assert "tables.contacts.path" in msg
+
+
+def test_formula_in_free_text_is_never_read(tmp_path):
+    contacts = CONTACTS.assign(Notes='=HYPERLINK("http://evil","click")')
+    result = run_site(write_site(tmp_path, contacts=contacts))
+    assert result.quarantine["contacts"].empty
+    assert "HYPERLINK" not in result.kept["contacts"].to_csv()
+
+
+def test_all_rows_duplicated(tmp_path):
+    msg = error_of(write_site(tmp_path, contacts=pd.concat([CONTACTS, CONTACTS])))
+    assert "50.0% of rows quarantined" in msg and "'duplicate'" in msg
+
+
+def test_unmapped_contract_column(tmp_path):
+    cfg = write_site(tmp_path)
+    del cfg["tables"]["contacts"]["columns"]["status"]
+    assert "contract column 'status' is not mapped" in error_of(cfg)
+
+
+def test_config_is_not_mutated(tmp_path):
+    cfg = write_site(tmp_path)
+    before = copy.deepcopy(cfg)
+    run_site(cfg)
+    assert cfg == before
