@@ -28,7 +28,14 @@ CONTACTS = pd.DataFrame(
         "LogId": ["c1", "c2", "c3", "c4", "c5", "c6"],
         "CaseNo": ["A1", "A1", "A2", "A2", "A3", "A3"],
         "Mentor": ["m1", "m1", "m1", "m1", "m2", "m2"],
-        "When": ["01/06/2015", "01/09/2015", "02/02/2015", "02/05/2015", "03/02/2016", "03/04/2016"],
+        "When": [
+            "01/06/2015",
+            "01/09/2015",
+            "02/02/2015",
+            "02/05/2015",
+            "03/02/2016",
+            "03/04/2016",
+        ],
         "Hours": ["1.5", "0.5", "1", "0", "2", "1"],
         "Type": ["F2F", "PH", "F2F", "TXT", "F2F", "F2F"],
         "Parent": ["Y", "Y", "Y", "N", "Y", "Y"],
@@ -36,7 +43,7 @@ CONTACTS = pd.DataFrame(
         "Collat": ["N", "N", "N", "Y", "N", "N"],
         "Status": ["done", "done", "done", "done", "noshow", "done"],
         "Codes": ["RC|DL", "RC", "DL|TR", "", "", "RC"],
-        "Notes": ["ok", '=HYPERLINK("http://x")', "long, quoted \"note\"", "", "", ""],
+        "Notes": ["ok", '=HYPERLINK("http://x")', 'long, quoted "note"', "", "", ""],
     }
 )
 MENTORS = pd.DataFrame(
@@ -82,14 +89,20 @@ SITE = {
             "duration_unit": "hours",
             "activities": {
                 "style": "delimited", "column": "Codes", "delimiter": "|",
-                "codes": {"RC": "recovery_coaching", "DL": "daily_living_coaching", "TR": "transportation"},
+                "codes": {
+                    "RC": "recovery_coaching",
+                    "DL": "daily_living_coaching",
+                    "TR": "transportation",
+                },
             },
             "drop": ["Notes"],
         },
         "mentors": {
             "path": "raw/mentors.csv",
             "format": "csv",
-            "columns": {"mentor_id": "Id", "hire_date": "Hired", "end_date": "Left", "exit_reason": "Why"},
+            "columns": {
+                "mentor_id": "Id", "hire_date": "Hired", "end_date": "Left", "exit_reason": "Why",
+            },
             "values": {"exit_reason": {"Active": "still_employed", "Relapse": "relapse"}},
             "date_format": "%m/%d/%Y",
             "drop": ["Name"],
@@ -119,5 +132,9 @@ def run_site(cfg: dict, *, grace_days: int = 14, cutoff: str = "2017-12-31"):
     """Ingest and clean a site config the way the workflow does."""
     mapped = ingest_site(cfg, salt=SALT, rucc_threshold=4)
     return clean_site(
-        mapped, site=cfg["site_id"], files=site_files(cfg), grace_days=grace_days, data_cutoff=cutoff
+        mapped,
+        site=cfg["site_id"],
+        files=site_files(cfg),
+        grace_days=grace_days,
+        data_cutoff=cutoff,
     )

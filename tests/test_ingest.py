@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -49,7 +50,14 @@ def test_value_maps_for_categories_and_booleans(tmp_path):
 def test_delimited_activity_codes_are_multi_label(tmp_path):
     contacts = kept_contacts(run_site(write_site(tmp_path)))
     assert contacts["act_recovery_coaching"].tolist() == [True, True, False, False, False, True]
-    assert contacts["act_daily_living_coaching"].tolist() == [True, False, True, False, False, False]
+    assert contacts["act_daily_living_coaching"].tolist() == [
+        True,
+        False,
+        True,
+        False,
+        False,
+        False,
+    ]
     assert contacts["act_transportation"].tolist() == [False, False, True, False, False, False]
     assert not contacts["act_advocacy"].any()
 
@@ -83,13 +91,18 @@ def test_excel_serial_dates(tmp_path):
     cfg = write_site(tmp_path, contacts=contacts)
     cfg["tables"]["contacts"]["date_format"] = "excel_serial"
     result = kept_contacts(run_site(cfg))
-    assert result["contact_date"].dt.strftime("%Y-%m-%d").tolist()[:2] == ["2015-01-06", "2015-01-09"]
+    assert result["contact_date"].dt.strftime("%Y-%m-%d").tolist()[:2] == [
+        "2015-01-06",
+        "2015-01-09",
+    ]
 
 
 def test_semicolon_latin1_csv(tmp_path):
     cfg = write_site(tmp_path)
     path = cfg["tables"]["mentors"]["path"]
-    MENTORS.assign(Name=["José Núñez", "Zoë"]).to_csv(path, sep=";", index=False, encoding="latin-1")
+    MENTORS.assign(Name=["José Núñez", "Zoë"]).to_csv(
+        path, sep=";", index=False, encoding="latin-1"
+    )
     cfg["tables"]["mentors"]["csv"] = {"sep": ";", "encoding": "latin-1"}
     assert len(run_site(cfg).kept["mentors"]) == 2
 
@@ -186,7 +199,11 @@ def test_duplicates_outside_window_unknown_family_and_mentor(tmp_path):
             {**CONTACTS.iloc[1].to_dict(), "LogId": "c7", "When": "01/01/2014"},  # before opening
             {**CONTACTS.iloc[1].to_dict(), "LogId": "c8", "CaseNo": "ZZ"},  # unknown family
             {**CONTACTS.iloc[1].to_dict(), "LogId": "c9", "Mentor": "m9"},  # unknown mentor
-            {**CONTACTS.iloc[1].to_dict(), "LogId": "c10", "When": "07/10/2016"},  # within 14 d grace
+            {
+                **CONTACTS.iloc[1].to_dict(),
+                "LogId": "c10",
+                "When": "07/10/2016",
+            },  # within 14 d grace
         ]
     )
     result = run_site(write_site(tmp_path, contacts=pd.concat([CONTACTS, extra])))
@@ -288,8 +305,8 @@ def test_all_dates_bad(tmp_path):
 def test_duplicated_header(tmp_path):
     cfg = write_site(tmp_path)
     path = cfg["tables"]["mentors"]["path"]
-    text = open(path).read().replace("Hired,Left", "Hired,Hired", 1)
-    open(path, "w").write(text)
+    text = Path(path).read_text().replace("Hired,Left", "Hired,Hired", 1)
+    Path(path).write_text(text)
     assert "header repeats column name(s) ['Hired']" in error_of(cfg)
 
 

@@ -41,7 +41,7 @@ def test_codes_outside_1_to_9_raise_naming_them():
 
 
 def test_non_whole_and_non_numeric_codes_raise():
-    with pytest.raises(ValueError, match="3.5"):
+    with pytest.raises(ValueError, match=r"3\.5"):
         rurality_from_rucc(pd.Series([3.5]))
     with pytest.raises(ValueError, match="metro"):
         rurality_from_rucc(pd.Series(["2", "metro"]))

@@ -37,7 +37,9 @@ def _parser() -> argparse.ArgumentParser:
 
     demo = sub.add_parser("demo", help="generate the synthetic demo study's raw exports")
     demo.add_argument("--seed", type=int, help="random seed (default: demo.seed in the config)")
-    demo.add_argument("--scale", type=int, help="multiply families and contacts (default: demo.scale)")
+    demo.add_argument(
+        "--scale", type=int, help="multiply families and contacts (default: demo.scale)"
+    )
     demo.add_argument("--project-dir", default=".", help="where data/raw/ is written")
     demo.set_defaults(func=_cmd_demo)
 
@@ -59,8 +61,12 @@ def _cmd_demo(args) -> int:
     scale = study["demo"]["scale"] if args.scale is None else args.scale
     started = time.perf_counter()
     truth = build_demo(
-        load_sites(study), seed=seed, scale=scale, data_cutoff=study["study"]["data_cutoff"],
-        truth_file=study["demo"]["truth_file"], project_dir=args.project_dir,
+        load_sites(study),
+        seed=seed,
+        scale=scale,
+        data_cutoff=study["study"]["data_cutoff"],
+        truth_file=study["demo"]["truth_file"],
+        project_dir=args.project_dir,
     )
     print(
         f"demo study: {truth['n_families']} families, {truth['n_mentors']} mentors, "

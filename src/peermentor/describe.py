@@ -36,13 +36,19 @@ def describe_configured_study(config_path: str = "config/config.yaml") -> dict:
     kept: dict[str, list[pd.DataFrame]] = {"families": [], "contacts": [], "mentors": []}
     per_site = {}
     for site, cfg in sites.items():
-        mapped = ingest_site(cfg, salt=salt, rucc_threshold=study["rurality"]["rucc_rural_threshold"])
+        mapped = ingest_site(
+            cfg, salt=salt, rucc_threshold=study["rurality"]["rucc_rural_threshold"]
+        )
         result = clean_site(
-            mapped, site=site, files=site_files(cfg),
+            mapped,
+            site=site,
+            files=site_files(cfg),
             grace_days=study["cleaning"]["contact_window_grace_days"],
             data_cutoff=study["study"]["data_cutoff"],
         )
-        check_quarantine_limit(result, max_share=study["cleaning"]["max_quarantine_share"], site=site)
+        check_quarantine_limit(
+            result, max_share=study["cleaning"]["max_quarantine_share"], site=site
+        )
         for table, frame in result.kept.items():
             kept[table].append(frame)
         per_site[site] = _site_line(result, cfg)
@@ -72,7 +78,9 @@ def _site_line(result, cfg: dict) -> dict:
     return {
         "format": cfg["tables"]["contacts"]["format"],
         "rurality": ", ".join(sorted(families["rurality"].dropna().unique())),
-        "rurality_source": next(iter(k for k in ("label", "rucc", "county_column") if k in rurality)),
+        "rurality_source": next(
+            iter(k for k in ("label", "rucc", "county_column") if k in rurality)
+        ),
         "families": len(families),
         "contacts": len(contacts),
         "mentors": len(result.kept["mentors"]),

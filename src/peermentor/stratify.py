@@ -5,9 +5,10 @@ settings" without naming its tests, so every choice here is a parameter (config 
 ``stratify``). The choices and why:
 
 - Family-level test per measure: Mann-Whitney U (two-sided; service counts are skewed
-  and zero-heavy) or Welch's t-test. The effect size is always Cliff's delta,
-  P(rural > urban) - P(rural < urban), with a percentile bootstrap CI that resamples
-  families within each stratum.
+  and zero-heavy; normal approximation with tie and continuity correction, exact only
+  for tiny tie-free strata) or Welch's t-test. The effect size is always Cliff's
+  delta, P(rural > urban) - P(rural < urban), with a percentile bootstrap CI that
+  resamples families within each stratum.
 - Share of families receiving a service (value > 0, count measures only): Pearson
   chi-square without continuity correction, or Fisher's exact test when any expected
   cell count is below 5; effect = rural share - urban share with Newcombe's hybrid
@@ -17,11 +18,16 @@ settings" without naming its tests, so every choice here is a parameter (config 
   question "do services differ?" and a reader will scan them together.
 - A stratum with fewer than ``min_cell_size`` families with a value makes the
   comparison not estimable: its statistics are left blank and it leaves the family.
+  A measure with no variation (every family, or none, receiving in both strata) is
+  described but not tested, and leaves the family too.
 
 Families are nested in sites and rurality is assigned per site, so family-level tests
 treat correlated families as independent and overstate the evidence. The clustering
 sensitivity therefore re-tests each measure with rurality permuted across SITES (exact
-enumeration when the assignments are few) and with site-clustered standard errors.
+enumeration when the assignments are few; statistic: difference of the rural and
+urban means of site means, or the family-level Cliff's delta) and with site-clustered
+standard errors. ``survives_clustering`` needs the family-level adjusted p AND the
+permutation p, adjusted across measures with the same method, below alpha.
 With few sites both are weak: with 6 sites of which 2 are rural there are only 15
 assignments, so the smallest attainable permutation p is 1/15 = 0.067 and no measure
 can "survive clustering" at alpha 0.05; cluster-robust SEs with 6 clusters are
@@ -108,6 +114,25 @@ COMPARISON_COUNT_COLUMNS: tuple[str, ...] = tuple(
 )
 OUTCOME_COUNT_COLUMNS: tuple[str, ...] = ("n_closed", "n_with_outcome", "n_unified", "n_separated")
 
+# Arguments for ``publish.suppress_small_cells``: which counts add up within a row, and
+# which values reveal a count (a share and its CI; the share difference reveals both).
+COMPARISON_COLUMN_GROUPS: dict[str, list[str]] = {
+    f"n_{s}": [f"n_receiving_{s}", f"n_not_receiving_{s}"] for s in ("rural", "urban")
+}
+_SHARE_DEPENDENT = ("statistic", "effect", "effect_low", "effect_high")
+COMPARISON_DEPENDENT_COLUMNS: dict[str, list[str]] = {
+    **{f"n_{s}": [f"{d}_{s}" for d in (*DESCRIPTIVES, "share")] for s in ("rural", "urban")},
+    **{
+        f"n_{kind}_{s}": [f"share_{s}", *_SHARE_DEPENDENT]
+        for kind in ("receiving", "not_receiving")
+        for s in ("rural", "urban")
+    },
+}
+OUTCOME_COLUMN_GROUPS: dict[str, list[str]] = {"n_with_outcome": ["n_unified", "n_separated"]}
+OUTCOME_DEPENDENT_COLUMNS: dict[str, list[str]] = {
+    col: ["share_unified", "ci_low", "ci_high"] for col in OUTCOME_COUNT_COLUMNS[1:]
+}
+
 
 # --- building blocks -------------------------------------------------------------------
 
@@ -192,9 +217,16 @@ def _mann_whitney_method(x: np.ndarray, y: np.ndarray) -> str:
     return "asymptotic" if (len(x) > 8 and len(y) > 8) or ties else "exact"
 
 
+def _constant(x: np.ndarray, y: np.ndarray) -> bool:
+    # A measure with one value for every family (e.g. no family had the activity) carries
+    # no test: it gets no p-value and so does not widen the multiplicity family.
+    pooled = np.concatenate([x, y])
+    return bool(pooled.min() == pooled.max())
+
+
 def _family_test(x: np.ndarray, y: np.ndarray, test: str) -> tuple[float, float]:
     """(statistic, two-sided p): U of the rural stratum, or Welch's t (rural - urban)."""
-    if len(x) < 2 or len(y) < 2:
+    if len(x) < 2 or len(y) < 2 or _constant(x, y):
         return (float("nan"), float("nan"))
     with warnings.catch_warnings():
         # Constant measures make t undefined (NaN); that is reported, not warned about.
@@ -307,24 +339,24 @@ def compare_share(
     }
     if n1 == 0 or n2 == 0:
         return {**row, "test": None, "statistic": float("nan"), "p_value": float("nan")}
+    low, high = newcombe_ci(k1, n1, k2, n2, level)
+    effect = {"effect": k1 / n1 - k2 / n2, "effect_low": low, "effect_high": high}
+    return {**row, **_share_test(k1, n1, k2, n2, continuity_correction), **effect}
+
+
+def _share_test(k1: int, n1: int, k2: int, n2: int, continuity_correction: bool) -> dict:
+    """Chi-square, or Fisher's exact test when an expected count is below 5."""
+    if k1 + k2 in (0, n1 + n2):
+        # Every family (or none) receiving in both strata: nothing to test, and an
+        # untestable row must not widen the multiplicity family.
+        return {"test": None, "statistic": float("nan"), "p_value": float("nan")}
     table = np.array([[k1, n1 - k1], [k2, n2 - k2]])
     expected = table.sum(axis=1, keepdims=True) * table.sum(axis=0) / table.sum()
     if (expected < 5).any():
         odds_ratio, p_value = stats.fisher_exact(table)
-        test, statistic = "fisher_exact", float(odds_ratio)
-    else:
-        chi2 = stats.chi2_contingency(table, correction=continuity_correction)
-        test, statistic, p_value = "chi_square", float(chi2.statistic), chi2.pvalue
-    low, high = newcombe_ci(k1, n1, k2, n2, level)
-    return {
-        **row,
-        "test": test,
-        "statistic": statistic,
-        "p_value": float(p_value),
-        "effect": row["share_rural"] - row["share_urban"],
-        "effect_low": low,
-        "effect_high": high,
-    }
+        return {"test": "fisher_exact", "statistic": float(odds_ratio), "p_value": float(p_value)}
+    chi2 = stats.chi2_contingency(table, correction=continuity_correction)
+    return {"test": "chi_square", "statistic": float(chi2.statistic), "p_value": float(chi2.pvalue)}
 
 
 # --- the comparison table --------------------------------------------------------------
@@ -377,10 +409,10 @@ def compare_strata(
     _check_choice("test", test, TESTS)
     _check_choice("adjust", adjust, ADJUSTMENTS)
     measures = list(measures)
-    missing = [m for m in measures if m not in profile.columns]
+    shares = default_share_measures(measures) if share_measures is None else list(share_measures)
+    missing = [m for m in dict.fromkeys([*measures, *shares]) if m not in profile.columns]
     if missing:
         raise KeyError(f"family profile lacks measures: {', '.join(missing)}")
-    shares = default_share_measures(measures) if share_measures is None else list(share_measures)
 
     rows = []
     for measure in measures:
@@ -404,7 +436,7 @@ def compare_strata(
     table["significant"] = _below(table["p_adjusted"], alpha)
     table["coding"] = coding
     table["unit"] = "families"
-    return table
+    return table.astype(dict.fromkeys(COMPARISON_COUNT_COLUMNS, "Int64") | {"estimable": bool})
 
 
 # Counts and labels a blank (not estimable) row keeps: the reader sees why it is blank.
@@ -620,7 +652,7 @@ def clustering_sensitivity(
     ]
     table = pd.DataFrame(rows).reindex(columns=SENSITIVITY_COLUMNS)
     table["p_permutation_adjusted"] = adjust_pvalues(table["p_permutation"].astype(float), adjust)
-    table["permutation_can_reach_alpha"] = table["min_attainable_p"] < alpha
+    table["permutation_can_reach_alpha"] = _below(table["min_attainable_p"], alpha)
     significant = table["significant_family"].astype("boolean")
     permuted = _below(table["p_permutation_adjusted"], alpha)
     # False as soon as either test is not significant; missing only when undecidable.
@@ -628,7 +660,9 @@ def clustering_sensitivity(
     table["adjust"] = adjust
     table["alpha"] = alpha
     table["coding"] = coding
-    return table
+    counts = ("n_assignments", "n_sites", "n_rural_sites", "n_clusters")
+    flags = ("exact", "permutation_can_reach_alpha")
+    return table.astype(dict.fromkeys(counts, "Int64") | dict.fromkeys(flags, "boolean"))
 
 
 def _sensitivity_row(

@@ -53,7 +53,8 @@ def validate_table(frame: pd.DataFrame, table: str) -> pd.DataFrame:
     except pa.errors.SchemaErrors as err:
         summary = err.failure_cases.head(10).to_string(index=False)
         raise PeermentorError(
-            f"table {table} breaks the data contract after cleaning (a bug, please report):\n{summary}"
+            f"table {table} breaks the data contract after cleaning "
+            f"(a bug, please report):\n{summary}"
         ) from None
 
 

@@ -11,20 +11,22 @@ rule clean_site:
         kept=expand("results/interim/{{site}}/{table}.parquet", table=TABLES),
         quarantine=expand("results/quarantine/{{site}}/{table}.csv", table=TABLES),
         reconciliation="results/interim/{site}/reconciliation.csv",
+    log:
+        "logs/clean/{site}.log",
+    benchmark:
+        "benchmarks/clean/{site}.tsv"
+    conda:
+        "../../environment.yml"
+    threads: 1
+    resources:
+        mem_mb=2000,
+        runtime=10,
     params:
         tables=TABLES,
         site_config=site_config_params,
         grace_days=config["cleaning"]["contact_window_grace_days"],
         max_quarantine_share=config["cleaning"]["max_quarantine_share"],
         data_cutoff=config["study"]["data_cutoff"],
-    log:
-        "logs/clean/{site}.log",
-    benchmark:
-        "benchmarks/clean/{site}.tsv"
-    threads: 1
-    resources:
-        mem_mb=2000,
-        runtime=10,
     message:
         "Cleaning site {wildcards.site}: quarantining unusable rows with their reasons"
     script:
@@ -42,17 +44,19 @@ rule combine_sites:
             caption="../report/reconciliation.rst",
             category="Data quality",
         ),
-    params:
-        sites=SITES,
-        tables=TABLES,
     log:
         "logs/combine_sites.log",
     benchmark:
         "benchmarks/combine_sites.tsv"
+    conda:
+        "../../environment.yml"
     threads: 1
     resources:
         mem_mb=2000,
         runtime=10,
+    params:
+        sites=SITES,
+        tables=TABLES,
     message:
         "Combining {params.sites} into study-level canonical tables"
     script:

@@ -4,7 +4,6 @@ from pathlib import Path
 import yaml
 from snakemake.utils import validate
 
-
 validate(config, "../schemas/config.schema.yaml")
 
 SITES = config["sites"]
@@ -40,13 +39,19 @@ def site_raw_files(wildcards):
 
 
 def all_raw_files():
-    return sorted({cfg["tables"][t]["path"] for cfg in SITE_CONFIGS.values() for t in TABLES})
+    return sorted(
+        {cfg["tables"][t]["path"] for cfg in SITE_CONFIGS.values() for t in TABLES}
+    )
 
 
 def all_targets():
     return [
         "results/tables/reconciliation.csv",
-        *expand("results/interim/study/{table}.parquet", table=TABLES),
+        "results/tables/service_profile.csv",
+        "results/tables/early_engagement.csv",
+        "results/tables/workforce.csv",
+        "results/models/coefficients.csv",
+        "results/tables/replication.csv",
     ]
 
 

@@ -7,19 +7,21 @@ if config["demo"]["enabled"]:
         output:
             truth=config["demo"]["truth_file"],
             exports=all_raw_files(),
+        log:
+            "logs/demo_data.log",
+        benchmark:
+            "benchmarks/demo_data.tsv"
+        conda:
+            "../../environment.yml"
+        threads: 1
+        resources:
+            mem_mb=2000,
+            runtime=10,
         params:
             seed=config["demo"]["seed"],
             scale=config["demo"]["scale"],
             data_cutoff=config["study"]["data_cutoff"],
             sites=SITE_CONFIGS,
-        log:
-            "logs/demo_data.log",
-        benchmark:
-            "benchmarks/demo_data.tsv"
-        threads: 1
-        resources:
-            mem_mb=2000,
-            runtime=10,
         message:
             "Generating the synthetic demo study (seed {params.seed}, scale {params.scale})"
         script:

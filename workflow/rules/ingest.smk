@@ -6,24 +6,24 @@ rule ingest_site:
         site_config=site_config_file,
         exports=site_raw_files,
     output:
-        mapped=expand(
-            "results/interim/{{site}}/mapped/{table}.parquet", table=TABLES
-        ),
+        mapped=expand("results/interim/{{site}}/mapped/{table}.parquet", table=TABLES),
         problems=expand(
             "results/interim/{{site}}/mapped/{table}_problems.parquet", table=TABLES
         ),
-    params:
-        site_config=site_config_params,
-        rucc_threshold=config["rurality"]["rucc_rural_threshold"],
-        pseudonymization=config["pseudonymization"],
     log:
         "logs/ingest/{site}.log",
     benchmark:
         "benchmarks/ingest/{site}.tsv"
+    conda:
+        "../../environment.yml"
     threads: 1
     resources:
         mem_mb=2000,
         runtime=10,
+    params:
+        site_config=site_config_params,
+        rucc_threshold=config["rurality"]["rucc_rural_threshold"],
+        pseudonymization=config["pseudonymization"],
     message:
         "Ingesting site {wildcards.site}: reading, mapping and pseudonymizing its export"
     script:

@@ -11,7 +11,7 @@ def main():
     tables = snakemake.params.tables
     n_sites = len(snakemake.params.sites)
     for i, table in enumerate(tables):
-        parts = [pd.read_parquet(p) for p in snakemake.input.kept[i::len(tables)]]
+        parts = [pd.read_parquet(p) for p in snakemake.input.kept[i :: len(tables)]]
         assert len(parts) == n_sites
         combined = combine_sites(parts, table)
         write_parquet(combined, snakemake.output.tables[i])

@@ -21,7 +21,12 @@ def main():
     ):
         write_parquet(mapped[table].rows, rows_path)
         write_parquet(mapped[table].problems, problems_path)
-        log.info("%s: %d rows read, %d row problems", table, len(mapped[table].rows), len(mapped[table].problems))
+        log.info(
+            "%s: %d rows read, %d row problems",
+            table,
+            len(mapped[table].rows),
+            len(mapped[table].problems),
+        )
 
 
 run_step(f"ingest {snakemake.wildcards.site}", snakemake.log[0], main)

@@ -736,14 +736,18 @@ def describe_study(
         "mean_months_of_service": float(months.mean()),
         "mean_days_to_7th_contact": float(days_to_seventh.mean()),
         "mean_hours_first_7": float(early_hours.mean()),
-        "mean_recovery_coaching": float(per_family(contacts["act_recovery_coaching"].to_numpy()).mean()),
+        "mean_recovery_coaching": float(
+            per_family(contacts["act_recovery_coaching"].to_numpy()).mean()
+        ),
         "mean_daily_living_coaching": float(
             per_family(contacts["act_daily_living_coaching"].to_numpy()).mean()
         ),
         "mean_no_shows_or_refusals": float(missed.mean()),
         "share_closed": float(closed.mean()),
         "unified_share_of_closed": float(unified[closed].mean()),
-        "mentor_stable_or_advanced_share": float(mentors["exit_reason"].isin(STABLE_OR_ADVANCED).mean()),
+        "mentor_stable_or_advanced_share": float(
+            mentors["exit_reason"].isin(STABLE_OR_ADVANCED).mean()
+        ),
         "face_to_face_with_children_gap": float(gap),
     }
 

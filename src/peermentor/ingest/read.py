@@ -54,7 +54,7 @@ def _read_csv_cells(path: Path, opts: dict, where: dict, table: str) -> pd.DataF
         )
     except UnicodeDecodeError as err:
         raise InputError(
-            f"cannot be decoded as {encoding} (byte {err.start}: {err.object[err.start : err.start + 1]!r})",
+            f"cannot be decoded as {encoding} (byte {err.start}: {_bad_byte(err)!r})",
             **where,
             config_key=f"tables.{table}.csv.encoding",
             hint="set the export's real encoding, e.g. latin-1 or cp1252",
@@ -68,6 +68,10 @@ def _read_csv_cells(path: Path, opts: dict, where: dict, table: str) -> pd.DataF
             config_key=f"tables.{table}.csv.sep",
             hint="check the separator and quote character",
         ) from None
+
+
+def _bad_byte(err: UnicodeDecodeError) -> bytes:
+    return err.object[err.start : err.start + 1]
 
 
 def _read_excel_cells(path: Path, opts: dict, where: dict, table: str) -> pd.DataFrame:

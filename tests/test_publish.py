@@ -1,0 +1,192 @@
+"""Disclosure control: small-cell, dependent and complementary suppression."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from peermentor.publish import (
+    COMPLEMENTARY_MARKER as C,
+)
+from peermentor.publish import (
+    publish_early_summary,
+    publish_profile_summary,
+    publish_workforce_summary,
+    suppress_small_cells,
+)
+
+SMALL = "<11"
+
+
+def _sites(counts: list[int], total: int | None = None) -> pd.DataFrame:
+    """Site rows (A, B, ...) with a count and its share, plus an optional total row."""
+    names = [chr(ord("A") + i) for i in range(len(counts))]
+    if total is not None:
+        names, counts = [*names, "total"], [*counts, total]
+    base = total or sum(counts)
+    return pd.DataFrame({"site": names, "n": counts, "share": [c / base for c in counts]})
+
+
+def _suppress(table: pd.DataFrame, **kwargs) -> pd.DataFrame:
+    return suppress_small_cells(
+        table, count_columns=["n"], dependent_columns={"n": ["share"]}, **kwargs
+    )
+
+
+def test_below_threshold_exact_threshold_and_zero():
+    out = _suppress(_sites([10, 11, 0, 1, 500]))
+    assert out["n"].tolist() == [SMALL, 11, 0, SMALL, 500]
+    assert out["suppressed"].tolist() == [True, False, False, True, False]
+    assert out["share"].tolist()[:3] == [SMALL, 11 / 522, 0.0]
+
+
+def test_marker_follows_min_cell_size():
+    out = suppress_small_cells(_sites([5, 12]), count_columns=["n"], min_cell_size=20)
+    assert out["n"].tolist() == ["<20", "<20"]
+
+
+def test_dependent_share_blanked():
+    out = _suppress(_sites([5, 40]))
+    assert out["share"].tolist() == [SMALL, 40 / 45]
+
+
+def test_no_op_when_all_large():
+    table = _sites([11, 40, 0, 500], total=551)
+    out = _suppress(table, total_row_mask=table["site"] == "total")
+    assert out["n"].tolist() == [11, 40, 0, 500, 551]
+    assert out["share"].tolist() == table["share"].tolist()
+    assert not out["suppressed"].any()
+    assert out.drop(columns="suppressed").astype(str).equals(table.astype(str))
+
+
+def test_complementary_suppression_against_a_total_row():
+    table = _sites([5, 40, 60], total=105)
+    out = _suppress(table, total_row_mask=table["site"] == "total")
+    # 105 - 40 - 60 would give back the 5: the next-smallest cell goes too.
+    assert out["n"].tolist() == [SMALL, C, 60, 105]
+    assert out["share"].tolist()[:3] == [SMALL, C, 60 / 105]
+    assert out["suppressed"].tolist() == [True, True, False, False]
+
+
+def test_zero_is_not_a_useful_complement():
+    table = _sites([5, 0, 40], total=45)
+    out = _suppress(table, total_row_mask=table["site"] == "total")
+    assert out["n"].tolist() == [SMALL, 0, C, 45]
+
+
+def test_two_small_cells_with_a_small_sum_need_a_third():
+    table = _sites([3, 4, 50, 70], total=127)
+    out = _suppress(table, total_row_mask=table["site"] == "total")
+    assert out["n"].tolist() == [SMALL, SMALL, C, 70, 127]
+
+
+def test_two_small_cells_with_a_large_sum_are_enough():
+    table = _sites([6, 7, 50], total=63)
+    out = _suppress(table, total_row_mask=table["site"] == "total")
+    assert out["n"].tolist() == [SMALL, SMALL, 50, 63]
+
+
+def test_ties_pick_the_first_cell():
+    table = _sites([5, 20, 20], total=45)
+    out = _suppress(table, total_row_mask=table["site"] == "total")
+    assert out["n"].tolist() == [SMALL, C, 20, 45]
+
+
+def test_groups_are_separate():
+    table = pd.DataFrame(
+        {
+            "measure": ["x", "x", "x", "y", "y", "y"],
+            "site": ["all", "A", "B", "all", "A", "B"],
+            "n": [45, 5, 40, 45, 20, 25],
+        }
+    )
+    out = suppress_small_cells(
+        table,
+        count_columns=["n"],
+        total_row_mask=table["site"] == "all",
+        group_columns=["measure"],
+    )
+    assert out["n"].tolist() == [45, SMALL, C, 45, 20, 25]
+
+
+def test_column_group_within_a_row():
+    table = pd.DataFrame(
+        {"n_families": [783], "n_reached": [780], "n_not_reached": [3], "share": [780 / 783]}
+    )
+    out = suppress_small_cells(
+        table,
+        count_columns=["n_families", "n_reached", "n_not_reached"],
+        dependent_columns={"n_reached": ["share"], "n_not_reached": ["share"]},
+        column_groups={"n_families": ["n_reached", "n_not_reached"]},
+    )
+    row = out.iloc[0]
+    assert (row["n_families"], row["n_reached"], row["n_not_reached"]) == (783, C, SMALL)
+    assert row["share"] == SMALL  # the small-cell marker wins over the complementary one
+
+
+def test_input_untouched_and_nullable_counts():
+    table = pd.DataFrame({"n": pd.array([4, None, 30], dtype="Int64"), "mean": [1.0, 2.0, 3.0]})
+    before = table.copy()
+    out = suppress_small_cells(table, count_columns=["n"], dependent_columns={"n": ["mean"]})
+    assert table.equals(before)
+    assert out["n"].iloc[0] == SMALL and pd.isna(out["n"].iloc[1]) and out["n"].iloc[2] == 30
+    assert out["mean"].tolist() == [SMALL, 2.0, 3.0]
+    assert out["suppressed"].tolist() == [True, False, False]
+
+
+def test_publish_workforce_summary_of_28_mentors():
+    rows = [("overall", "all", 28)]
+    rows += [("exit_reason", r, k) for r, k in [("still_employed", 12), ("promoted", 4),
+             ("left_for_advancement", 2), ("relapse", 6), ("boundary_violation", 3),
+             ("policy_violation", 1), ("other_exit", 0)]]  # fmt: skip
+    rows += [("outcome_group", "stable_or_advanced", 18), ("outcome_group", "challenge", 10)]
+    rows += [("outcome_group", "other", 0)]
+    summary = pd.DataFrame(rows, columns=["row_type", "category", "count"]).assign(
+        unit="mentors", n_mentors=28, share=lambda d: d["count"] / 28, ci_low=0.1, ci_high=0.9,
+        tenure_mean_months=20.0, tenure_median_months=19.0,
+    )  # fmt: skip
+    out = publish_workforce_summary(summary, min_cell_size=11).set_index("category")
+    assert out.loc["all", "count"] == 28 and out.loc["all", "n_mentors"] == 28
+    assert out.loc["still_employed", "count"] == 12
+    assert out.loc["promoted", "count"] == SMALL and out.loc["other_exit", "count"] == 0
+    # 18 of 28 would give away the 10 who left through challenges.
+    assert out.loc["challenge", "count"] == SMALL
+    assert out.loc["stable_or_advanced", "count"] == C
+    assert out.loc["stable_or_advanced", "share"] == C
+    assert out.loc["challenge", "tenure_mean_months"] == SMALL
+
+
+def test_publish_profile_and_early_summaries():
+    profile = pd.DataFrame(
+        {
+            "group_type": ["overall", "site", "site"],
+            "group": ["all", "s1", "s2"],
+            "measure": ["contacts"] * 3,
+            "n_families": [60, 8, 52],
+            "n_receiving": [55, 8, 47],
+            "n_not_receiving": [5, 0, 5],
+            "share_receiving": [55 / 60, 1.0, 47 / 52],
+            **{stat: [1.0, 2.0, 3.0] for stat in ("mean", "sd", "median", "q1", "q3")},
+            "min": [0.0, 1.0, 0.0],
+            "max": [9.0, 9.0, 8.0],
+        }
+    )
+    out = publish_profile_summary(profile, min_cell_size=11)
+    assert out["n_families"].tolist() == [60, SMALL, C]
+    assert out["mean"].tolist() == [1.0, SMALL, C]
+    assert out["n_not_receiving"].tolist()[0] == SMALL
+
+    early = pd.DataFrame(
+        {
+            "group_type": ["overall"],
+            "group": ["all"],
+            "n_families": [100],
+            "n_reached": [95],
+            "n_not_reached": [5],
+            "share_reached": [0.95],
+            "days_to_nth_mean": [23.6],
+            "hours_mean": [8.0],
+        }
+    )
+    row = publish_early_summary(early, min_cell_size=11).iloc[0]
+    assert (row["n_reached"], row["n_not_reached"]) == (C, SMALL)
+    assert row["days_to_nth_mean"] == C and row["share_reached"] == SMALL

@@ -1,0 +1,95 @@
+# Aggregate: per-family service profile and early engagement (P1-P3), mentor workforce (P6).
+
+
+rule family_profile:
+    input:
+        families="results/interim/study/families.parquet",
+        contacts="results/interim/study/contacts.parquet",
+    output:
+        profile="results/tables/family_profile.parquet",
+        early="results/interim/study/early_engagement_by_family.parquet",
+    log:
+        "logs/family_profile.log",
+    benchmark:
+        "benchmarks/family_profile.tsv"
+    conda:
+        "../../environment.yml"
+    threads: 1
+    resources:
+        mem_mb=4000,
+        runtime=15,
+    params:
+        data_cutoff=config["study"]["data_cutoff"],
+        count_statuses=config["profile"]["count_statuses"],
+        hours_include_collateral=config["profile"]["hours_include_collateral"],
+        n_contacts=config["early_engagement"]["n_contacts"],
+        anchor=config["early_engagement"]["anchor"],
+    message:
+        "Computing each family's service profile and early engagement"
+    script:
+        "../scripts/family_profile.py"
+
+
+rule service_summaries:
+    input:
+        profile="results/tables/family_profile.parquet",
+        early="results/interim/study/early_engagement_by_family.parquet",
+    output:
+        service_profile=report(
+            "results/tables/service_profile.csv",
+            caption="../report/service_profile.rst",
+            category="P1-P2 Service profile",
+        ),
+        early_engagement=report(
+            "results/tables/early_engagement.csv",
+            caption="../report/early_engagement.rst",
+            category="P3 Early engagement",
+        ),
+    log:
+        "logs/service_summaries.log",
+    benchmark:
+        "benchmarks/service_summaries.tsv"
+    conda:
+        "../../environment.yml"
+    threads: 1
+    resources:
+        mem_mb=2000,
+        runtime=10,
+    params:
+        min_cell_size=config["disclosure"]["min_cell_size"],
+        n_contacts=config["early_engagement"]["n_contacts"],
+    message:
+        "Summarizing service profile and early engagement, overall and per site"
+    script:
+        "../scripts/service_summaries.py"
+
+
+rule workforce:
+    input:
+        mentors="results/interim/study/mentors.parquet",
+        families="results/interim/study/families.parquet",
+        contacts="results/interim/study/contacts.parquet",
+    output:
+        per_mentor="results/interim/study/workforce_by_mentor.parquet",
+        summary=report(
+            "results/tables/workforce.csv",
+            caption="../report/workforce.rst",
+            category="P6 Mentor workforce",
+        ),
+    log:
+        "logs/workforce.log",
+    benchmark:
+        "benchmarks/workforce.tsv"
+    conda:
+        "../../environment.yml"
+    threads: 1
+    resources:
+        mem_mb=2000,
+        runtime=10,
+    params:
+        data_cutoff=config["study"]["data_cutoff"],
+        min_cell_size=config["disclosure"]["min_cell_size"],
+    message:
+        "Summarizing mentor tenure and exits (P6)"
+    script:
+        "../scripts/workforce.py"

@@ -1,0 +1,52 @@
+# Model: what predicts unification at case closure (P5).
+
+
+rule outcome_models:
+    input:
+        profile="results/tables/family_profile.parquet",
+    output:
+        coefficients=report(
+            "results/models/coefficients.csv",
+            caption="../report/coefficients.rst",
+            category="P5 Outcome at closure",
+        ),
+        ranking=report(
+            "results/models/predictor_ranking.csv",
+            caption="../report/predictor_ranking.rst",
+            category="P5 Outcome at closure",
+        ),
+        diagnostics=report(
+            "results/models/diagnostics.csv",
+            caption="../report/model_diagnostics.rst",
+            category="P5 Outcome at closure",
+        ),
+        visit_gap=report(
+            "results/models/visit_gap.csv",
+            caption="../report/visit_gap.rst",
+            category="P5 Outcome at closure",
+        ),
+        summaries=report(
+            "results/models/summaries.txt",
+            caption="../report/model_summaries.rst",
+            category="P5 Outcome at closure",
+        ),
+        computed="results/interim/replication/model.json",
+    log:
+        "logs/outcome_models.log",
+    benchmark:
+        "benchmarks/outcome_models.tsv"
+    conda:
+        "../../environment.yml"
+    threads: 1
+    resources:
+        mem_mb=4000,
+        runtime=20,
+    params:
+        primary=config["model"]["primary"],
+        cluster=config["model"]["cluster"],
+        sensitivity=config["model"].get("sensitivity", {}),
+        min_cell_size=config["disclosure"]["min_cell_size"],
+    message:
+        "Fitting the outcome models: primary, GEE, naive and sensitivity"
+    script:
+        "../scripts/outcome_models.py"

@@ -1,0 +1,36 @@
+# Report: the replication table (each published figure beside this run's value).
+
+
+rule replication_table:
+    input:
+        profile="results/tables/family_profile.parquet",
+        early="results/interim/study/early_engagement_by_family.parquet",
+        per_mentor="results/interim/study/workforce_by_mentor.parquet",
+        model="results/interim/replication/model.json",
+    output:
+        report(
+            "results/tables/replication.csv",
+            caption="../report/replication.rst",
+            category="Replication",
+        ),
+    log:
+        "logs/replication_table.log",
+    benchmark:
+        "benchmarks/replication_table.tsv"
+    conda:
+        "../../environment.yml"
+    threads: 1
+    resources:
+        mem_mb=2000,
+        runtime=5,
+    params:
+        n_contacts=config["early_engagement"]["n_contacts"],
+        anchor=config["early_engagement"]["anchor"],
+        count_statuses=config["profile"]["count_statuses"],
+        hours_include_collateral=config["profile"]["hours_include_collateral"],
+        data_cutoff=config["study"]["data_cutoff"],
+        primary=config["model"]["primary"],
+    message:
+        "Putting each published figure beside this run's value"
+    script:
+        "../scripts/replication_table.py"

@@ -1,0 +1,69 @@
+"""Adapter: outcome models, predictor ranking and diagnostics (peermentor.model)."""
+
+import pandas as pd
+
+from peermentor.diagnostics import vif
+from peermentor.io import write_csv, write_json, write_text
+from peermentor.model import (
+    exclusions_table,
+    fit_models,
+    fit_quality,
+    model_frame,
+    model_summary_text,
+    rank_predictors,
+    replication_values,
+    tidy_coefficients,
+    visit_gap,
+)
+from peermentor.publish import suppress_small_cells
+from peermentor.runner import log, run_step
+
+
+def main():
+    p = snakemake.params
+    profile = pd.read_parquet(snakemake.input.profile)
+    fits = fit_models(
+        profile, primary=p.primary, cluster=p.cluster, sensitivity=dict(p.sensitivity)
+    )
+    for fit in fits:
+        for warning in fit.warnings:
+            log.warning("model %s: %s", fit.name, warning)
+    coefficients = tidy_coefficients(fits)
+    frame = model_frame(profile, p.primary, p.cluster)
+    ranking = rank_predictors(frame, p.primary, p.cluster)
+    diagnostics = _diagnostics(fits, frame, p.primary, p.min_cell_size)
+    gap = visit_gap(profile)
+    gap_table = pd.DataFrame([{k: v for k, v in gap.items() if k != "excluded"}])
+
+    counts = ["n", "events", "clusters"]
+    write_csv(_publish(coefficients, counts, p.min_cell_size), snakemake.output.coefficients)
+    write_csv(ranking, snakemake.output.ranking)
+    write_csv(diagnostics, snakemake.output.diagnostics)
+    write_csv(
+        _publish(gap_table, ["n_unified", "n_separated"], p.min_cell_size),
+        snakemake.output.visit_gap,
+    )
+    write_text("\n\n".join(model_summary_text(f) for f in fits), snakemake.output.summaries)
+    write_json(replication_values(coefficients, gap), snakemake.output.computed)
+
+
+def _diagnostics(fits, frame, formula, min_cell_size) -> pd.DataFrame:
+    """One long table: fit quality, VIFs and exclusions, each row labelled by its check."""
+    quality = fit_quality(fits).melt(id_vars="model", var_name="statistic")
+    quality.insert(0, "check", "fit_quality")
+    vifs = vif(frame, formula).rename(columns={"term": "statistic", "vif": "value"})
+    vifs.insert(0, "check", "vif")
+    vifs.insert(1, "model", "primary")
+    excluded = _publish(exclusions_table(fits), ["families"], min_cell_size).drop(
+        columns="suppressed"
+    )
+    excluded = excluded.rename(columns={"reason": "statistic", "families": "value"})
+    excluded.insert(0, "check", "excluded_families")
+    return pd.concat([quality, vifs, excluded], ignore_index=True)
+
+
+def _publish(table, counts, min_cell_size):
+    return suppress_small_cells(table, count_columns=counts, min_cell_size=min_cell_size)
+
+
+run_step("outcome_models", snakemake.log[0], main)

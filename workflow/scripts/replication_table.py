@@ -1,0 +1,40 @@
+"""Adapter: the replication table (peermentor.replication)."""
+
+import json
+from pathlib import Path
+
+import pandas as pd
+
+from peermentor.engagement import summarize_early_engagement
+from peermentor.io import write_csv
+from peermentor.profile import summarize_profile
+from peermentor.replication import p1_p3_p6_computed, replication_rows, run_definitions
+from peermentor.runner import run_step
+from peermentor.workforce import summarize_workforce
+
+
+def main():
+    p = snakemake.params
+    computed = p1_p3_p6_computed(
+        summarize_profile(pd.read_parquet(snakemake.input.profile)),
+        summarize_early_engagement(pd.read_parquet(snakemake.input.early), n_contacts=p.n_contacts),
+        summarize_workforce(pd.read_parquet(snakemake.input.per_mentor)),
+    )
+    computed |= json.loads(Path(snakemake.input.model).read_text())
+    definitions = run_definitions(
+        n_contacts=p.n_contacts,
+        anchor=p.anchor,
+        count_statuses=tuple(p.count_statuses),
+        hours_include_collateral=p.hours_include_collateral,
+        data_cutoff=p.data_cutoff,
+    )
+    model = f"primary model {p.primary}"
+    definitions |= {
+        "or_face_to_face_with_children": f"OR of unification per face-to-face visit; {model}",
+        "or_no_show_or_refusal_separation": f"1 / OR of unification per no-show/refusal; {model}",
+        "face_to_face_gap": "mean face-to-face contacts with children, unified minus separated",
+    }
+    write_csv(replication_rows(computed, definitions), snakemake.output[0])
+
+
+run_step("replication_table", snakemake.log[0], main)

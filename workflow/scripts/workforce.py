@@ -1,0 +1,26 @@
+"""Adapter: mentor workforce per mentor and summary (peermentor.workforce)."""
+
+import pandas as pd
+
+from peermentor.io import write_csv, write_parquet
+from peermentor.publish import publish_workforce_summary
+from peermentor.runner import run_step
+from peermentor.workforce import mentor_workforce, summarize_workforce
+
+
+def main():
+    p = snakemake.params
+    per_mentor = mentor_workforce(
+        pd.read_parquet(snakemake.input.mentors),
+        pd.read_parquet(snakemake.input.families),
+        pd.read_parquet(snakemake.input.contacts),
+        data_cutoff=p.data_cutoff,
+    )
+    summary = summarize_workforce(per_mentor)
+    write_parquet(per_mentor, snakemake.output.per_mentor)
+    write_csv(
+        publish_workforce_summary(summary, min_cell_size=p.min_cell_size), snakemake.output.summary
+    )
+
+
+run_step("workforce", snakemake.log[0], main)
