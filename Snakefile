@@ -16,6 +16,7 @@ include: "workflow/rules/demo.smk"
 include: "workflow/rules/ingest.smk"
 include: "workflow/rules/clean.smk"
 include: "workflow/rules/aggregate.smk"
+include: "workflow/rules/stratify.smk"
 include: "workflow/rules/model.smk"
 include: "workflow/rules/report.smk"
 

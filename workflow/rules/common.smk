@@ -50,6 +50,7 @@ def all_targets():
         "results/tables/service_profile.csv",
         "results/tables/early_engagement.csv",
         "results/tables/workforce.csv",
+        "results/tables/rural_urban.csv",
         "results/models/coefficients.csv",
         "results/tables/replication.csv",
     ]

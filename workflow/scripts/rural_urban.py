@@ -1,0 +1,52 @@
+"""Adapter: rural/urban comparison, clustering sensitivity, outcome by stratum (P4)."""
+
+import pandas as pd
+
+from peermentor import stratify
+from peermentor.io import write_csv
+from peermentor.publish import suppress_small_cells
+from peermentor.runner import log, run_step
+from peermentor.rurality import describe_coding
+
+
+def main():
+    p = snakemake.params
+    profile = pd.read_parquet(snakemake.input.profile)
+    coding = describe_coding(p.rucc_rural_threshold)
+    common = {"test": p.test, "adjust": p.adjust, "alpha": p.alpha, "seed": p.seed}
+    comparison = stratify.compare_strata(
+        profile, n_boot=p.n_bootstrap, min_cell_size=p.min_cell_size, coding=coding,
+        continuity_correction=p.continuity_correction, **common,
+    )  # fmt: skip
+    clustering = stratify.clustering_sensitivity(
+        profile, comparison=comparison, n_permutations=p.n_permutations,
+        statistic=p.permutation_statistic, min_cell_size=p.min_cell_size, coding=coding, **common,
+    )  # fmt: skip
+    outcome = stratify.outcome_by_stratum(profile, min_cell_size=p.min_cell_size)
+    outcome["coding"] = coding
+    write_csv(
+        suppress_small_cells(
+            comparison,
+            count_columns=stratify.COMPARISON_COUNT_COLUMNS,
+            min_cell_size=p.min_cell_size,
+            dependent_columns=stratify.COMPARISON_DEPENDENT_COLUMNS,
+            column_groups=stratify.COMPARISON_COLUMN_GROUPS,
+        ),
+        snakemake.output.comparison,
+    )
+    write_csv(clustering, snakemake.output.clustering)
+    write_csv(
+        suppress_small_cells(
+            outcome,
+            count_columns=stratify.OUTCOME_COUNT_COLUMNS,
+            min_cell_size=p.min_cell_size,
+            dependent_columns=stratify.OUTCOME_DEPENDENT_COLUMNS,
+            column_groups=stratify.OUTCOME_COLUMN_GROUPS,
+        ),
+        snakemake.output.outcome,
+    )
+    significant = comparison.loc[comparison["significant"].fillna(False).astype(bool), "measure"]
+    log.info("%s; significant after %s: %s", coding, p.adjust, ", ".join(significant) or "none")
+
+
+run_step("rural_urban", snakemake.log[0], main)
