@@ -14,7 +14,7 @@ import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 SNAKEMAKE = str(Path(sys.executable).parent / "snakemake")
-PROJECT_FILES = ("Snakefile", "workflow", "config", "profiles", "notebooks")
+PROJECT_FILES = ("Snakefile", "workflow", "config", "profiles", "notebooks", "environment.yml")
 
 pytestmark = pytest.mark.e2e
 

@@ -44,8 +44,31 @@ def all_raw_files():
     )
 
 
+def manifest_outputs():
+    """Every table and model output of the run (the manifest checksums them)."""
+    return [
+        *expand("results/quarantine/{site}/{table}.csv", site=SITES, table=TABLES),
+        *expand("results/interim/study/{table}.parquet", table=TABLES),
+        "results/tables/reconciliation.csv",
+        "results/tables/family_profile.parquet",
+        "results/tables/service_profile.csv",
+        "results/tables/early_engagement.csv",
+        "results/tables/workforce.csv",
+        "results/tables/rural_urban.csv",
+        "results/tables/rural_urban_clustering.csv",
+        "results/tables/outcome_by_stratum.csv",
+        "results/models/coefficients.csv",
+        "results/models/predictor_ranking.csv",
+        "results/models/diagnostics.csv",
+        "results/models/visit_gap.csv",
+        "results/models/summaries.txt",
+        "results/tables/replication.csv",
+    ]
+
+
 def all_targets():
     return [
+        "results/manifest.json",
         "results/tables/reconciliation.csv",
         "results/tables/service_profile.csv",
         "results/tables/early_engagement.csv",

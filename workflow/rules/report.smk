@@ -34,3 +34,34 @@ rule replication_table:
         "Putting each published figure beside this run's value"
     script:
         "../scripts/replication_table.py"
+
+
+rule manifest:
+    input:
+        raw=all_raw_files(),
+        site_configs=expand("{dir}/{site}.yaml", dir=config["sites_dir"], site=SITES),
+        results=manifest_outputs(),
+    output:
+        report(
+            "results/manifest.json",
+            caption="../report/manifest.rst",
+            category="Provenance",
+        ),
+    log:
+        "logs/manifest.log",
+    benchmark:
+        "benchmarks/manifest.tsv"
+    localrule: True
+    conda:
+        "../../environment.yml"
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=5,
+    params:
+        config=config,
+        code_dir=workflow.basedir,
+    message:
+        "Writing the run manifest: checksums of every input and output, config, versions"
+    script:
+        "../scripts/manifest.py"
