@@ -190,3 +190,25 @@ def test_publish_profile_and_early_summaries():
     row = publish_early_summary(early, min_cell_size=11).iloc[0]
     assert (row["n_reached"], row["n_not_reached"]) == (C, SMALL)
     assert row["days_to_nth_mean"] == C and row["share_reached"] == SMALL
+
+
+def test_replication_figure_revealing_a_small_count_is_suppressed():
+    from peermentor.publish import publish_replication
+
+    table = pd.DataFrame(
+        {
+            "id": ["pct_mentors_stable_or_advanced", "mean_hours_per_family"],
+            "computed": [64.3, 55.0],
+            "difference": [0.0, -0.3],
+            "relative_difference": [0.0, -0.005],
+        }
+    )
+    out = publish_replication(
+        table, bases={"pct_mentors_stable_or_advanced": (18, 10)}, min_cell_size=11
+    )
+    assert out["computed"].tolist() == ["<11", 55.0]
+    assert out["suppressed"].tolist() == [True, False]
+    shown = publish_replication(
+        table, bases={"pct_mentors_stable_or_advanced": (18, 11)}, min_cell_size=11
+    )
+    assert shown["computed"].tolist() == [64.3, 55.0]

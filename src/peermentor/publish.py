@@ -229,3 +229,23 @@ def _overall_rows(summary: pd.DataFrame) -> np.ndarray | None:
     if "group_type" not in summary.columns:
         return None
     return (summary["group_type"] == "overall").to_numpy()
+
+
+def publish_replication(
+    table: pd.DataFrame, *, bases: Mapping[str, Sequence[int]], min_cell_size: int
+) -> pd.DataFrame:
+    """Replication table: blank a computed figure from which a small count can be derived.
+
+    ``bases`` maps a figure id to the counts its value reveals (a share of 28 mentors
+    reveals both the 18 and the 10): when any of them is 1..min_cell_size-1, the
+    computed value and its differences get the small-cell marker.
+    """
+    marker = small_cell_marker(min_cell_size)
+    out = table.astype({c: object for c in ("computed", "difference", "relative_difference")})
+    out["suppressed"] = False
+    for figure_id, counts in bases.items():
+        if any(0 < c < min_cell_size for c in counts):
+            rows = out["id"] == figure_id
+            out.loc[rows, ["computed", "difference", "relative_difference"]] = marker
+            out.loc[rows, "suppressed"] = True
+    return out

@@ -27,7 +27,10 @@ def wilson_ci(successes: float, n: float, level: float = 0.95) -> tuple[float, f
     p = successes / n
     centre = (p + z**2 / (2 * n)) / (1 + z**2 / n)
     half = z * np.sqrt(p * (1 - p) / n + z**2 / (4 * n**2)) / (1 + z**2 / n)
-    return (float(max(centre - half, 0.0)), float(min(centre + half, 1.0)))
+    # At 0 or n successes the bound is exactly 0 or 1; rounding would leave 1e-17.
+    low = 0.0 if successes <= 0 else max(centre - half, 0.0)
+    high = 1.0 if successes >= n else min(centre + half, 1.0)
+    return (float(low), float(high))
 
 
 def outcome_group(exit_reason: pd.Series) -> pd.Series:

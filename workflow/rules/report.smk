@@ -30,6 +30,7 @@ rule replication_table:
         hours_include_collateral=config["profile"]["hours_include_collateral"],
         data_cutoff=config["study"]["data_cutoff"],
         primary=config["model"]["primary"],
+        min_cell_size=config["disclosure"]["min_cell_size"],
     message:
         "Putting each published figure beside this run's value"
     script:

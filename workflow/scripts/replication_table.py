@@ -8,6 +8,7 @@ import pandas as pd
 from peermentor.engagement import summarize_early_engagement
 from peermentor.io import write_csv
 from peermentor.profile import summarize_profile
+from peermentor.publish import publish_replication
 from peermentor.replication import p1_p3_p6_computed, replication_rows, run_definitions
 from peermentor.runner import run_step
 from peermentor.workforce import summarize_workforce
@@ -15,10 +16,11 @@ from peermentor.workforce import summarize_workforce
 
 def main():
     p = snakemake.params
+    per_mentor = pd.read_parquet(snakemake.input.per_mentor)
     computed = p1_p3_p6_computed(
         summarize_profile(pd.read_parquet(snakemake.input.profile)),
         summarize_early_engagement(pd.read_parquet(snakemake.input.early), n_contacts=p.n_contacts),
-        summarize_workforce(pd.read_parquet(snakemake.input.per_mentor)),
+        summarize_workforce(per_mentor),
     )
     computed |= json.loads(Path(snakemake.input.model).read_text())
     definitions = run_definitions(
@@ -34,7 +36,12 @@ def main():
         "or_no_show_or_refusal_separation": f"1 / OR of unification per no-show/refusal; {model}",
         "face_to_face_gap": "mean face-to-face contacts with children, unified minus separated",
     }
-    write_csv(replication_rows(computed, definitions), snakemake.output[0])
+    stable = int((per_mentor["outcome_group"] == "stable_or_advanced").sum())
+    bases = {"pct_mentors_stable_or_advanced": (stable, len(per_mentor) - stable)}
+    table = publish_replication(
+        replication_rows(computed, definitions), bases=bases, min_cell_size=p.min_cell_size
+    )
+    write_csv(table, snakemake.output[0])
 
 
 run_step("replication_table", snakemake.log[0], main)

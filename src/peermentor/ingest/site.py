@@ -11,6 +11,7 @@ from peermentor.errors import InputError
 from peermentor.ingest.mapping import Mapped, map_table
 from peermentor.ingest.pseudonymize import pseudonymize
 from peermentor.ingest.read import SOURCE_ROW, read_export
+from peermentor.rurality import rurality_from_rucc
 
 TABLE_ORDER = ("mentors", "families", "contacts")
 
@@ -58,7 +59,7 @@ def _add_rurality(mapped: Mapped, raw, spec: dict, threshold: int, site: str, fi
         rows["rurality"] = spec["label"]
     elif "rucc" in spec:
         rows["rucc"] = pd.array([spec["rucc"]] * len(rows), dtype="Int64")
-        rows["rurality"] = rurality_label(rows["rucc"], threshold)
+        rows["rurality"] = rurality_from_rucc(rows["rucc"], threshold).astype(object)
     else:
         column = spec["county_column"]
         if column not in raw.columns:
@@ -73,7 +74,7 @@ def _add_rurality(mapped: Mapped, raw, spec: dict, threshold: int, site: str, fi
         county = raw.set_index(SOURCE_ROW)[column].map(_county_text)
         codes = county.map({str(k): v for k, v in spec["county_rucc"].items()})
         rows["rucc"] = rows[SOURCE_ROW].map(codes).astype("Int64")
-        rows["rurality"] = rurality_label(rows["rucc"], threshold)
+        rows["rurality"] = rurality_from_rucc(rows["rucc"], threshold).astype(object)
         unknown = rows["rucc"].isna().to_numpy()
         extra = pd.DataFrame(
             {
@@ -85,13 +86,6 @@ def _add_rurality(mapped: Mapped, raw, spec: dict, threshold: int, site: str, fi
         )
         problems = pd.concat([problems, extra], ignore_index=True)
     return Mapped(rows, problems)
-
-
-def rurality_label(rucc: pd.Series, threshold: int) -> pd.Series:
-    """'rural' when the USDA RUCC is at or above the study threshold, else 'urban'."""
-    label = pd.Series("urban", index=rucc.index, dtype=object)
-    label[(rucc >= threshold).fillna(False).to_numpy(dtype=bool)] = "rural"
-    return label.where(rucc.notna().to_numpy())
 
 
 def _county_text(value) -> str | None:
