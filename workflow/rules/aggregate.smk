@@ -3,6 +3,7 @@
 
 rule family_profile:
     input:
+        code=package_code("measures.py", "profile.py", "engagement.py"),
         families="results/interim/study/families.parquet",
         contacts="results/interim/study/contacts.parquet",
     output:
@@ -32,6 +33,7 @@ rule family_profile:
 
 rule service_summaries:
     input:
+        code=package_code("profile.py", "engagement.py", "publish.py"),
         profile="results/tables/family_profile.parquet",
         early="results/interim/study/early_engagement_by_family.parquet",
     output:
@@ -66,6 +68,7 @@ rule service_summaries:
 
 rule workforce:
     input:
+        code=package_code("workforce.py", "publish.py"),
         mentors="results/interim/study/mentors.parquet",
         families="results/interim/study/families.parquet",
         contacts="results/interim/study/contacts.parquet",

@@ -3,6 +3,7 @@
 
 rule clean_site:
     input:
+        code=package_code("contract.py", "validate.py", "ingest/clean.py"),
         mapped=expand("results/interim/{{site}}/mapped/{table}.parquet", table=TABLES),
         problems=expand(
             "results/interim/{{site}}/mapped/{table}_problems.parquet", table=TABLES
@@ -35,6 +36,7 @@ rule clean_site:
 
 rule combine_sites:
     input:
+        code=package_code("contract.py", "validate.py"),
         kept=expand("results/interim/{site}/{table}.parquet", site=SITES, table=TABLES),
         reconciliation=expand("results/interim/{site}/reconciliation.csv", site=SITES),
     output:

@@ -4,6 +4,8 @@ from pathlib import Path
 import yaml
 from snakemake.utils import validate
 
+import peermentor
+
 validate(config, "../schemas/config.schema.yaml")
 
 SITES = config["sites"]
@@ -21,6 +23,12 @@ for _site in SITES:
         raise ValueError(f"{_path}: site_id must be {_site!r} (the file name)")
 
 TABLES = ["families", "contacts", "mentors"]
+PACKAGE_DIR = Path(peermentor.__file__).parent
+
+
+def package_code(*modules):
+    """Package modules a rule runs, as inputs: editing one reruns the rule and what follows."""
+    return [str(PACKAGE_DIR / module) for module in modules]
 
 
 wildcard_constraints:

@@ -4,6 +4,8 @@
 if config["demo"]["enabled"]:
 
     rule demo_data:
+        input:
+            code=package_code("demo/simulate.py", "demo/export.py", "demo/build.py"),
         output:
             truth=config["demo"]["truth_file"],
             exports=all_raw_files(),

@@ -3,6 +3,14 @@
 
 rule ingest_site:
     input:
+        code=package_code(
+            "contract.py",
+            "rurality.py",
+            "ingest/read.py",
+            "ingest/mapping.py",
+            "ingest/pseudonymize.py",
+            "ingest/site.py",
+        ),
         site_config=site_config_file,
         exports=site_raw_files,
     output:

@@ -3,6 +3,7 @@
 
 rule outcome_models:
     input:
+        code=package_code("model.py", "diagnostics.py", "publish.py"),
         profile="results/tables/family_profile.parquet",
     output:
         coefficients=report(

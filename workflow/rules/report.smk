@@ -3,6 +3,13 @@
 
 rule replication_table:
     input:
+        code=package_code(
+            "profile.py",
+            "engagement.py",
+            "workforce.py",
+            "replication.py",
+            "publish.py",
+        ),
         profile="results/tables/family_profile.parquet",
         early="results/interim/study/early_engagement_by_family.parquet",
         per_mentor="results/interim/study/workforce_by_mentor.parquet",
@@ -39,6 +46,7 @@ rule replication_table:
 
 rule manifest:
     input:
+        code=package_code("manifest.py"),
         raw=all_raw_files(),
         site_configs=expand("{dir}/{site}.yaml", dir=config["sites_dir"], site=SITES),
         results=manifest_outputs(),

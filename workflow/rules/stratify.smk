@@ -3,6 +3,7 @@
 
 rule rural_urban:
     input:
+        code=package_code("measures.py", "rurality.py", "stratify.py", "publish.py"),
         profile="results/tables/family_profile.parquet",
     output:
         comparison=report(

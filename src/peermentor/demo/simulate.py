@@ -2,15 +2,16 @@
 
 The generator draws, in this order, from one ``numpy.random.default_rng(seed)``:
 
-1. **Families.** 783 per unit of ``scale``, split over the sites by weight. Cases open uniformly from
-   ``start`` to six months before ``cutoff`` and last a bounded lognormal number of months (mean about
-   15); a case whose closing date falls after the cut-off is still open.
-2. **Mentors.** 28 per unit of ``scale``, split over the sites by weight (at least 2 per site). A site
-   has as many caseload *slots* as it needs for a caseload of about 13.5 families; each slot is held
-   by its mentors one after another, so a family's contacts are logged by whoever holds its slot on
-   the day (the mentor at case opening is the family's primary mentor), and a few per cent by a
-   mentor of another slot of the site who covers. The last holder of each slot is still employed;
-   18 of 28 mentors in all stayed or advanced, the others left through relapse or violations (P6).
+1. **Families.** 783 per unit of ``scale``, split over the sites by weight. Cases open uniformly
+   from ``start`` to six months before ``cutoff`` and last a bounded lognormal number of months
+   (mean about 15); a case whose closing date falls after the cut-off is still open.
+2. **Mentors.** 28 per unit of ``scale``, split over the sites by weight (at least 2 per site).
+   A site has as many caseload *slots* as it needs for about 13.5 families each (START: 12-15),
+   and each slot is held by the site's mentors one after another. The family's mentor is whoever
+   holds its slot when the case opens; a contact is logged by whoever holds the slot that day
+   (so about a fifth of contacts come after a hand-over to a successor) or, for 3 %, by a mentor
+   of another slot of the site who covers. The last holder of each slot is still employed; 18 of
+   28 mentors in all stayed or advanced, the others left through relapse or violations (P6).
 3. **Contacts.** Completed contacts per family are Poisson with a gamma-distributed monthly rate, so
    families differ widely. The first 7 come about every 3.9 days (P3), the others are spread over
    the rest of the case. No-shows and refusals are overdispersed too and last 0 or a few minutes.
@@ -18,7 +19,7 @@ The generator draws, in this order, from one ``numpy.random.default_rng(seed)``:
    children - log(1.24) * (no-shows + refusals) + 0 * rural + 0 * months of service + u_mentor,
    with u_mentor ~ N(0, 0.35^2) on the primary mentor (P5).
 
-Rural families get twice the share of transportation contacts and 25 % longer contacts, but as many
+Rural families get twice the share of transportation contacts and 40 % longer contacts, but as many
 contacts as urban families (P4: the known truth for the stratification stage).
 
 One published figure cannot be met together with the others: 45,184 logged contacts over 783
@@ -74,7 +75,7 @@ CASE_MONTHS_BOUNDS = (3.0, 40.0)
 CHILDREN_EXTRA_MEAN = 1.3  # n_children = 1 + overdispersed count
 
 # --- Contacts (completed) ------------------------------------------------------------------------
-COMPLETED_PER_FAMILY = 59.5  # a little under 60.5 so the total of all logged contacts stays near
+COMPLETED_PER_FAMILY = 59.5  # under 60.5 to keep all logged contacts nearer 45,184 (docstring)
 CONTACT_RATE_SHAPE = 2.5  # gamma shape of a family's monthly contact rate (heterogeneity)
 FIRST_CONTACT_DELAY_DAYS = 3.0  # mean days from case opening to the first contact
 EARLY_GAP_DAYS = TARGETS["mean_days_to_7th_contact"] / (EARLY_N - 1)  # one contact every ~3.9 days
@@ -85,7 +86,7 @@ LATER_MINUTES = (
     * 60
     / (COMPLETED_PER_FAMILY - EARLY_N)
 )
-FAMILY_DURATION_SHAPE = 6.0  # gamma shape of a family's duration multiplier
+FAMILY_DURATION_SHAPE = 12.0  # gamma shape of a family's duration multiplier
 CONTACT_DURATION_SHAPE = 4.0  # gamma shape of one contact's duration noise
 MODE_SHARES = {"face_to_face": 0.58, "phone": 0.25, "text_or_email": 0.13, "other": 0.04}
 MODE_DURATION = {"face_to_face": 1.3, "phone": 0.55, "text_or_email": 0.3, "other": 0.9}
@@ -106,9 +107,9 @@ ACTIVITY_PROBABILITY = {
     "act_other": 0.03,  # also set when no other code was drawn: every completed contact has one
 }
 
-# --- Rural versus urban (P4) -----------------------------------------------------------------------
+# --- Rural versus urban (P4) ---------------------------------------------------------------------
 RURAL_TRANSPORTATION_RATIO = 2.0
-RURAL_DURATION_RATIO = 1.25
+RURAL_DURATION_RATIO = 1.4  # large enough to detect in hours per family at scale 1
 RURAL_DIFFERS = ("act_transportation", "hours", "hours_per_month", "early_hours")
 
 # --- No-shows and refusals -----------------------------------------------------------------------
@@ -141,7 +142,7 @@ OUTCOME_FORMULA = (
 # --- Free text -----------------------------------------------------------------------------------
 FIRST_NAMES = (
     "Jordan", "Taylor", "Casey", "Morgan", "Jamie", "Riley", "Avery", "Dakota", "Shawna", "Brandy",
-    "Crystal", "Amber", "Heather", "Tiffany", "Dustin", "Travis", "Cody", "Kayla", "Misty", "Bobbie",
+    "Crystal", "Amber", "Heather", "Tiffany", "Dustin", "Travis", "Cody", "Kayla", "Misty",
 )  # fmt: skip
 LAST_NAMES = (
     "Miller", "Johnson", "Smith", "Collins", "Napier", "Combs", "Caudill", "Sizemore", "Hall",
@@ -282,7 +283,7 @@ def simulate_study(
     slot = staff.slot_offset[site] + rng.integers(0, staff.site_slots[site])
     primary = staff.holder(slot, cases["open_day"])
     rural = rural_site[site]
-    log = _draw_contacts(rng, cases, rural, rural_site[site].mean(), calendar)
+    log = _draw_contacts(rng, cases, rural, rural.mean())
     log["mentor"] = _logging_mentor(rng, staff, slot, site, log)
     unified = _draw_outcome(rng, cases, log, primary, rural, len(staff.site))
 
@@ -297,7 +298,7 @@ def simulate_study(
 
 # --- Allocation ----------------------------------------------------------------------------------
 def _allocate(weights: np.ndarray, total: int, minimum: int = 0) -> np.ndarray:
-    """Split ``total`` in proportion to ``weights`` (largest remainder), at least ``minimum`` each."""
+    """Split ``total`` by ``weights`` (largest remainder), at least ``minimum`` each."""
     if total < minimum * len(weights):
         raise ValueError(f"cannot give {len(weights)} sites at least {minimum} of {total}")
     quota = weights / weights.sum() * total
@@ -313,7 +314,7 @@ def _allocate(weights: np.ndarray, total: int, minimum: int = 0) -> np.ndarray:
 
 # --- Families and cases --------------------------------------------------------------------------
 def _draw_cases(rng: np.random.Generator, families_per_site: np.ndarray, cal: _Calendar) -> dict:
-    """Per family (in order of case opening): site, open/close/end day, closed, months of service."""
+    """Per family, in order of case opening: site, open/close/end day, closed, months, children."""
     n = int(families_per_site.sum())
     open_day = np.sort(rng.integers(0, cal.last_opening_day + 1, n))
     site = rng.permutation(np.repeat(np.arange(len(families_per_site)), families_per_site))
@@ -321,6 +322,7 @@ def _draw_cases(rng: np.random.Generator, families_per_site: np.ndarray, cal: _C
     close_day = open_day + np.rint(np.clip(months, *CASE_MONTHS_BOUNDS) * MONTH_DAYS).astype(int)
     closed = close_day <= cal.cutoff_day
     end_day = np.where(closed, close_day, cal.cutoff_day)
+    extra_children = rng.negative_binomial(2, 2 / (2 + CHILDREN_EXTRA_MEAN), n)
     return {
         "site": site,
         "open_day": open_day,
@@ -328,8 +330,7 @@ def _draw_cases(rng: np.random.Generator, families_per_site: np.ndarray, cal: _C
         "closed": closed,
         "end_day": end_day,
         "months": (end_day - open_day) / MONTH_DAYS,
-        "n_children": 1
-        + np.minimum(rng.negative_binomial(2, 2 / (2 + CHILDREN_EXTRA_MEAN), n), 14),
+        "n_children": 1 + np.minimum(extra_children, 14),
     }
 
 
@@ -415,7 +416,7 @@ def _logging_mentor(rng, staff: _Staff, slot, site, log: dict) -> np.ndarray:
 
 # --- Contacts ------------------------------------------------------------------------------------
 def _draw_contacts(
-    rng: np.random.Generator, cases: dict, rural: np.ndarray, rural_share: float, cal: _Calendar
+    rng: np.random.Generator, cases: dict, rural: np.ndarray, rural_share: float
 ) -> dict:
     """Completed contacts then no-shows and refusals, one array entry per contact (unsorted)."""
     n = len(rural)
@@ -430,8 +431,7 @@ def _draw_contacts(
     _draw_activities(rng, completed, rural)
 
     missed = _draw_missed(rng, cases, months, mean_months)
-    log = {k: np.concatenate([completed[k], missed[k]]) for k in missed}
-    return log
+    return {k: np.concatenate([completed[k], missed[k]]) for k in missed}
 
 
 def _completed_days(rng: np.random.Generator, cases: dict, n_completed: np.ndarray):
@@ -487,7 +487,7 @@ def _draw_who_and_how(rng: np.random.Generator, c: dict, n_families: int) -> Non
 
 
 def _draw_durations(rng, c: dict, rural: np.ndarray, rural_share: float, n_families: int) -> None:
-    """Minutes, in steps of 5: early contacts longer, rural ones 25 % longer, remote ones shorter."""
+    """Minutes in steps of 5: early contacts longer, rural ones 40 % longer, remote ones shorter."""
     fam = c["family"]
     urban_factor = 1 / (1 + (RURAL_DURATION_RATIO - 1) * rural_share)  # keeps the overall mean
     place = np.where(rural, RURAL_DURATION_RATIO, 1.0) * urban_factor
@@ -575,17 +575,17 @@ def _ids(prefix: str, n: int, width: int) -> pd.Series:
     return prefix + numbers
 
 
-def _labels(labels: Sequence[str], index: np.ndarray) -> pd.array:
+def _labels(labels: Sequence[str], index: np.ndarray) -> pd.api.extensions.ExtensionArray:
     """A ``str`` array of ``labels[index]`` (index -1 gives NaN) without building Python strings."""
     return pd.array(list(labels), dtype="str").take(np.asarray(index), allow_fill=True)
 
 
-def _names(rng: np.random.Generator, n: int) -> pd.array:
+def _names(rng: np.random.Generator, n: int) -> pd.api.extensions.ExtensionArray:
     names = [f"{first} {last}" for first in FIRST_NAMES for last in LAST_NAMES]
     return _labels(names, rng.integers(0, len(names), n))
 
 
-def _mentor_frame(rng, staff: _Staff, sites, cal: _Calendar) -> tuple[pd.Series, pd.DataFrame]:
+def _mentor_frame(rng, staff: _Staff, sites, cal: _Calendar) -> tuple[np.ndarray, pd.DataFrame]:
     """Mentor ids numbered in order of hiring; returns ids by internal index and the frame."""
     by_hire = np.argsort(staff.hire_day, kind="stable")
     ids = _ids("M", len(by_hire), 3)
@@ -609,7 +609,7 @@ def _family_frame(rng, cases: dict, unified, sites, primary_ids, cal: _Calendar)
     closed, site = cases["closed"], cases["site"]
     outcome = np.where(closed, np.where(unified, 0, 1), -1)  # index into contract.OUTCOMES
     rucc = pd.array([s.rucc for s in sites], dtype="Int64").take(site)
-    frame = pd.DataFrame(
+    return pd.DataFrame(
         {
             "family_id": _ids("F", len(site), 6),
             "site_id": _labels([s.site_id for s in sites], site),
@@ -623,7 +623,6 @@ def _family_frame(rng, cases: dict, unified, sites, primary_ids, cal: _Calendar)
             "caregiver_name": _names(rng, len(site)),
         }
     )
-    return frame
 
 
 def _contact_frame(
@@ -635,7 +634,7 @@ def _contact_frame(
     key = (log["family"].astype(np.int64) << 40) | (log["day"].astype(np.int64) << 20) | within_day
     order = np.argsort(key, kind="stable")
     status = log["status"][order]
-    frame = pd.DataFrame(
+    return pd.DataFrame(
         {
             "contact_id": _ids("C", len(order), 7),
             "family_id": family_ids.array.take(log["family"][order]),
@@ -649,10 +648,9 @@ def _contact_frame(
             "notes": _notes(rng, status),
         }
     )
-    return frame
 
 
-def _notes(rng: np.random.Generator, status: np.ndarray) -> pd.array:
+def _notes(rng: np.random.Generator, status: np.ndarray) -> pd.api.extensions.ExtensionArray:
     """Short notes by status; a few tricky ones with commas, quotes, newlines or a leading '='."""
     texts = [*TRICKY_NOTES]
     pick = rng.integers(0, len(TRICKY_NOTES), len(status))
@@ -688,6 +686,18 @@ def _truth(seed, scale, sites, families_per_site, mentors_per_site, staff, start
             "same": [m for m in COMPARED_MEASURES if m not in RURAL_DIFFERS],
         },
         "targets": dict(TARGETS),
+        "generator": {
+            "completed_contacts_per_family": COMPLETED_PER_FAMILY,
+            "no_shows_per_family": NO_SHOWS_PER_FAMILY,
+            "refusals_per_family": REFUSALS_PER_FAMILY,
+            "case_months_lognormal": {"median": CASE_MONTHS_MEDIAN, "sigma": CASE_MONTHS_SIGMA},
+            "case_months_bounds": list(CASE_MONTHS_BOUNDS),
+            "early_contact_minutes": EARLY_MINUTES,
+            "later_contact_minutes": LATER_MINUTES,
+            "caseload_per_mentor": CASELOAD,
+            "covering_share": COVERING,
+            "activity_probability": dict(ACTIVITY_PROBABILITY),
+        },
     }
 
 
