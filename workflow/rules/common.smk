@@ -27,13 +27,8 @@ PACKAGE_DIR = Path(peermentor.__file__).parent
 
 
 def package_code(*modules):
-    """Package modules a rule runs, as inputs: editing one reruns the rule and what follows."""
+    """Package modules a step runs, as its inputs; editing one reruns the step and what follows."""
     return [str(PACKAGE_DIR / module) for module in modules]
-
-
-wildcard_constraints:
-    site="|".join(SITES),
-    table="|".join(TABLES),
 
 
 def site_config_file(wildcards):

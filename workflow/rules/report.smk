@@ -69,7 +69,6 @@ rule manifest:
         runtime=5,
     params:
         config=config,
-        code_dir=workflow.basedir,
     message:
         "Writing the run manifest: checksums of every input and output, config, versions"
     script:

@@ -10,7 +10,7 @@ def main():
         inputs=[*snakemake.input.raw, *snakemake.input.site_configs],
         outputs=list(snakemake.input.results),
         config=dict(snakemake.params.config),
-        code_dir=snakemake.params.code_dir,
+        code_dir=snakemake.scriptdir,
     )
     write_json(manifest, snakemake.output[0])
 
