@@ -354,3 +354,15 @@ def test_config_is_not_mutated(tmp_path):
     before = copy.deepcopy(cfg)
     run_site(cfg)
     assert cfg == before
+
+
+def test_csv_quote_character(tmp_path):
+    cfg = write_site(tmp_path)
+    path = cfg["tables"]["mentors"]["path"]
+    Path(path).write_text(
+        "Id,Hired,Left,Why,Name\n"
+        "m1,01/01/2014,,Active,'Kay, Alex'\n"
+        "m2,06/01/2015,12/31/2016,Relapse,'Lin, Jo'\n"
+    )
+    cfg["tables"]["mentors"]["csv"] = {"quotechar": "'"}
+    assert len(run_site(cfg).kept["mentors"]) == 2
