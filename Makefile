@@ -31,4 +31,4 @@ test: lint
 	$(BIN)/pytest
 
 clean-results:
-	rm -rf results logs benchmarks/rules .snakemake/metadata
+	rm -rf results logs .snakemake/metadata

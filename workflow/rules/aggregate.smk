@@ -12,7 +12,7 @@ rule family_profile:
     log:
         "logs/family_profile.log",
     benchmark:
-        "benchmarks/family_profile.tsv"
+        "results/benchmarks/family_profile.tsv"
     conda:
         "../../environment.yml"
     threads: 1
@@ -50,7 +50,7 @@ rule service_summaries:
     log:
         "logs/service_summaries.log",
     benchmark:
-        "benchmarks/service_summaries.tsv"
+        "results/benchmarks/service_summaries.tsv"
     conda:
         "../../environment.yml"
     threads: 1
@@ -82,7 +82,7 @@ rule workforce:
     log:
         "logs/workforce.log",
     benchmark:
-        "benchmarks/workforce.tsv"
+        "results/benchmarks/workforce.tsv"
     conda:
         "../../environment.yml"
     threads: 1

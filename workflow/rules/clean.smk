@@ -15,7 +15,7 @@ rule clean_site:
     log:
         "logs/clean/{site}.log",
     benchmark:
-        "benchmarks/clean/{site}.tsv"
+        "results/benchmarks/clean/{site}.tsv"
     conda:
         "../../environment.yml"
     threads: 1
@@ -49,7 +49,7 @@ rule combine_sites:
     log:
         "logs/combine_sites.log",
     benchmark:
-        "benchmarks/combine_sites.tsv"
+        "results/benchmarks/combine_sites.tsv"
     conda:
         "../../environment.yml"
     threads: 1

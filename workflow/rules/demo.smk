@@ -12,7 +12,7 @@ if config["demo"]["enabled"]:
         log:
             "logs/demo_data.log",
         benchmark:
-            "benchmarks/demo_data.tsv"
+            "results/benchmarks/demo_data.tsv"
         conda:
             "../../environment.yml"
         threads: 1

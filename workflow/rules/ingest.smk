@@ -21,7 +21,7 @@ rule ingest_site:
     log:
         "logs/ingest/{site}.log",
     benchmark:
-        "benchmarks/ingest/{site}.tsv"
+        "results/benchmarks/ingest/{site}.tsv"
     conda:
         "../../environment.yml"
     threads: 1

@@ -35,7 +35,7 @@ rule outcome_models:
     log:
         "logs/outcome_models.log",
     benchmark:
-        "benchmarks/outcome_models.tsv"
+        "results/benchmarks/outcome_models.tsv"
     conda:
         "../../environment.yml"
     threads: 1

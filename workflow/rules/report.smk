@@ -23,7 +23,7 @@ rule replication_table:
     log:
         "logs/replication_table.log",
     benchmark:
-        "benchmarks/replication_table.tsv"
+        "results/benchmarks/replication_table.tsv"
     conda:
         "../../environment.yml"
     threads: 1
@@ -59,7 +59,7 @@ rule manifest:
     log:
         "logs/manifest.log",
     benchmark:
-        "benchmarks/manifest.tsv"
+        "results/benchmarks/manifest.tsv"
     localrule: True
     conda:
         "../../environment.yml"

@@ -24,7 +24,7 @@ rule rural_urban:
     log:
         "logs/rural_urban.log",
     benchmark:
-        "benchmarks/rural_urban.tsv"
+        "results/benchmarks/rural_urban.tsv"
     conda:
         "../../environment.yml"
     threads: 1
