@@ -221,12 +221,16 @@ def test_closed_before_opened_quarantines_family_and_its_contacts(tmp_path):
     assert quarantined(result, "contacts") == {"family_quarantined": 2}
 
 
-def test_outcome_on_open_case_and_out_of_range_children(tmp_path):
-    families = FAMILIES.copy()
-    families.loc[1, "Result"] = "Removed"
-    families.loc[2, "Kids"] = "16"
+def test_outcome_on_open_case_and_bad_children_counts(tmp_path):
+    families = pd.concat([FAMILIES, FAMILIES.assign(CaseNo=["B1", "B2", "B3"])])
+    families.iloc[1, families.columns.get_loc("Result")] = "Removed"
+    families.iloc[2, families.columns.get_loc("Kids")] = "16"
+    families.iloc[3, families.columns.get_loc("Kids")] = "two"
+    families.iloc[4, families.columns.get_loc("Kids")] = "1.5"
     result = run_site(write_site(tmp_path, families=families))
-    assert quarantined(result, "families") == {"outcome_without_closure": 1, "out_of_range": 1}
+    assert quarantined(result, "families") == {
+        "outcome_without_closure": 1, "out_of_range": 1, "invalid_number": 2,
+    }  # fmt: skip
 
 
 def test_quarantine_file_neutralizes_formulas(tmp_path):
