@@ -212,3 +212,17 @@ def test_replication_figure_revealing_a_small_count_is_suppressed():
         table, bases={"pct_mentors_stable_or_advanced": (18, 11)}, min_cell_size=11
     )
     assert shown["computed"].tolist() == [64.3, 55.0]
+
+
+def test_linked_count_revealing_a_small_gap_is_hidden():
+    from peermentor.publish import suppress_linked_counts
+
+    table = pd.DataFrame(
+        {"measure": ["contacts", "early_days_to_nth", "early_hours"], "n_rural": [194, 187, 150]}
+    )
+    out = suppress_linked_counts(
+        table, count_columns=["n_rural"], reference={"n_rural": 194}, rows=[True] * 3,
+        min_cell_size=11,
+    )  # fmt: skip
+    # 194 - 187 = 7 families would be revealed; 194 - 150 = 44 is not small.
+    assert out["n_rural"].tolist() == [194, "[c]", 150]

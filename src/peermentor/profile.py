@@ -45,7 +45,10 @@ COUNT_MEASURES: tuple[str, ...] = (
     *ACTIVITY_COLUMNS,
 )
 # Numeric early-engagement measures summarized beside the service measures when present.
-EARLY_NUMERIC: tuple[str, ...] = ("early_days_to_nth", "early_hours")
+# early_days_to_nth is left out of the profile summary: its n (families reaching N)
+# would reveal the small not-reached count that the early-engagement table suppresses,
+# and that table summarizes it already.
+EARLY_NUMERIC: tuple[str, ...] = ("early_hours",)
 
 SUMMARY_STATS: tuple[str, ...] = ("mean", "sd", "median", "q1", "q3", "min", "max")
 

@@ -249,3 +249,32 @@ def publish_replication(
             out.loc[rows, ["computed", "difference", "relative_difference"]] = marker
             out.loc[rows, "suppressed"] = True
     return out
+
+
+def suppress_linked_counts(
+    table: pd.DataFrame,
+    *,
+    count_columns: Sequence[str],
+    reference: Mapping[str, float],
+    rows: pd.Series | np.ndarray,
+    min_cell_size: int,
+) -> pd.DataFrame:
+    """Hide counts whose gap to a count published elsewhere is a small number.
+
+    A measure defined for only some families (e.g. days to the 7th contact, defined
+    for families reaching 7) has an n that, subtracted from the stratum's family count
+    (``reference[column]``), gives the small count of the others. Where that gap is
+    1..min_cell_size-1 the count gets the complementary marker.
+    """
+    out = table.copy()
+    rows = np.asarray(rows, dtype=bool)
+    for column in count_columns:
+        values = pd.to_numeric(out[column], errors="coerce")
+        gap = reference[column] - values
+        hide = rows & (gap > 0).to_numpy() & (gap < min_cell_size).to_numpy()
+        if hide.any():
+            out[column] = out[column].astype(object)
+            out.loc[hide, column] = COMPLEMENTARY_MARKER
+            if "suppressed" in out:
+                out.loc[hide, "suppressed"] = True
+    return out

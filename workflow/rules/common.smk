@@ -23,6 +23,15 @@ for _site in SITES:
         raise ValueError(f"{_path}: site_id must be {_site!r} (the file name)")
 
 TABLES = ["families", "contacts", "mentors"]
+FIGURES = [
+    "service_distribution",
+    "service_mix",
+    "early_engagement",
+    "rural_urban",
+    "odds_ratios",
+    "unification_curve",
+    "workforce_exits",
+]
 PACKAGE_DIR = Path(peermentor.__file__).parent
 
 
@@ -66,12 +75,16 @@ def manifest_outputs():
         "results/models/visit_gap.csv",
         "results/models/summaries.txt",
         "results/tables/replication.csv",
+        *expand("results/figures/{figure}.{ext}", figure=FIGURES, ext=["png", "svg"]),
     ]
 
 
 def all_targets():
     return [
         "results/manifest.json",
+        *expand("results/figures/{figure}.{ext}", figure=FIGURES, ext=["png", "svg"]),
+        "results/notebooks/study.html",
+        *expand("results/notebooks/site_{site}.html", site=SITES),
         "results/tables/reconciliation.csv",
         "results/tables/service_profile.csv",
         "results/tables/early_engagement.csv",

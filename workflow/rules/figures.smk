@@ -4,6 +4,7 @@
 
 rule figure_service_profile:
     input:
+        code=package_code("figures.py", "profile.py", "publish.py"),
         profile="results/tables/family_profile.parquet",
     output:
         distribution_png=report(
@@ -37,7 +38,7 @@ rule figure_service_profile:
     log:
         "logs/figures/service_profile.log",
     benchmark:
-        "benchmarks/figure_service_profile.tsv"
+        "results/benchmarks/figure_service_profile.tsv"
     conda:
         "../../environment.yml"
     threads: 1
@@ -54,6 +55,7 @@ rule figure_service_profile:
 
 rule figure_early_engagement:
     input:
+        code=package_code("figures.py"),
         contacts="results/interim/study/contacts.parquet",
         families="results/interim/study/families.parquet",
         early_engagement="results/tables/early_engagement.csv",
@@ -75,7 +77,7 @@ rule figure_early_engagement:
     log:
         "logs/figures/early_engagement.log",
     benchmark:
-        "benchmarks/figure_early_engagement.tsv"
+        "results/benchmarks/figure_early_engagement.tsv"
     conda:
         "../../environment.yml"
     threads: 1
@@ -99,6 +101,7 @@ rule figure_early_engagement:
 
 rule figure_outcome_models:
     input:
+        code=package_code("figures.py", "model.py", "diagnostics.py"),
         coefficients="results/models/coefficients.csv",
         profile="results/tables/family_profile.parquet",
     output:
@@ -133,7 +136,7 @@ rule figure_outcome_models:
     log:
         "logs/figures/outcome_models.log",
     benchmark:
-        "benchmarks/figure_outcome_models.tsv"
+        "results/benchmarks/figure_outcome_models.tsv"
     conda:
         "../../environment.yml"
     threads: 1
@@ -154,6 +157,7 @@ rule figure_outcome_models:
 
 rule figure_workforce:
     input:
+        code=package_code("figures.py"),
         workforce="results/tables/workforce.csv",
     output:
         exits_png=report(
@@ -173,7 +177,7 @@ rule figure_workforce:
     log:
         "logs/figures/workforce.log",
     benchmark:
-        "benchmarks/figure_workforce.tsv"
+        "results/benchmarks/figure_workforce.tsv"
     conda:
         "../../environment.yml"
     threads: 1
@@ -184,5 +188,42 @@ rule figure_workforce:
         min_cell_size=config["disclosure"]["min_cell_size"],
     message:
         "Drawing mentor exits by reason from the published workforce table (P6)"
+    script:
+        "../scripts/figures.py"
+
+
+rule figure_rural_urban:
+    input:
+        code=package_code("figures.py"),
+        comparison="results/tables/rural_urban.csv",
+    output:
+        effects_png=report(
+            "results/figures/rural_urban.png",
+            caption="../report/fig_rural_urban.rst",
+            category="P4 Rural and urban",
+            subcategory="Figures",
+            labels={"figure": "effect sizes", "format": "PNG"},
+        ),
+        effects_svg=report(
+            "results/figures/rural_urban.svg",
+            caption="../report/fig_rural_urban.rst",
+            category="P4 Rural and urban",
+            subcategory="Figures",
+            labels={"figure": "effect sizes", "format": "SVG"},
+        ),
+    log:
+        "logs/figures/rural_urban.log",
+    benchmark:
+        "results/benchmarks/figure_rural_urban.tsv"
+    conda:
+        "../../environment.yml"
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=5,
+    params:
+        min_cell_size=config["disclosure"]["min_cell_size"],
+    message:
+        "Drawing rural versus urban effect sizes with their CIs (P4)"
     script:
         "../scripts/figures.py"

@@ -1,0 +1,391 @@
+"""Figures: every figure builds from study-shaped data, respects suppression, and saves
+byte-identically; the data behind the two computed figures is checked by hand."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+import statsmodels.formula.api as smf
+from matplotlib.figure import Figure
+from scipy.special import expit
+
+from peermentor import figures, narrative
+from peermentor.measures import EARLY, SERVICE
+from peermentor.model import fit_logit_clustered, model_frame
+from peermentor.publish import publish_workforce_summary, suppress_small_cells
+from peermentor.stratify import (
+    COMPARISON_COLUMN_GROUPS,
+    COMPARISON_COUNT_COLUMNS,
+    COMPARISON_DEPENDENT_COLUMNS,
+    compare_strata,
+)
+from peermentor.workforce import summarize_workforce
+
+FORMULA = "unified_at_closure ~ face_to_face_with_children + no_shows_or_refusals + C(rurality)"
+
+
+def synthetic_profile(n: int = 240, seed: int = 7, n_sites: int = 4) -> pd.DataFrame:
+    """A family profile with every service measure; unification depends on visits."""
+    rng = np.random.default_rng(seed)
+    site = rng.integers(0, n_sites, n)
+    months = rng.uniform(3, 30, n)
+    contacts = rng.poisson(4 * months) + 1
+    face = rng.binomial(contacts, 0.3)
+    no_shows = rng.poisson(3, n)
+    closed = rng.random(n) < 0.85
+    unified = (rng.random(n) < expit(-0.5 + 0.08 * face - 0.2 * no_shows)).astype(float)
+    opened = pd.Timestamp("2012-01-01") + pd.to_timedelta(rng.integers(0, 1500, n), unit="D")
+    profile = pd.DataFrame(
+        {
+            "family_id": [f"F{i:04d}" for i in range(n)],
+            "site_id": [f"site{s}" for s in site],
+            "mentor_id": [f"M{s}{m}" for s, m in zip(site, rng.integers(0, 5, n), strict=True)],
+            "rurality": np.where(site < n_sites // 2, "rural", "urban"),
+            "case_open_date": opened,
+            "case_closed": closed,
+            "unified_at_closure": np.where(closed, unified, np.nan),
+            "contacts": contacts,
+            "hours": contacts * rng.uniform(0.5, 1.3, n),
+            "months_of_service": months,
+            "face_to_face_with_children": face,
+            "no_shows_or_refusals": no_shows,
+            "act_recovery_coaching": rng.binomial(contacts, 0.65),
+            "act_daily_living_coaching": rng.binomial(contacts, 0.6),
+        }
+    )
+    profile["outcome_at_closure"] = profile["unified_at_closure"].map(
+        {1.0: "unified", 0.0: "separated"}
+    )
+    for column in SERVICE:  # the other measures: small counts or rates
+        if column not in profile:
+            profile[column] = rng.poisson(3, n).astype(float if "per_month" in column else int)
+    profile["early_reached_n"] = contacts >= 7
+    profile["early_days_to_nth"] = np.where(contacts >= 7, rng.gamma(6, 4, n), np.nan)
+    profile["early_hours"] = rng.gamma(8, 1, n)
+    assert all(column in profile for column in EARLY)
+    return profile
+
+
+@pytest.fixture(scope="module")
+def profile() -> pd.DataFrame:
+    return synthetic_profile()
+
+
+def texts(fig: Figure) -> list[str]:
+    """Every text drawn on the figure (titles, labels, annotations, tick labels)."""
+    return [t.get_text() for t in fig.findobj(lambda a: hasattr(a, "get_text")) if t.get_text()]
+
+
+def coefficients_table(profile: pd.DataFrame) -> pd.DataFrame:
+    from peermentor.model import tidy_coefficients
+
+    frame = model_frame(profile, FORMULA, "mentor_id")
+    return tidy_coefficients([fit_logit_clustered(frame, FORMULA, "mentor_id")])
+
+
+def workforce_table(exit_reasons: list[str], min_cell_size: int = 11) -> pd.DataFrame:
+    per_mentor = pd.DataFrame({"exit_reason": exit_reasons, "tenure_months": 12.0})
+    per_mentor["outcome_group"] = np.where(
+        per_mentor["exit_reason"].isin(["relapse", "boundary_violation", "policy_violation"]),
+        "challenge",
+        "stable_or_advanced",
+    )
+    published = publish_workforce_summary(
+        summarize_workforce(per_mentor), min_cell_size=min_cell_size
+    )
+    return _through_csv(published)
+
+
+def _through_csv(table: pd.DataFrame) -> pd.DataFrame:
+    """As the workflow reads a published table back: markers become strings."""
+    from io import StringIO
+
+    buffer = StringIO()
+    table.to_csv(buffer, index=False)
+    return pd.read_csv(StringIO(buffer.getvalue()))
+
+
+# --- every figure --------------------------------------------------------------------------
+
+
+def all_figures(profile: pd.DataFrame) -> dict[str, Figure]:
+    contacts, families = tiny_contacts()
+    comparison = compare_strata(profile, ["contacts", "hours"], n_boot=50)
+    curve = figures.unification_curve(profile, FORMULA, "mentor_id")
+    return {
+        "service_distribution": figures.service_distribution(profile),
+        "service_mix": figures.service_mix(figures.service_mix_table(profile)),
+        "early_engagement": figures.early_engagement_curve(
+            figures.cumulative_contacts_curve(contacts, families, days=10),
+            observed_days_to_nth=23.8,
+        ),
+        "rural_urban": figures.rural_urban_effects(comparison),
+        "odds_ratios": figures.odds_ratio_forest(coefficients_table(profile)),
+        "unification_curve": figures.unification_curve_figure(curve),
+        "workforce_exits": figures.workforce_exits(workforce_table(["promoted"] * 28)),
+    }
+
+
+@pytest.fixture(scope="module")
+def drawn(profile) -> dict[str, Figure]:
+    return all_figures(profile)
+
+
+def test_every_figure_states_n_and_labels_its_axes(drawn):
+    for name, fig in drawn.items():
+        assert isinstance(fig, Figure), name
+        assert any("n = " in text for text in texts(fig)), name
+        for ax in fig.axes:
+            assert ax.get_xlabel(), (name, "x label")
+
+
+def test_figures_have_fixed_sizes(drawn):
+    for name, fig in drawn.items():
+        width, height = fig.get_size_inches()
+        assert 6 <= width <= 10 and 3 <= height <= 12, name
+
+
+def test_saved_figures_are_byte_identical_and_carry_no_timestamp(profile, drawn, tmp_path):
+    first, second = drawn, all_figures(profile)  # two independent drawings
+    for name in first:
+        paths = []
+        for run, fig in (("a", first[name]), ("b", second[name])):
+            png, svg = tmp_path / f"{name}_{run}.png", tmp_path / f"{name}_{run}.svg"
+            figures.save_figure(fig, png, svg)
+            paths.append((png, svg))
+        (png_a, svg_a), (png_b, svg_b) = paths
+        assert png_a.read_bytes() == png_b.read_bytes(), name
+        assert svg_a.read_bytes() == svg_b.read_bytes(), name
+        assert b"Software" not in png_a.read_bytes() and b"Matplotlib v" not in png_a.read_bytes()
+        svg = svg_a.read_text()
+        assert "<dc:date>" not in svg and "Matplotlib v" not in svg
+    assert not list(tmp_path.glob("*.tmp")), "atomic writes leave no temporary file"
+
+
+def test_png_bytes_equal_the_saved_png(drawn, tmp_path):
+    fig = drawn["workforce_exits"]
+    figures.save_figure(fig, tmp_path / "w.png", tmp_path / "w.svg")
+    assert figures.png_bytes(fig) == (tmp_path / "w.png").read_bytes()
+
+
+# --- disclosure control ----------------------------------------------------------------------
+
+
+def test_service_mix_shows_a_small_base_share_as_suppressed(profile):
+    profile = profile.copy()
+    profile.loc[:4, "act_recovery_coaching"] = 0  # 5 families without it: a small count
+    table = figures.service_mix_table(profile, min_cell_size=11)
+    row = table.set_index("measure").loc["act_recovery_coaching"]
+    assert row["share_receiving"] == "<11"
+    fig = figures.service_mix(table)
+    shown = texts(fig)
+    assert "suppressed (<11)" in shown
+    hidden = f"{100 * (len(profile) - 5) / len(profile):.1f}"
+    assert not any(hidden in text for text in shown)
+
+
+def test_service_mix_draws_published_site_rows_as_they_are():
+    rows = pd.DataFrame(
+        {
+            "measure": ["act_recovery_coaching", "act_advocacy"],
+            "n_families": [116, 116],
+            "n_receiving": ["[c]", 40],
+            "share_receiving": ["[c]", 40 / 116],
+            "mean": [45.0, 1.2],
+        }
+    )
+    shown = texts(figures.service_mix(rows, label="site kenton"))
+    assert "suppressed (complementary)" in shown
+    assert any("site kenton (n = 116 families)" in text for text in shown)
+
+
+def test_workforce_suppressed_counts_are_bands_not_numbers():
+    reasons = ["promoted"] * 18 + ["relapse"] * 6 + ["boundary_violation"] * 4
+    table = workforce_table(reasons)
+    assert set(table.loc[table["row_type"] == "exit_reason", "count"].astype(str)) >= {"<11"}
+    fig = figures.workforce_exits(table)
+    shown = texts(fig)
+    assert "suppressed (<11)" in shown
+    assert not any(text.strip() in {"6", "4", "10"} for text in shown)
+    # Every hatched bar spans the whole axis: its length says nothing about the count.
+    for ax in fig.axes:
+        for patch in ax.patches:
+            if patch.get_hatch():
+                assert patch.get_width() == pytest.approx(ax.get_xlim()[1] - ax.get_xlim()[0])
+
+
+def test_title_counts_below_the_threshold_show_the_marker():
+    assert figures.show_count(7, 11) == "<11"
+    assert figures.show_count(0, 11) == "0"
+    assert figures.show_count(783, 11) == "783"
+    assert figures.show_count("[c]", 11) == "[c]"
+
+
+def test_markers_are_not_numbers():
+    assert narrative.as_number("<11") is None
+    assert narrative.as_number("[c]") is None
+    assert narrative.as_number(float("nan")) is None
+    assert narrative.as_number("12.5") == 12.5
+    assert (
+        narrative.is_true("True") and narrative.is_true(np.True_) and not narrative.is_true(pd.NA)
+    )
+
+
+# --- rural / urban (P4) ------------------------------------------------------------------------
+
+
+def test_rural_urban_figure_reads_compare_strata_output_and_the_published_csv(profile):
+    profile = profile.copy()
+    rural = profile["rurality"] == "rural"
+    profile.loc[rural, "act_transportation"] += 5  # one clear difference
+    measures = ["contacts", "hours", "act_transportation"]
+    comparison = compare_strata(profile, measures, n_boot=100, seed=1)
+    assert comparison.set_index(["measure", "kind"]).loc[
+        ("act_transportation", "continuous"), "significant"
+    ]
+    published = _through_csv(
+        suppress_small_cells(
+            comparison,
+            count_columns=COMPARISON_COUNT_COLUMNS,
+            dependent_columns=COMPARISON_DEPENDENT_COLUMNS,
+            column_groups=COMPARISON_COLUMN_GROUPS,
+        )
+    )
+    for table in (comparison, published):
+        fig = figures.rural_urban_effects(table)
+        ticks = {t.get_text(): t.get_fontweight() for t in fig.axes[0].get_yticklabels()}
+        assert list(ticks) == ["Contacts", "Contact hours", "Transportation"]
+        assert ticks["Transportation"] == "bold" and ticks["Contacts"] != "bold"
+
+
+def test_rural_urban_rows_without_an_estimate_say_why(profile):
+    rural = profile.index[profile["rurality"] == "rural"]
+    small = profile[(profile["rurality"] == "urban") | profile.index.isin(rural[:5])]
+    comparison = compare_strata(small, ["contacts"], n_boot=10)
+    assert not comparison["estimable"].iloc[0]
+    assert "not estimable" in texts(figures.rural_urban_effects(comparison))
+
+
+# --- odds ratios (P5) ---------------------------------------------------------------------
+
+
+def test_forest_plot_omits_the_intercept_and_uses_a_log_axis(profile):
+    fig = figures.odds_ratio_forest(coefficients_table(profile))
+    ax = fig.axes[0]
+    labels = [t.get_text() for t in ax.get_yticklabels()]
+    assert not any("Intercept" in label for label in labels)
+    assert len(labels) == 3
+    assert ax.get_xscale() == "log"
+    assert any(line.get_xdata()[0] == 1 for line in ax.get_lines())  # OR = 1 reference
+
+
+# --- predicted probability of unification (P5) -------------------------------------------------
+
+
+def test_unification_curve_passes_through_the_fitted_probability_at_the_mean(profile):
+    frame = model_frame(profile, FORMULA, "mentor_id")
+    mean_visits = float(frame["face_to_face_with_children"].mean())
+    curve = figures.unification_curve(profile, FORMULA, "mentor_id", grid=[0.0, mean_visits, 40.0])
+    # Independent route: statsmodels' own prediction for the covariate profile at the mean
+    # (numeric covariates at their mean, rurality at its reference level).
+    fit = smf.logit(FORMULA, frame).fit(disp=0)
+    at_mean = pd.DataFrame(
+        {
+            "face_to_face_with_children": [mean_visits],
+            "no_shows_or_refusals": [frame["no_shows_or_refusals"].mean()],
+            "rurality": ["rural"],
+        }
+    )
+    expected = float(fit.predict(at_mean).iloc[0])
+    row = curve.frame.iloc[1]
+    assert row["probability"] == pytest.approx(expected, rel=1e-9)
+    assert row["ci_low"] < row["probability"] < row["ci_high"]
+    assert curve.held["rurality"] == {"value": "rural", "how": "reference level"}
+
+
+def test_unification_curve_odds_ratio_per_visit_is_the_models(profile):
+    curve = figures.unification_curve(profile, FORMULA, "mentor_id", grid=[10.0, 11.0])
+    p0, p1 = curve.frame["probability"]
+    coefficients = coefficients_table(profile).set_index("term")
+    odds_ratio = coefficients.loc["face_to_face_with_children", "odds_ratio"]
+    assert (p1 / (1 - p1)) / (p0 / (1 - p0)) == pytest.approx(odds_ratio, rel=1e-9)
+
+
+def test_unification_curve_band_uses_the_cluster_robust_covariance(profile):
+    frame = model_frame(profile, FORMULA, "mentor_id")
+    fit = fit_logit_clustered(frame, FORMULA, "mentor_id")
+    curve = figures.unification_curve(profile, FORMULA, "mentor_id", grid=[0.0])
+    # At zero visits the logit is x'b with x the held profile; its SE is sqrt(x'Vx).
+    held = curve.held
+    x = np.array([1.0, 0.0, 0.0, held["no_shows_or_refusals"]["value"]])  # rural = reference
+    names = [
+        "Intercept",
+        "C(rurality)[T.urban]",
+        "face_to_face_with_children",
+        "no_shows_or_refusals",
+    ]
+    beta = fit.result.params[names].to_numpy()
+    cov = fit.result.cov_params().loc[names, names].to_numpy()
+    eta, se = x @ beta, np.sqrt(x @ cov @ x)
+    row = curve.frame.iloc[0]
+    assert row["ci_low"] == pytest.approx(expit(eta - 1.959963984540054 * se), rel=1e-9)
+    assert row["ci_high"] == pytest.approx(expit(eta + 1.959963984540054 * se), rel=1e-9)
+    assert curve.cov_type == "cluster"
+
+
+# --- early engagement curve (P3) ------------------------------------------------------------
+
+
+def tiny_contacts() -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Family a: contacts on days 0, 0, 2, 5 (and a no-show on day 1); family b: days 0
+    and 3 but closed after 4 days (not followed long enough); family c: none."""
+    start = pd.Timestamp("2015-03-01")
+    rows = [
+        ("a", 0, "completed"),
+        ("a", 0, "completed"),
+        ("a", 1, "no_show"),
+        ("a", 2, "completed"),
+        ("a", 5, "completed"),
+        ("a", 30, "completed"),
+        ("b", 0, "completed"),
+        ("b", 3, "completed"),
+    ]
+    contacts = pd.DataFrame(
+        {
+            "family_id": [r[0] for r in rows],
+            "contact_date": [start + pd.Timedelta(days=r[1], hours=10) for r in rows],
+            "status": [r[2] for r in rows],
+        }
+    )
+    families = pd.DataFrame(
+        {
+            "family_id": ["a", "b", "c"],
+            "case_open_date": [start - pd.Timedelta(days=3), start, start],
+            "case_close_date": [pd.NaT, start + pd.Timedelta(days=4), pd.NaT],
+        }
+    )
+    return contacts, families
+
+
+def test_cumulative_contacts_curve_by_hand():
+    contacts, families = tiny_contacts()
+    curve = figures.cumulative_contacts_curve(contacts, families, days=10, data_cutoff="2016-01-01")
+    assert (curve["n_families"] == 1).all()  # b is followed 4 days only; c has no contact
+    assert curve["mean"].tolist() == [2, 2, 3, 3, 3, 4, 4, 4, 4, 4, 4]
+    assert curve["day"].tolist() == list(range(11))
+
+
+def test_cumulative_contacts_curve_from_case_opening_and_a_cutoff():
+    contacts, families = tiny_contacts()
+    curve = figures.cumulative_contacts_curve(
+        contacts, families, days=10, anchor="case_open", data_cutoff="2015-03-03"
+    )
+    # a opened 3 days before its first contact; the cut-off (day 2) ends a's follow-up
+    # 5 days after opening, so nobody is followed 10 days.
+    assert (curve["n_families"] == 0).all()
+    curve = figures.cumulative_contacts_curve(contacts, families, days=5, anchor="case_open")
+    # a (contacts 3 and 5 days after opening) and c (followed, no contact) are averaged;
+    # b closed 4 days after opening.
+    assert (curve["n_families"] == 2).all()
+    assert curve["mean"].tolist() == [0, 0, 0, 1, 1, 1.5]
