@@ -278,3 +278,32 @@ def test_site_notebook_html_is_identical_across_executions(executed):
     first, second = (html(notebook) for notebook in executed)
     assert "kenton" in first and "site_id" not in first  # code hidden
     assert first == second
+
+
+def test_site_reconciliation_and_quarantine_counts_are_suppressed_for_publication(tmp_path):
+    from peermentor import narrative
+
+    recon = pd.DataFrame(
+        {
+            "site_id": ["s", "s"],
+            "table": ["families", "contacts"],
+            "rows_read": [117, 8070],
+            "rows_kept": [116, 8051],
+            "rows_quarantined": [1, 19],
+            "balanced": [True, True],
+            "quarantined_duplicate": [0, 3],
+            "quarantined_closed_before_opened": [1, 0],
+            "quarantined_family_quarantined": [0, 16],
+        }
+    )
+    shown = narrative.site_reconciliation(recon, "s", min_cell_size=11)
+    families = shown.iloc[0]
+    assert families["rows_quarantined"] == "<11"
+    assert families["quarantined_closed_before_opened"] == "<11"
+    # read = kept + quarantined: the kept count would give the suppressed one away.
+    assert families["rows_kept"] == "[c]" or families["rows_read"] == "[c]"
+    assert bool(families["balanced"]) is True
+    path = tmp_path / "families.csv"
+    pd.DataFrame({"table": ["families"], "reason": ["closed_before_opened"]}).to_csv(path)
+    summary = narrative.quarantine_summary([path], min_cell_size=11)
+    assert summary["rows"].tolist() == ["<11"]

@@ -268,18 +268,39 @@ def site_rows(summary: pd.DataFrame, site_id: str) -> pd.DataFrame:
     return summary[(summary["group_type"] == "site") & (summary["group"].astype(str) == site_id)]
 
 
-def site_reconciliation(reconciliation: pd.DataFrame, site_id: str) -> pd.DataFrame:
-    """Rows in, kept and quarantined per table of one site, and the quarantine reasons used."""
+def site_reconciliation(
+    reconciliation: pd.DataFrame, site_id: str, min_cell_size: int | None = None
+) -> pd.DataFrame:
+    """Rows in, kept and quarantined per table of one site, and the quarantine reasons used.
+
+    With ``min_cell_size`` the counts are published: rows of the families and mentors
+    tables are counts of families and mentors, so small ones are suppressed (with
+    complementary cells, since read = kept + quarantined). ``balanced`` is computed
+    from the full counts and still shows whether the site reconciles.
+    """
     rows = reconciliation[reconciliation["site_id"].astype(str) == site_id]
     reasons = [c for c in rows.columns if c.startswith("quarantined_") and rows[c].sum() > 0]
-    return rows[["table", "rows_read", "rows_kept", "rows_quarantined", "balanced", *reasons]]
+    table = rows[["table", "rows_read", "rows_kept", "rows_quarantined", "balanced", *reasons]]
+    if min_cell_size is None:
+        return table
+    from peermentor.publish import suppress_small_cells
+
+    return suppress_small_cells(
+        table.reset_index(drop=True),
+        count_columns=["rows_read", "rows_kept", "rows_quarantined", *reasons],
+        min_cell_size=min_cell_size,
+        column_groups={"rows_read": ["rows_kept", "rows_quarantined"], "rows_quarantined": reasons},
+    ).drop(columns="suppressed")
 
 
-def quarantine_summary(paths: Sequence[str | Path]) -> pd.DataFrame:
+def quarantine_summary(
+    paths: Sequence[str | Path], min_cell_size: int | None = None
+) -> pd.DataFrame:
     """Quarantined rows by table and reason, from a site's quarantine files: counts only.
 
     Only the ``table`` and ``reason`` columns are read, so no quarantined value,
-    identifier or source row can reach the notebook.
+    identifier or source row can reach the notebook. With ``min_cell_size`` small
+    counts are suppressed (the reasons of one table add up to its quarantined rows).
     """
     frames = [pd.read_csv(path, usecols=["table", "reason"]) for path in paths]
     rows = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
@@ -288,7 +309,14 @@ def quarantine_summary(paths: Sequence[str | Path]) -> pd.DataFrame:
     counts = rows.groupby(["table", "reason"], sort=True).size().rename("rows").reset_index()
     counts["order"] = counts["table"].map({t: i for i, t in enumerate(QUARANTINE_TABLES)})
     counts = counts.sort_values(["order", "reason"], kind="stable").drop(columns="order")
-    return counts.reset_index(drop=True)
+    counts = counts.reset_index(drop=True)
+    if min_cell_size is None:
+        return counts
+    from peermentor.publish import suppress_small_cells
+
+    return suppress_small_cells(
+        counts, count_columns=["rows"], min_cell_size=min_cell_size, group_columns=["table"]
+    ).drop(columns="suppressed")
 
 
 def site_profile(profile: pd.DataFrame, site_id: str) -> pd.DataFrame:
