@@ -219,3 +219,21 @@ def test_changing_a_model_setting_reruns_only_the_model_branch(study, tmp_path):
         "outcome_models", "replication_table", "figure_outcome_models", "study_notebook",
         "manifest", "all",
     }  # fmt: skip
+
+
+def test_describe_shows_the_demo_within_ten_percent_of_the_paper(study):
+    peermentor = str(Path(sys.executable).parent / "peermentor")
+    result = subprocess.run(
+        [peermentor, "describe", "--json"], cwd=study, capture_output=True, text=True, check=True
+    )
+    summary = json.loads(result.stdout)
+    assert set(summary["sites"]) == {"jefferson", "kenton", "fayette", "daviess", "perry", "martin"}
+    for figure in (
+        "mean_contacts_per_family",
+        "mean_hours_per_family",
+        "mean_days_to_7th_contact",
+        "mean_hours_first_7",
+        "unified_share_of_closed",
+        "mentor_stable_or_advanced_share",
+    ):
+        assert abs(summary["against_paper"][figure]["relative_difference"]) < 0.10, figure

@@ -55,27 +55,57 @@ def clean_site(
     data_cutoff: str,
 ) -> CleanResult:
     """Apply every row rule to one site's mapped tables (mentors, then families, then contacts)."""
-    quarantined: dict[str, list[pd.DataFrame]] = {
-        t: [] for t in ("mentors", "families", "contacts")
+    quarantine = _Quarantine()
+    kept = {table: _row_rules(mapped[table], table, quarantine) for table in TABLE_ORDER}
+    kept["families"] = _family_rules(kept["families"], kept["mentors"], quarantine)
+    kept["contacts"] = _contact_rules(
+        kept["contacts"],
+        families=kept["families"],
+        mentors=kept["mentors"],
+        all_family_ids=mapped["families"].rows["family_id"],
+        grace_days=grace_days,
+        data_cutoff=data_cutoff,
+        quarantine=quarantine,
+    )
+    finished = {
+        table: _finish_quarantine(parts, site=site, table=table, file=files[table])
+        for table, parts in quarantine.parts.items()
     }
-    kept: dict[str, pd.DataFrame] = {}
+    kept = {
+        t: df.sort_values(SOURCE_ROW, kind="stable").reset_index(drop=True)
+        for t, df in kept.items()
+    }
+    return CleanResult(kept, finished, reconcile(mapped, kept, finished, site=site))
 
-    def reject(table: str, rows: pd.DataFrame, reason: str, column: str, values=None, detail=""):
+
+TABLE_ORDER = ("mentors", "families", "contacts")
+
+
+class _Quarantine:
+    """Collects the rejected rows of each table as they are found."""
+
+    def __init__(self):
+        self.parts: dict[str, list[pd.DataFrame]] = {t: [] for t in TABLE_ORDER}
+
+    def reject(self, table, rows, reason, column, values=None, detail="") -> None:
         if rows.empty:
             return
         value = rows[column] if values is None and column in rows else values
-        quarantined[table].append(_quarantine_rows(rows, table, reason, column, value, detail))
+        self.parts[table].append(_quarantine_rows(rows, table, reason, column, value, detail))
 
-    for table in ("mentors", "families", "contacts"):
-        rows, bad = _split_mapping_problems(mapped[table])
-        quarantined[table].append(_annotate(bad, rows_of=mapped[table].rows, table=table))
-        rows, dupes = _split_duplicates(rows, ID_COLUMNS[table])
-        reject(table, dupes, "duplicate", ID_COLUMNS[table])
-        kept[table] = rows
 
-    fam = kept["families"]
+def _row_rules(mapped: Mapped, table: str, quarantine: _Quarantine) -> pd.DataFrame:
+    """Mapping problems first, then repeated ids (the first occurrence is kept)."""
+    rows, bad = _split_mapping_problems(mapped)
+    quarantine.parts[table].append(_annotate(bad, rows_of=mapped.rows, table=table))
+    rows, dupes = _split_duplicates(rows, ID_COLUMNS[table])
+    quarantine.reject(table, dupes, "duplicate", ID_COLUMNS[table])
+    return rows
+
+
+def _family_rules(fam: pd.DataFrame, mentors: pd.DataFrame, quarantine: _Quarantine):
     closed_early = fam["case_close_date"] < fam["case_open_date"]
-    reject(
+    quarantine.reject(
         "families",
         fam[closed_early],
         "closed_before_opened",
@@ -85,24 +115,28 @@ def clean_site(
     )
     fam = fam[~closed_early]
     early_outcome = fam["case_close_date"].isna() & fam["outcome_at_closure"].notna()
-    reject("families", fam[early_outcome], "outcome_without_closure", "outcome_at_closure")
+    quarantine.reject(
+        "families", fam[early_outcome], "outcome_without_closure", "outcome_at_closure"
+    )
     fam = fam[~early_outcome]
-    no_mentor = ~fam["mentor_id"].isin(kept["mentors"]["mentor_id"])
-    reject("families", fam[no_mentor], "unknown_mentor", "mentor_id")
-    kept["families"] = fam[~no_mentor]
+    no_mentor = ~fam["mentor_id"].isin(mentors["mentor_id"])
+    quarantine.reject("families", fam[no_mentor], "unknown_mentor", "mentor_id")
+    return fam[~no_mentor]
 
-    con = kept["contacts"]
-    all_family_ids = mapped["families"].rows["family_id"]
-    unknown = ~con["family_id"].isin(kept["families"]["family_id"])
+
+def _contact_rules(
+    con, *, families, mentors, all_family_ids, grace_days, data_cutoff, quarantine
+) -> pd.DataFrame:
+    unknown = ~con["family_id"].isin(families["family_id"])
     was_quarantined = unknown & con["family_id"].isin(all_family_ids)
-    reject("contacts", con[was_quarantined], "family_quarantined", "family_id")
-    reject("contacts", con[unknown & ~was_quarantined], "unknown_family", "family_id")
+    quarantine.reject("contacts", con[was_quarantined], "family_quarantined", "family_id")
+    quarantine.reject("contacts", con[unknown & ~was_quarantined], "unknown_family", "family_id")
     con = con[~unknown]
-    no_mentor = ~con["mentor_id"].isin(kept["mentors"]["mentor_id"])
-    reject("contacts", con[no_mentor], "unknown_mentor", "mentor_id")
+    no_mentor = ~con["mentor_id"].isin(mentors["mentor_id"])
+    quarantine.reject("contacts", con[no_mentor], "unknown_mentor", "mentor_id")
     con = con[~no_mentor]
-    outside = _outside_case_window(con, kept["families"], grace_days, data_cutoff)
-    reject(
+    outside = _outside_case_window(con, families, grace_days, data_cutoff)
+    quarantine.reject(
         "contacts",
         con[outside],
         "outside_case_window",
@@ -110,18 +144,7 @@ def clean_site(
         con.loc[outside, "contact_date"].dt.strftime("%Y-%m-%d"),
         detail=f"grace {grace_days} days",
     )
-    kept["contacts"] = con[~outside]
-
-    quarantine = {
-        table: _finish_quarantine(parts, site=site, table=table, file=files[table])
-        for table, parts in quarantined.items()
-    }
-    kept = {
-        t: df.sort_values(SOURCE_ROW, kind="stable").reset_index(drop=True)
-        for t, df in kept.items()
-    }
-    recon = reconcile(mapped, kept, quarantine, site=site)
-    return CleanResult(kept, quarantine, recon)
+    return con[~outside]
 
 
 def _split_mapping_problems(mapped: Mapped) -> tuple[pd.DataFrame, pd.DataFrame]:

@@ -50,10 +50,8 @@ def map_table(raw: pd.DataFrame, table: str, table_cfg: dict, *, site: str, file
         acts, bad_acts = _activities(raw.reset_index(drop=True), table_cfg)
         out = pd.concat([out, acts], axis=1)
         problems.append(bad_acts)
-    if table != "mentors" and "site_id" in contract.columns(table):
-        out.insert(1, "site_id", site)
-    if table == "mentors":
-        out["site_id"] = site
+    if "site_id" in contract.columns(table):
+        out.insert(1, "site_id", site)  # from the site config, never from the export
     return Mapped(out, pd.concat(problems, ignore_index=True))
 
 
