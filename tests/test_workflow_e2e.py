@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -14,7 +15,18 @@ import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 SNAKEMAKE = str(Path(sys.executable).parent / "snakemake")
-PROJECT_FILES = ("Snakefile", "workflow", "config", "profiles", "notebooks", "environment.yml")
+# The package source is copied too and put first on PYTHONPATH, so each run uses (and a
+# test may edit) its own copy of the code without touching the checkout.
+PROJECT_FILES = (
+    "Snakefile", "workflow", "config", "profiles", "notebooks", "environment.yml", "src",
+)  # fmt: skip
+
+
+def project_env(workdir: Path) -> dict[str, str]:
+    import os
+
+    return {**os.environ, "PYTHONPATH": str(workdir / "src")}
+
 
 pytestmark = pytest.mark.e2e
 
@@ -32,7 +44,7 @@ def copy_project(target: Path) -> Path:
 def snakemake(workdir: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess:
     result = subprocess.run(
         [SNAKEMAKE, "--cores", "2", "--profile", "profiles/default", *args],
-        cwd=workdir, capture_output=True, text=True, timeout=900,
+        cwd=workdir, capture_output=True, text=True, timeout=900, env=project_env(workdir),
     )  # fmt: skip
     if check and result.returncode != 0:
         pytest.fail(f"snakemake {args} failed:\n{result.stdout[-4000:]}\n{result.stderr[-4000:]}")
@@ -136,7 +148,9 @@ def test_broken_export_stops_with_a_clear_message(tmp_path):
     # off (as a site data team would run) and break the mapping.
     workdir = copy_project(tmp_path)
     peermentor = str(Path(sys.executable).parent / "peermentor")
-    subprocess.run([peermentor, "demo"], cwd=workdir, check=True, capture_output=True)
+    subprocess.run(
+        [peermentor, "demo"], cwd=workdir, check=True, capture_output=True, env=project_env(workdir)
+    )
     config = yaml.safe_load((workdir / "config/config.yaml").read_text())
     config["demo"]["enabled"] = False
     (workdir / "config/config.yaml").write_text(yaml.safe_dump(config))
@@ -155,7 +169,10 @@ def test_broken_export_stops_with_a_clear_message(tmp_path):
 
 # --- Reproducibility: byte-identical reruns and precise incremental reruns ----------------------
 
-CHECKSUMMED = ("results/tables", "results/models", "results/quarantine", "results/interim/study")
+CHECKSUMMED = (
+    "results/tables", "results/models", "results/quarantine", "results/interim/study",
+    "results/figures", "results/notebooks",
+)  # fmt: skip
 
 
 def checksums(workdir: Path) -> dict[str, str]:
@@ -167,19 +184,6 @@ def checksums(workdir: Path) -> dict[str, str]:
             if path.is_file():
                 sums[str(path.relative_to(workdir))] = hashlib.sha256(path.read_bytes()).hexdigest()
     return sums
-
-
-def test_a_fresh_run_gives_byte_identical_tables(study, tmp_path):
-    again = copy_project(tmp_path)
-    snakemake(again)
-    first, second = checksums(study), checksums(again)
-    assert len(first) > 20
-    assert first == second
-    manifest = json.loads((again / "results/manifest.json").read_text())
-    listed = {entry["path"]: entry["sha256"] for entry in manifest["outputs"]}
-    for path, digest in second.items():
-        if path in listed:
-            assert listed[path] == digest
 
 
 def planned_jobs(workdir: Path, *args: str) -> dict[str, int]:
@@ -224,8 +228,9 @@ def test_changing_a_model_setting_reruns_only_the_model_branch(study, tmp_path):
 def test_describe_shows_the_demo_within_ten_percent_of_the_paper(study):
     peermentor = str(Path(sys.executable).parent / "peermentor")
     result = subprocess.run(
-        [peermentor, "describe", "--json"], cwd=study, capture_output=True, text=True, check=True
-    )
+        [peermentor, "describe", "--json"],
+        cwd=study, capture_output=True, text=True, check=True, env=project_env(study),
+    )  # fmt: skip
     summary = json.loads(result.stdout)
     assert set(summary["sites"]) == {"jefferson", "kenton", "fayette", "daviess", "perry", "martin"}
     for figure in (
@@ -237,3 +242,113 @@ def test_describe_shows_the_demo_within_ten_percent_of_the_paper(study):
         "mentor_stable_or_advanced_share",
     ):
         assert abs(summary["against_paper"][figure]["relative_difference"]) < 0.10, figure
+
+
+def test_manifest_records_command_code_and_versions(study):
+    manifest = json.loads((study / "results/manifest.json").read_text())
+    assert "snakemake" in manifest["command"]
+    assert manifest["packages"]["pandas"] == pd.__version__
+    assert {"commit", "dirty"} <= set(manifest["code"])
+    assert manifest["config"]["disclosure"]["min_cell_size"] == 11
+    assert any(e["path"].endswith("contacts.tsv") for e in manifest["inputs"])
+    peermentor = str(Path(sys.executable).parent / "peermentor")
+    verified = subprocess.run(
+        [peermentor, "verify"], cwd=study, capture_output=True, text=True, env=project_env(study)
+    )
+    assert verified.returncode == 0, verified.stdout
+    assert "files match the manifest" in verified.stdout
+
+
+def test_editing_an_analysis_module_reruns_its_stage_only(study):
+    module = study / "src/peermentor/stratify.py"
+    original = module.read_bytes()
+    try:
+        module.write_bytes(original + b"\n# an edit\n")
+        jobs = planned_jobs(study)
+    finally:
+        module.write_bytes(original)
+    assert jobs.get("rural_urban") == 1, jobs
+    assert not {"ingest_site", "clean_site", "family_profile", "outcome_models"} & set(jobs)
+
+
+# --- Disclosure: no count of families or mentors below the threshold in published output --------
+
+# Columns counting families or mentors (not sites, parameters or audit rows).
+SUPPRESSIBLE = re.compile(
+    r"^(n|n_families|n_receiving|n_not_receiving|n_reached|n_not_reached|n_mentors|count|events|"
+    r"clusters|n_rural|n_urban|n_receiving_.*|n_not_receiving_.*|n_closed|n_with_outcome|"
+    r"n_unified|n_separated|families|families_served|rows|rows_.*|quarantined_.*)$"
+)
+AUDIT_TABLES = {"reconciliation.csv"}  # exact counts for reviewers with data access
+
+
+def small_counts(column: pd.Series, min_cell_size: int = 11) -> list:
+    values = pd.to_numeric(column.astype(str).str.replace(",", ""), errors="coerce")
+    return sorted(values[(values >= 1) & (values < min_cell_size)].unique().tolist())
+
+
+def test_published_tables_show_no_small_counts(study):
+    published = [
+        *(study / "results/tables").glob("*.csv"),
+        *(study / "results/models").glob("*.csv"),
+    ]
+    assert len(published) > 10
+    for path in published:
+        if path.name in AUDIT_TABLES:
+            continue
+        table = pd.read_csv(path)
+        for column in table.columns:
+            if SUPPRESSIBLE.match(column):
+                assert not small_counts(table[column]), (path.name, column)
+
+
+def test_notebook_html_shows_no_small_counts(study):
+    from bs4 import BeautifulSoup
+
+    pages = sorted((study / "results/notebooks").glob("*.html"))
+    assert len(pages) == 7
+    for page in pages:
+        for html_table in BeautifulSoup(page.read_text(), "html.parser").find_all("table"):
+            header = [th.get_text(strip=True) for th in html_table.find("tr").find_all("th")]
+            rows = [
+                [cell.get_text(strip=True) for cell in tr.find_all(["th", "td"])]
+                for tr in html_table.find_all("tr")[1:]
+            ]
+            frame = pd.DataFrame([r for r in rows if len(r) == len(header)], columns=header)
+            for column in frame.columns:
+                if SUPPRESSIBLE.match(column):
+                    assert not small_counts(frame[column]), (page.name, column)
+
+
+# --- Interruption: a killed run, rerun, gives the same outputs -----------------------------------
+
+
+def test_a_killed_run_resumes_to_byte_identical_outputs(study, tmp_path):
+    import os
+    import signal
+    import time
+
+    workdir = copy_project(tmp_path)
+    run = subprocess.Popen(
+        [SNAKEMAKE, "--cores", "2", "--profile", "profiles/default"],
+        cwd=workdir, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+        env=project_env(workdir),
+    )  # fmt: skip
+    # Kill everything (Snakemake and its jobs) while the per-site jobs are writing.
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and not list(workdir.glob("results/interim/*/mapped/*")):
+        time.sleep(0.2)
+    os.killpg(run.pid, signal.SIGKILL)
+    run.wait()
+    assert not (workdir / "results/manifest.json").exists(), "the run ended before the kill"
+    snakemake(workdir, "--unlock")
+    snakemake(workdir)
+    # A second, independent run (interrupted, then resumed) is byte-identical to the first.
+    first, second = checksums(study), checksums(workdir)
+    assert len(first) > 30
+    assert first == second
+    manifest = json.loads((workdir / "results/manifest.json").read_text())
+    listed = {entry["path"]: entry["sha256"] for entry in manifest["outputs"]}
+    assert {path: second[path] for path in listed if path in second} == {
+        path: digest for path, digest in listed.items() if path in second
+    }

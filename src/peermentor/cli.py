@@ -1,4 +1,4 @@
-"""Command-line interface: ``peermentor demo`` and ``peermentor describe``.
+"""Command-line interface: ``peermentor demo``, ``describe`` and ``verify``.
 
 Run from the project directory (where config/ and workflow/schemas/ are).
 Exit codes: 0 success, 1 a data or config problem (message printed), 2 usage error.
@@ -49,6 +49,12 @@ def _parser() -> argparse.ArgumentParser:
     )
     describe.add_argument("--json", action="store_true", help="print JSON for scripts")
     describe.set_defaults(func=_cmd_describe)
+
+    verify = sub.add_parser(
+        "verify", help="check every input and output of a run against its manifest's SHA-256"
+    )
+    verify.add_argument("--manifest", default="results/manifest.json")
+    verify.set_defaults(func=_cmd_verify)
     return parser
 
 
@@ -88,6 +94,26 @@ def _cmd_describe(args) -> int:
     else:
         print(_as_text(summary))
     return 0
+
+
+def _cmd_verify(args) -> int:
+    from peermentor.manifest import verify_manifest
+
+    path = Path(args.manifest)
+    if not path.is_file():
+        print(f"error: {path}: no manifest; run the workflow first", file=sys.stderr)
+        return 1
+    manifest = json.loads(path.read_text())
+    problems = verify_manifest(manifest)
+    for problem in problems:
+        print(problem)
+    files = len(manifest["inputs"]) + len(manifest["outputs"])
+    code = manifest["code"]
+    print(
+        f"{files - len(problems)} of {files} files match the manifest "
+        f"(code {code['commit'][:12]}{', dirty tree' if code['dirty'] else ''})"
+    )
+    return 1 if problems else 0
 
 
 def _as_text(summary: dict, indent: int = 0) -> str:

@@ -63,8 +63,23 @@ def git_state(directory: str | Path = ".") -> dict:
     return {"commit": commit, "dirty": dirty}
 
 
-def build_manifest(*, inputs: list[str], outputs: list[str], config: dict, code_dir: str) -> dict:
+def verify_manifest(manifest: dict) -> list[str]:
+    """Files of the manifest that are missing or whose SHA-256 no longer matches."""
+    problems = []
+    for entry in [*manifest["inputs"], *manifest["outputs"]]:
+        path = Path(entry["path"])
+        if not path.is_file():
+            problems.append(f"missing: {path}")
+        elif sha256(path) != entry["sha256"]:
+            problems.append(f"changed: {path}")
+    return problems
+
+
+def build_manifest(
+    *, inputs: list[str], outputs: list[str], config: dict, code_dir: str, command: str
+) -> dict:
     return {
+        "command": command,
         "inputs": file_entries(inputs),
         "outputs": file_entries(outputs),
         "config": config,

@@ -1,4 +1,7 @@
 # Shared helpers: config validation, site configs, paths. No heavy I/O at parse time.
+import os
+import shlex
+import sys
 from pathlib import Path
 
 import yaml
@@ -23,6 +26,9 @@ for _site in SITES:
         raise ValueError(f"{_path}: site_id must be {_site!r} (the file name)")
 
 TABLES = ["families", "contacts", "mentors"]
+# The manifest records how the run was started. Passed by environment, not params,
+# so that a dry run or another flag does not count as a change that reruns it.
+os.environ.setdefault("PEERMENTOR_SNAKEMAKE_COMMAND", shlex.join(sys.argv))
 FIGURES = [
     "service_distribution",
     "service_mix",

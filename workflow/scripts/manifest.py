@@ -1,5 +1,7 @@
 """Adapter: the run manifest (peermentor.manifest)."""
 
+import os
+
 from peermentor.io import write_json
 from peermentor.manifest import build_manifest
 from peermentor.runner import run_step
@@ -11,6 +13,7 @@ def main():
         outputs=list(snakemake.input.results),
         config=dict(snakemake.params.config),
         code_dir=snakemake.scriptdir,
+        command=os.environ.get("PEERMENTOR_SNAKEMAKE_COMMAND", "unknown"),
     )
     write_json(manifest, snakemake.output[0])
 
