@@ -34,3 +34,11 @@ rule all:
     default_target: True
     input:
         all_targets(),
+
+
+# Tables, models and figures without the notebooks, report and manifest
+# (`snakemake analysis`: the quickest way to the numbers; what the benchmark's baseline does).
+rule analysis:
+    input:
+        manifest_outputs(),
+    localrule: True

@@ -227,3 +227,16 @@ def test_outcome_model_recovers_true_odds_ratios() -> None:
         true = study.truth["coefficients"][term]
         assert ci.loc[term, 0] <= true <= ci.loc[term, 1], term
     assert np.exp(fit.params["face_to_face_with_children"]) == pytest.approx(1.09, abs=0.02)
+
+
+def test_demo_sites_accepts_numbered_copies_of_the_demo_sites():
+    from peermentor.demo.build import demo_sites
+    from peermentor.errors import ConfigError
+
+    kenton, copy = demo_sites(["kenton", "kenton_2"])
+    assert copy.site_id == "kenton_2"
+    assert (copy.rurality, copy.rucc, copy.weight) == (kenton.rurality, kenton.rucc, kenton.weight)
+    with pytest.raises(ConfigError, match="'boone'"):
+        demo_sites(["kenton", "boone"])
+    with pytest.raises(ConfigError, match="kenton_x"):
+        demo_sites(["kenton_x"])

@@ -4,22 +4,37 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
+from dataclasses import replace
 from pathlib import Path
 
 from peermentor.demo.export import inject_defects, site_tables, to_export, write_exports
-from peermentor.demo.simulate import DEFAULT_SITES, simulate_study
+from peermentor.demo.simulate import DEFAULT_SITES, DemoSite, simulate_study
 from peermentor.errors import ConfigError
 
 
-def demo_sites(site_ids: list[str]):
+def demo_sites(site_ids: list[str]) -> list[DemoSite]:
+    """The demo sites by id; ``<demo site>_<n>`` is a copy of that site (for scaled studies).
+
+    Copies let the benchmark grow the number of sites with the study: ``kenton_2`` is
+    another urban RUCC-1 site with kenton's share of families and its export format.
+    """
     known = {site.site_id: site for site in DEFAULT_SITES}
-    unknown = [s for s in site_ids if s not in known]
+    sites, unknown = [], []
+    for site_id in site_ids:
+        base, _, copy = site_id.rpartition("_")
+        if site_id in known:
+            sites.append(known[site_id])
+        elif base in known and copy.isdigit():
+            sites.append(replace(known[base], site_id=site_id))
+        else:
+            unknown.append(site_id)
     if unknown:
         raise ConfigError(
-            f"demo generation only knows the demo sites {sorted(known)}; {unknown} are not "
-            "among them. Set demo.enabled: false in config/config.yaml for real sites."
+            f"demo generation only knows the demo sites {sorted(known)} and their copies "
+            f"named <site>_<n>; {unknown} are not among them. Set demo.enabled: false in "
+            "config/config.yaml for real sites."
         )
-    return [known[s] for s in site_ids]
+    return sites
 
 
 def build_demo(
