@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 CORES ?= 2
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint install clean-results
+.PHONY: run test lint install bench clean-results
 
 $(STAMP): pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -22,13 +22,17 @@ run: $(STAMP)
 	@echo "Report: $(CURDIR)/results/report.html"
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests workflow/scripts
-	$(BIN)/ruff format --check src tests workflow/scripts
+	$(BIN)/ruff check src tests workflow/scripts benchmarks
+	$(BIN)/ruff format --check src tests workflow/scripts benchmarks
 	$(BIN)/snakefmt --check Snakefile workflow/rules
 	$(BIN)/snakemake --lint --cores 1
 
 test: lint
 	$(BIN)/pytest
+
+# Not part of the tests: the scaled benchmark (1x, 10x, 100x) writes benchmarks/results.md.
+bench: $(STAMP)
+	$(BIN)/python benchmarks/run.py
 
 clean-results:
 	rm -rf results logs .snakemake/metadata

@@ -389,3 +389,19 @@ def test_cumulative_contacts_curve_from_case_opening_and_a_cutoff():
     # b closed 4 days after opening.
     assert (curve["n_families"] == 2).all()
     assert curve["mean"].tolist() == [0, 0, 0, 1, 1, 1.5]
+
+
+def test_theme_and_palette_are_seaborns_whitegrid_paper_and_colorblind():
+    # figures.py writes them out to spare every job seaborn's import; the pinned seaborn
+    # is the reference, so an upgrade that changes its look fails here.
+    import seaborn as sns
+
+    expected = {**sns.axes_style("whitegrid"), **sns.plotting_context("paper", font_scale=1.1)}
+    expected.pop("image.cmap")  # seaborn's own colormap; the figures draw no images
+    assert figures.THEME_RC.keys() == expected.keys()
+    for key, value in expected.items():
+        if isinstance(value, float):
+            assert figures.THEME_RC[key] == pytest.approx(value), key
+        else:
+            assert figures.THEME_RC[key] == value, key
+    assert list(sns.color_palette("colorblind")) == figures.PALETTE

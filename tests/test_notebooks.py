@@ -48,13 +48,17 @@ def test_the_rule_passes_every_parameter_and_every_path_is_an_input(name):
     notebook = nbformat.read(NOTEBOOKS[name], as_version=4)
     declared = set(re.findall(r"^(\w+)\s*=", parameters_cell(notebook).source, re.M))
     rule = _rule_text(f"notebooks/{name}.ipynb")
-    passed = dict(re.findall(r"-[rp] (\w+) \{(\w+)\.", rule))
-    # No default is silently used, and no parameter the notebook ignores is passed.
-    assert set(passed) == declared
-    # A path the notebook reads is a rule input, so a change to it reruns the notebook.
-    for parameter, source in passed.items():
-        if source == "input":
-            assert f"{{input.{parameter}:q}}" in rule and f"{parameter}=" in rule
+    # workflow/scripts/render_notebook.py passes every named input but the template and
+    # the package code as a parameter (its path), then the settings in params.parameters.
+    input_block = rule.split("    input:\n")[1].split("    output:\n")[0]
+    paths = set(re.findall(r"^        (\w+)=", input_block, re.M)) - {"code", "notebook"}
+    params_block = rule.split("    params:\n")[1].split("    message:\n")[0]
+    settings = set(re.findall(r'"(\w+)":', params_block))
+    # No default is silently used, no parameter the notebook ignores is passed, and a path
+    # the notebook reads is a rule input, so a change to it reruns the notebook.
+    assert paths | settings == declared
+    assert not paths & settings
+    assert "../scripts/render_notebook.py" in rule
 
 
 def _rule_text(template: str) -> str:

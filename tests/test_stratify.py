@@ -365,3 +365,18 @@ def test_tables_pass_through_disclosure_control():
     share = published.iloc[1]
     assert share["n_receiving_rural"] == "<11" and share["share_rural"] == "<11"
     assert share["effect"] == "<11"
+
+
+def test_bootstrap_fast_path_gives_exactly_cliffs_delta_of_each_resample():
+    # Ties within and across strata; the fast path ranks pooled distinct values.
+    x = np.array([1.0, 2.0, 2.0, 5.0, 7.0])
+    y = np.array([2.0, 3.0, 5.0, 5.0])
+    of_resample = st._cliffs_delta_of_resample(x, y)
+    everything = (np.arange(5), np.arange(4))
+    # By hand, over the 20 pairs: wins 0+0+0+2+4 = 6 (x=5 beats 2 and 3, x=7 beats all),
+    # ties 0+1+1+2+0 = 4, losses 20 - 6 - 4 = 10, so delta = (6 - 10) / 20 = -0.2.
+    assert of_resample(*everything) == pytest.approx(-0.2)
+    rng = np.random.default_rng(3)
+    for _ in range(20):
+        ix, iy = rng.integers(0, 5, 5), rng.integers(0, 4, 4)
+        assert of_resample(ix, iy) == st.cliffs_delta(x[ix], y[iy])

@@ -30,16 +30,10 @@ from pathlib import Path
 import matplotlib as mpl
 import numpy as np
 import pandas as pd
-import patsy
-import seaborn as sns
 from matplotlib.figure import Figure
-from scipy import stats
-from scipy.special import expit
 
 from peermentor.contract import ACTIVITY_COLUMNS, EXIT_REASONS
-from peermentor.diagnostics import design_matrices, formula_variables
 from peermentor.io import atomic_path
-from peermentor.model import fit_logit_clustered, model_frame
 from peermentor.narrative import as_number, is_marker, is_true, measure_label
 from peermentor.profile import summarize_profile
 from peermentor.publish import COMPLEMENTARY_MARKER, publish_profile_summary
@@ -47,7 +41,37 @@ from peermentor.replication import PUBLISHED
 from peermentor.workforce import OUTCOME_GROUPS
 
 DPI = 150
-PALETTE = sns.color_palette("colorblind")
+# seaborn's "colorblind" palette and its "whitegrid" style at "paper" scale x 1.1, written
+# out so a figure job or notebook kernel does not pay seaborn's import (seaborn loads
+# scipy.stats: about 2 s in each of a dozen jobs). tests/test_figures.py checks both
+# against the pinned seaborn, so an upgrade that changes them fails there.
+COLORBLIND = (
+    "#0173b2", "#de8f05", "#029e73", "#d55e00", "#cc78bc",
+    "#ca9161", "#fbafe4", "#949494", "#ece133", "#56b4e9",
+)  # fmt: skip
+PALETTE = [mpl.colors.to_rgb(colour) for colour in COLORBLIND]
+THEME_RC = {
+    # sns.axes_style("whitegrid"), less "image.cmap" (seaborn's own colormap; no images here)
+    "figure.facecolor": "white", "axes.labelcolor": ".15", "xtick.direction": "out",
+    "ytick.direction": "out", "xtick.color": ".15", "ytick.color": ".15",
+    "axes.axisbelow": True, "grid.linestyle": "-", "text.color": ".15",
+    "font.family": ["sans-serif"],
+    "font.sans-serif": ["Arial", "DejaVu Sans", "Liberation Sans", "Bitstream Vera Sans",
+                        "sans-serif"],
+    "lines.solid_capstyle": "round", "patch.edgecolor": "w", "patch.force_edgecolor": True,
+    "xtick.top": False, "ytick.right": False, "axes.grid": True, "axes.facecolor": "white",
+    "axes.edgecolor": ".8", "grid.color": ".8", "axes.spines.left": True,
+    "axes.spines.bottom": True, "axes.spines.right": True, "axes.spines.top": True,
+    "xtick.bottom": False, "ytick.left": False,
+    # sns.plotting_context("paper", font_scale=1.1)
+    "axes.linewidth": 1.0, "grid.linewidth": 0.8, "lines.linewidth": 1.2,
+    "lines.markersize": 4.8, "patch.linewidth": 0.8, "xtick.major.width": 1.0,
+    "ytick.major.width": 1.0, "xtick.minor.width": 0.8, "ytick.minor.width": 0.8,
+    "xtick.major.size": 4.8, "ytick.major.size": 4.8, "xtick.minor.size": 3.2,
+    "ytick.minor.size": 3.2, "font.size": 10.56, "axes.labelsize": 10.56,
+    "axes.titlesize": 10.56, "xtick.labelsize": 9.68, "ytick.labelsize": 9.68,
+    "legend.fontsize": 9.68, "legend.title_fontsize": 10.56,
+}  # fmt: skip
 BLUE, ORANGE, GREEN, VERMILLION, PURPLE = (PALETTE[i] for i in range(5))
 GREY, SKY = PALETTE[7], PALETTE[9]
 PAPER_COLOUR = "black"
@@ -79,8 +103,7 @@ _PUBLISHED = {fig.id: fig.published for fig in PUBLISHED}
 def theme() -> Iterator[None]:
     """The study's look: seaborn whitegrid, colour-blind palette, fixed fonts and DPI."""
     rc = {
-        **sns.axes_style("whitegrid"),
-        **sns.plotting_context("paper", font_scale=1.1),
+        **THEME_RC,
         **BASE_RC,
         "axes.prop_cycle": mpl.cycler(color=PALETTE),
     }
@@ -166,7 +189,7 @@ def service_distribution(
         fig, axes = new_figure(9.0, 3.8, ncols=2)
         for ax, (column, xlabel, paper_id) in zip(axes, panels, strict=True):
             values = pd.to_numeric(profile[column]).dropna()
-            sns.histplot(x=values, bins=30, color=BLUE, alpha=0.6, ax=ax, edgecolor="white")
+            ax.hist(values, bins=30, color=BLUE, alpha=0.6, edgecolor="white")
             _vline(ax, values.mean(), VERMILLION, "-", f"mean {values.mean():.1f}")
             _vline(ax, values.median(), ORANGE, "--", f"median {values.median():.1f}")
             paper = _PUBLISHED[paper_id]
@@ -606,6 +629,14 @@ def unification_curve(
     function: the delta method on the logit scale, which keeps the band inside 0..1.
     The default grid runs from 0 to the 99th percentile of the predictor.
     """
+    # Imported here: statsmodels, patsy and scipy.stats cost seconds that only this needs.
+    import patsy
+    from scipy import stats
+    from scipy.special import expit
+
+    from peermentor.diagnostics import design_matrices
+    from peermentor.model import fit_logit_clustered, model_frame
+
     frame = model_frame(profile, formula, cluster)
     fit = fit_logit_clustered(frame, formula, cluster)
     if fit.result is None:
@@ -646,6 +677,8 @@ def unification_curve(
 
 def typical_covariates(frame: pd.DataFrame, formula: str, predictor: str) -> dict[str, dict]:
     """Each other right-hand-side variable: its mean (numeric) or reference level."""
+    from peermentor.diagnostics import formula_variables
+
     _, variables = formula_variables(formula, frame.columns)
     held = {}
     for var in (v for v in variables if v != predictor):

@@ -37,7 +37,9 @@ from peermentor.diagnostics import (
     detect_separation,
     formula_variables,
     hosmer_lemeshow,
+    vif,
 )
+from peermentor.publish import suppress_small_cells
 
 TIDY_COLUMNS: tuple[str, ...] = (
     "model",
@@ -546,6 +548,25 @@ def fit_quality(fits: list[FitResult], groups: int = 10) -> pd.DataFrame:
         rows.append(row)
     columns = ["model", "n", "auc", "hl_statistic", "hl_df", "hl_p_value"]
     return pd.DataFrame(rows, columns=columns)
+
+
+def diagnostics_table(
+    fits: list[FitResult], frame: pd.DataFrame, formula: str, *, min_cell_size: int
+) -> pd.DataFrame:
+    """One long table (check, model, statistic, value): fit quality of every model, VIFs
+    of the primary model's terms, and families excluded before each model (counts below
+    ``min_cell_size`` suppressed, as in every published table)."""
+    quality = fit_quality(fits).melt(id_vars="model", var_name="statistic")
+    quality.insert(0, "check", "fit_quality")
+    vifs = vif(frame, formula).rename(columns={"term": "statistic", "vif": "value"})
+    vifs.insert(0, "check", "vif")
+    vifs.insert(1, "model", "primary")
+    excluded = suppress_small_cells(
+        exclusions_table(fits), count_columns=["families"], min_cell_size=min_cell_size
+    ).drop(columns="suppressed")
+    excluded = excluded.rename(columns={"reason": "statistic", "families": "value"})
+    excluded.insert(0, "check", "excluded_families")
+    return pd.concat([quality, vifs, excluded], ignore_index=True)
 
 
 def _endog(result) -> np.ndarray:

@@ -1,7 +1,7 @@
-# Notebooks: the narrative notebooks, executed with papermill and converted to HTML without code.
-# The templates in notebooks/ are inputs; the executed notebook and its HTML are outputs. Between
-# the two, `python -m peermentor.narrative strip` removes execution timestamps so reruns give
-# identical files. Code is hidden; `snakemake results/notebooks/<name>.code.html` shows it.
+# Notebooks: the narrative notebooks, executed with papermill and converted to HTML without code,
+# in one process per notebook (peermentor.render). The templates in notebooks/ are inputs; the
+# executed notebook (execution timestamps removed, so reruns give identical files) and its HTML
+# are outputs. Code is hidden; `snakemake results/notebooks/<name>.code.html` shows it.
 import sys
 
 from snakemake.settings.types import DeploymentMethod
@@ -17,7 +17,7 @@ NOTEBOOK_PYTHON = (
 
 rule study_notebook:
     input:
-        code=package_code("narrative.py", "figures.py"),
+        code=package_code("render.py", "narrative.py", "figures.py"),
         notebook="notebooks/study.ipynb",
         replication="results/tables/replication.csv",
         service_profile="results/tables/service_profile.csv",
@@ -54,39 +54,19 @@ rule study_notebook:
         mem_mb=2000,
         runtime=10,
     params:
-        python=NOTEBOOK_PYTHON,
-        min_cell_size=config["disclosure"]["min_cell_size"],
-        study_name=config["study"]["name"],
+        parameters={
+            "min_cell_size": config["disclosure"]["min_cell_size"],
+            "study_name": config["study"]["name"],
+        },
     message:
         "Executing the study notebook (P1-P6 for program leaders) and converting it to HTML"
-    shell:
-        "({params.python:q} -m papermill --kernel python3 --no-progress-bar --log-level WARNING"
-        " -r replication {input.replication:q}"
-        " -r service_profile {input.service_profile:q}"
-        " -r early_engagement {input.early_engagement:q}"
-        " -r rural_urban {input.rural_urban:q}"
-        " -r rural_urban_clustering {input.rural_urban_clustering:q}"
-        " -r workforce {input.workforce:q}"
-        " -r coefficients {input.coefficients:q}"
-        " -r predictor_ranking {input.predictor_ranking:q}"
-        " -r visit_gap {input.visit_gap:q}"
-        " -r fig_service_distribution {input.fig_service_distribution:q}"
-        " -r fig_service_mix {input.fig_service_mix:q}"
-        " -r fig_early_engagement {input.fig_early_engagement:q}"
-        " -r fig_odds_ratios {input.fig_odds_ratios:q}"
-        " -r fig_unification_curve {input.fig_unification_curve:q}"
-        " -r fig_workforce_exits {input.fig_workforce_exits:q}"
-        " -p min_cell_size {params.min_cell_size} -r study_name {params.study_name:q}"
-        " {input.notebook:q} {output.notebook:q}"
-        " && {params.python:q} -m peermentor.narrative strip {output.notebook:q}"
-        " && {params.python:q} -m nbconvert --to html --no-input --log-level WARN"
-        " --output-dir $(dirname {output.html:q}) --output $(basename {output.html:q} .html)"
-        " {output.notebook:q}) > {log:q} 2>&1"
+    script:
+        "../scripts/render_notebook.py"
 
 
 rule site_notebook:
     input:
-        code=package_code("narrative.py", "figures.py"),
+        code=package_code("render.py", "narrative.py", "figures.py"),
         notebook="notebooks/site.ipynb",
         reconciliation="results/tables/reconciliation.csv",
         service_profile="results/tables/service_profile.csv",
@@ -115,27 +95,15 @@ rule site_notebook:
         mem_mb=2000,
         runtime=10,
     params:
-        python=NOTEBOOK_PYTHON,
-        min_cell_size=config["disclosure"]["min_cell_size"],
-        study_name=config["study"]["name"],
+        parameters=lambda wildcards: {
+            "site_id": wildcards.site,
+            "min_cell_size": config["disclosure"]["min_cell_size"],
+            "study_name": config["study"]["name"],
+        },
     message:
         "Executing the site notebook for {wildcards.site} and converting it to HTML"
-    shell:
-        "({params.python:q} -m papermill --kernel python3 --no-progress-bar --log-level WARNING"
-        " -r site_id {wildcards.site}"
-        " -r reconciliation {input.reconciliation:q}"
-        " -r service_profile {input.service_profile:q}"
-        " -r early_engagement {input.early_engagement:q}"
-        " -r family_profile {input.family_profile:q}"
-        " -r quarantine_families {input.quarantine_families:q}"
-        " -r quarantine_contacts {input.quarantine_contacts:q}"
-        " -r quarantine_mentors {input.quarantine_mentors:q}"
-        " -p min_cell_size {params.min_cell_size} -r study_name {params.study_name:q}"
-        " {input.notebook:q} {output.notebook:q}"
-        " && {params.python:q} -m peermentor.narrative strip {output.notebook:q}"
-        " && {params.python:q} -m nbconvert --to html --no-input --log-level WARN"
-        " --output-dir $(dirname {output.html:q}) --output $(basename {output.html:q} .html)"
-        " {output.notebook:q}) > {log:q} 2>&1"
+    script:
+        "../scripts/render_notebook.py"
 
 
 rule notebook_with_code:

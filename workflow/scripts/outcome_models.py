@@ -2,12 +2,10 @@
 
 import pandas as pd
 
-from peermentor.diagnostics import vif
 from peermentor.io import write_csv, write_json, write_text
 from peermentor.model import (
-    exclusions_table,
+    diagnostics_table,
     fit_models,
-    fit_quality,
     model_frame,
     model_summary_text,
     rank_predictors,
@@ -31,7 +29,7 @@ def main():
     coefficients = tidy_coefficients(fits)
     frame = model_frame(profile, p.primary, p.cluster)
     ranking = rank_predictors(frame, p.primary, p.cluster)
-    diagnostics = _diagnostics(fits, frame, p.primary, p.min_cell_size)
+    diagnostics = diagnostics_table(fits, frame, p.primary, min_cell_size=p.min_cell_size)
     gap = visit_gap(profile)
     gap_table = pd.DataFrame([{k: v for k, v in gap.items() if k != "excluded"}])
 
@@ -45,21 +43,6 @@ def main():
     )
     write_text("\n\n".join(model_summary_text(f) for f in fits), snakemake.output.summaries)
     write_json(replication_values(coefficients, gap), snakemake.output.computed)
-
-
-def _diagnostics(fits, frame, formula, min_cell_size) -> pd.DataFrame:
-    """One long table: fit quality, VIFs and exclusions, each row labelled by its check."""
-    quality = fit_quality(fits).melt(id_vars="model", var_name="statistic")
-    quality.insert(0, "check", "fit_quality")
-    vifs = vif(frame, formula).rename(columns={"term": "statistic", "vif": "value"})
-    vifs.insert(0, "check", "vif")
-    vifs.insert(1, "model", "primary")
-    excluded = _publish(exclusions_table(fits), ["families"], min_cell_size).drop(
-        columns="suppressed"
-    )
-    excluded = excluded.rename(columns={"reason": "statistic", "families": "value"})
-    excluded.insert(0, "check", "excluded_families")
-    return pd.concat([quality, vifs, excluded], ignore_index=True)
 
 
 def _publish(table, counts, min_cell_size):

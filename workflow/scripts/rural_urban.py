@@ -4,7 +4,6 @@ import pandas as pd
 
 from peermentor import stratify
 from peermentor.io import write_csv
-from peermentor.publish import suppress_linked_counts, suppress_small_cells
 from peermentor.runner import log, run_step
 from peermentor.rurality import describe_coding
 
@@ -24,33 +23,13 @@ def main():
     )  # fmt: skip
     outcome = stratify.outcome_by_stratum(profile, min_cell_size=p.min_cell_size)
     outcome["coding"] = coding
-    published = suppress_small_cells(
-        comparison,
-        count_columns=stratify.COMPARISON_COUNT_COLUMNS,
-        min_cell_size=p.min_cell_size,
-        dependent_columns=stratify.COMPARISON_DEPENDENT_COLUMNS,
-        column_groups=stratify.COMPARISON_COLUMN_GROUPS,
+    write_csv(
+        stratify.publish_comparison(comparison, profile, min_cell_size=p.min_cell_size),
+        snakemake.output.comparison,
     )
-    # Measures defined for only some families (days to the Nth contact) must not
-    # reveal, by their n, the small number of families they leave out.
-    families = profile["rurality"].value_counts()
-    published = suppress_linked_counts(
-        published,
-        count_columns=["n_rural", "n_urban"],
-        reference={"n_rural": families.get("rural", 0), "n_urban": families.get("urban", 0)},
-        rows=(comparison["kind"] == "continuous").to_numpy(),
-        min_cell_size=p.min_cell_size,
-    )
-    write_csv(published, snakemake.output.comparison)
     write_csv(clustering, snakemake.output.clustering)
     write_csv(
-        suppress_small_cells(
-            outcome,
-            count_columns=stratify.OUTCOME_COUNT_COLUMNS,
-            min_cell_size=p.min_cell_size,
-            dependent_columns=stratify.OUTCOME_DEPENDENT_COLUMNS,
-            column_groups=stratify.OUTCOME_COLUMN_GROUPS,
-        ),
+        stratify.publish_outcome(outcome, min_cell_size=p.min_cell_size),
         snakemake.output.outcome,
     )
     significant = comparison.loc[comparison["significant"].fillna(False).astype(bool), "measure"]

@@ -77,8 +77,8 @@ def _bad_byte(err: UnicodeDecodeError) -> bytes:
 def _read_excel_cells(path: Path, opts: dict, where: dict, table: str) -> pd.DataFrame:
     sheet = opts.get("sheet", 0)
     try:
-        book = pd.ExcelFile(path, engine="openpyxl")
-    except Exception as err:  # openpyxl raises several unrelated types for a bad workbook
+        book = pd.ExcelFile(path, engine="calamine")
+    except Exception as err:  # the reader raises several unrelated types for a bad workbook
         raise InputError(
             f"cannot be opened as an Excel workbook ({type(err).__name__}: {err})",
             **where,

@@ -1,0 +1,366 @@
+"""Benchmark: the whole workflow on scaled demo studies, against a single-process baseline.
+
+    .venv/bin/python benchmarks/run.py                    # 1x, 10x and 100x (about 30 min)
+    .venv/bin/python benchmarks/run.py --scales 1 10      # quicker
+    make bench                                            # the same as the first line
+
+For each scale it builds a project copy in ``--workdir``, generates the demo study (783
+families and 28 mentors per unit of scale; 6 sites up to 10x, then 6 more per further 10x,
+copies of the demo sites with their export formats), then times:
+
+- ``cold``: the full workflow with notebooks, then the report (what ``make run`` does);
+- ``no-op``: the workflow again with nothing to do;
+- ``touch site``: after touching one site's export (same bytes, newer file);
+- ``edit site``: after one more contact row in one site's export (its branch and all that
+  depends on the combined tables rerun);
+- ``model param``: after changing ``model.cluster`` (only the model branch should rerun);
+- ``analysis``: tables, models and figures without notebooks, from cold;
+- ``baseline``: ``benchmarks/baseline.py``, the same package functions in one process.
+
+Per run: wall seconds, jobs run, and peak RSS (the largest single process of the run's
+tree, from ``wait4``). Per rule: the Snakemake ``benchmark:`` files of the cold run.
+Writes ``benchmarks/results.md`` and ``benchmarks/time_vs_size.png``. Benchmarks are
+measurements, not tests: nothing here asserts a time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import copy
+import json
+import os
+import platform
+import re
+import shutil
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+HERE = Path(__file__).resolve().parent
+BIN = Path(sys.executable).parent
+PROJECT_FILES = (
+    "Snakefile",
+    "workflow",
+    "config",
+    "profiles",
+    "notebooks",
+    "src",
+    "environment.yml",
+)
+TOUCHED_SITE = "kenton"  # an Excel export: the slowest format to read
+EDITED_SITE = "jefferson"  # a CSV export: a row can be appended without a spreadsheet library
+
+
+@dataclass
+class Run:
+    scale: int
+    name: str
+    seconds: float
+    peak_rss_mb: float
+    jobs: int | None
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    runs: list[Run] = []
+    per_rule: dict[int, pd.DataFrame] = {}
+    sizes: dict[int, dict] = {}
+    for scale in args.scales:
+        workdir = prepare_project(args.workdir / f"scale_{scale}", scale)
+        sizes[scale] = {"sites": len(_study_config(workdir)["sites"])}
+        runs += bench_scale(workdir, scale, args.cores, per_rule, sizes[scale])
+    table = pd.DataFrame([r.__dict__ for r in runs])
+    _plot(table, HERE / "time_vs_size.png")
+    (HERE / "results.md").write_text(_markdown(table, per_rule, sizes, args.cores))
+    print(f"wrote {HERE / 'results.md'} and {HERE / 'time_vs_size.png'}")
+    return 0
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--scales", type=int, nargs="+", default=[1, 10, 100])
+    parser.add_argument("--cores", type=int, default=2)
+    parser.add_argument("--workdir", type=Path, default=Path("/tmp/peermentor-bench"))
+    return parser
+
+
+# --- the project copy ----------------------------------------------------------------
+
+
+def site_copies(scale: int) -> int:
+    """How many copies of each demo site: 1 up to 10x, then one more per 10x."""
+    return max(1, scale // 10)
+
+
+def prepare_project(workdir: Path, scale: int) -> Path:
+    """A fresh project copy whose config asks for the scaled demo study."""
+    if workdir.exists():
+        shutil.rmtree(workdir)
+    workdir.mkdir(parents=True)
+    for name in PROJECT_FILES:
+        if (ROOT / name).is_dir():
+            ignore = shutil.ignore_patterns("__pycache__")
+            shutil.copytree(ROOT / name, workdir / name, ignore=ignore)
+        else:
+            shutil.copy(ROOT / name, workdir / name)
+    config_path = workdir / "config" / "config.yaml"
+    config = yaml.safe_load(config_path.read_text())
+    sites = []
+    for site in config["sites"]:
+        site_cfg = yaml.safe_load((workdir / config["sites_dir"] / f"{site}.yaml").read_text())
+        for k in range(2, site_copies(scale) + 1):
+            clone = clone_site(site_cfg, k)
+            path = workdir / config["sites_dir"] / f"{clone['site_id']}.yaml"
+            path.write_text(yaml.safe_dump(clone, sort_keys=False))
+        sites += [site] + [f"{site}_{k}" for k in range(2, site_copies(scale) + 1)]
+    config["sites"] = sites
+    config["demo"]["scale"] = scale
+    config_path.write_text(yaml.safe_dump(config, sort_keys=False))
+    return workdir
+
+
+def clone_site(site_cfg: dict, k: int) -> dict:
+    """Copy ``k`` of a site: own export files, own slice of a shared mentor roster."""
+    site = site_cfg["site_id"]
+    clone = copy.deepcopy(site_cfg)
+    clone["site_id"] = f"{site}_{k}"
+    for table in clone["tables"].values():
+        table["path"] = table["path"].replace(f"data/raw/{site}/", f"data/raw/{site}_{k}/")
+        if "filter" in table:
+            table["filter"]["value"] = f"{table['filter']['value']}{k}"
+    return clone
+
+
+def _study_config(workdir: Path) -> dict:
+    return yaml.safe_load((workdir / "config" / "config.yaml").read_text())
+
+
+# --- timed runs --------------------------------------------------------------------------
+
+
+def timed(command: list[str], workdir: Path, log_name: str) -> tuple[float, float, str]:
+    """Wall seconds, peak RSS (MB) of the largest process in the tree, and the output."""
+    log_path = workdir / "bench_logs" / f"{log_name}.log"
+    log_path.parent.mkdir(exist_ok=True)
+    env = {**os.environ, "PYTHONPATH": str(workdir / "src")}
+    started = time.perf_counter()
+    with log_path.open("w") as log:
+        process = subprocess.Popen(command, cwd=workdir, env=env, stdout=log, stderr=log)
+        # wait4's rusage covers the child and every descendant it reaped: ru_maxrss is
+        # the largest single process of the run (Snakemake, a job, a notebook kernel).
+        _, status, usage = os.wait4(process.pid, 0)
+    seconds = time.perf_counter() - started
+    process.returncode = os.waitstatus_to_exitcode(status)
+    output = log_path.read_text()
+    if process.returncode != 0:
+        sys.exit(f"{' '.join(command)} failed in {workdir}; see {log_path}:\n{output[-3000:]}")
+    return seconds, usage.ru_maxrss / 1024, output
+
+
+def snakemake(workdir: Path, cores: int, log_name: str, *args: str) -> tuple[float, float, int]:
+    command = [str(BIN / "snakemake"), "--profile", "profiles/default", "--cores", str(cores)]
+    seconds, rss, output = timed([*command, *args], workdir, log_name)
+    match = re.search(r"^total\s+(\d+)", output, flags=re.MULTILINE)
+    return seconds, rss, int(match.group(1)) if match else 0
+
+
+def bench_scale(workdir: Path, scale: int, cores: int, per_rule: dict, size: dict) -> list[Run]:
+    runs = []
+
+    def record(name: str, seconds: float, rss: float, jobs: int | None) -> None:
+        runs.append(Run(scale, name, seconds, rss, jobs))
+        print(f"{scale:>4}x  {name:<14} {seconds:8.1f} s  {rss:7.0f} MB  jobs {jobs}", flush=True)
+
+    seconds, rss, _ = timed([str(BIN / "peermentor"), "demo"], workdir, "demo")
+    truth = json.loads((workdir / "data/raw/demo_truth.json").read_text())
+    size.update(families=truth["n_families"], contacts=truth["n_contacts"])
+    size["mentors"] = truth["n_mentors"]
+    record("generate demo", seconds, rss, None)
+
+    record("cold", *snakemake(workdir, cores, "cold"))
+    per_rule[scale] = rule_benchmarks(workdir / "results" / "benchmarks")
+    report = timed(
+        [str(BIN / "snakemake"), "--profile", "profiles/default", "--cores", "1",
+         "--report", "results/report.html"],
+        workdir, "report",
+    )  # fmt: skip
+    record("report", report[0], report[1], None)
+    record("no-op", *snakemake(workdir, cores, "noop"))
+
+    touch_site_export(workdir)
+    record("touch site", *snakemake(workdir, cores, "touch_site"))
+
+    edit_site_export(workdir)
+    record("edit site", *snakemake(workdir, cores, "edit_site"))
+
+    change_model_parameter(workdir)
+    record("model param", *snakemake(workdir, cores, "model_param"))
+
+    shutil.rmtree(workdir / "results")
+    record("analysis", *snakemake(workdir, cores, "analysis", "analysis"))
+    baseline = timed(
+        [sys.executable, str(HERE / "baseline.py"), str(workdir), "--compare"],
+        workdir, "baseline",
+    )  # fmt: skip
+    record("baseline", baseline[0], baseline[1], None)
+    return runs
+
+
+def touch_site_export(workdir: Path) -> None:
+    """A new export of one site: same content, newer file."""
+    site_cfg = yaml.safe_load((workdir / "config/sites" / f"{TOUCHED_SITE}.yaml").read_text())
+    for path in {t["path"] for t in site_cfg["tables"].values() if TOUCHED_SITE in t["path"]}:
+        os.utime(workdir / path)
+
+
+def edit_site_export(workdir: Path) -> None:
+    """A new export of one site with one more row: its last contact logged twice.
+
+    The copy is quarantined as a duplicate, so the results stay comparable.
+    """
+    site_cfg = yaml.safe_load((workdir / "config/sites" / f"{EDITED_SITE}.yaml").read_text())
+    path = workdir / site_cfg["tables"]["contacts"]["path"]
+    body = path.read_bytes()
+    body += b"" if body.endswith(b"\n") else b"\n"
+    path.write_bytes(body + body.splitlines(keepends=True)[-1])
+
+
+def change_model_parameter(workdir: Path) -> None:
+    """Cluster the GEE by site instead of by mentor: a change to the model's params only."""
+    path = workdir / "config" / "config.yaml"
+    config = yaml.safe_load(path.read_text())
+    config["model"]["cluster"] = "site_id"
+    path.write_text(yaml.safe_dump(config, sort_keys=False))
+
+
+def rule_benchmarks(directory: Path) -> pd.DataFrame:
+    """Jobs, summed and largest wall seconds, largest RSS, per rule, from ``benchmark:`` files."""
+    rows = []
+    for tsv in sorted(directory.rglob("*.tsv")):
+        rule = str(tsv.relative_to(directory).parent) if tsv.parent != directory else tsv.stem
+        frame = pd.read_csv(tsv, sep="\t")
+        last = frame.iloc[-1]
+        rows.append({"rule": rule, "s": last["s"], "cpu": last["cpu_time"], "rss": last["max_rss"]})
+    jobs = pd.DataFrame(rows)
+    return (
+        jobs.groupby("rule")
+        .agg(
+            jobs=("s", "size"),
+            total_s=("s", "sum"),
+            max_s=("s", "max"),
+            cpu_s=("cpu", "sum"),
+            max_rss_mb=("rss", "max"),
+        )
+        .sort_values("total_s", ascending=False)
+    )
+
+
+# --- results.md and the plot ---------------------------------------------------------
+
+
+def _markdown(table: pd.DataFrame, per_rule: dict, sizes: dict, cores: int) -> str:
+    wide = table.pivot(index="name", columns="scale", values="seconds")
+    order = [n for n in dict.fromkeys(table["name"])]
+    wide = wide.loc[order]
+    lines = [
+        "# Benchmark results",
+        "",
+        f"`benchmarks/run.py --scales {' '.join(map(str, sizes))}` on {platform.node()}: "
+        f"{os.cpu_count()} CPUs, {cores} cores given to Snakemake, Python "
+        f"{platform.python_version()}. Written by the script; do not edit by hand.",
+        "",
+        "## Study sizes",
+        "",
+        "| scale | sites | families | mentors | contacts |",
+        "|---|---|---|---|---|",
+        *(
+            f"| {s}x | {v['sites']} | {v['families']:,} | {v['mentors']:,} | {v['contacts']:,} |"
+            for s, v in sizes.items()
+        ),
+        "",
+        "## Wall time (seconds)",
+        "",
+        "| run | " + " | ".join(f"{s}x" for s in wide.columns) + " |",
+        "|---|" + "---|" * len(wide.columns),
+        *(
+            f"| {name} | " + " | ".join(f"{v:.1f}" for v in wide.loc[name]) + " |"
+            for name in wide.index
+        ),
+        "",
+        *_ratios(wide),
+        "",
+        "## Peak RSS (MB, largest single process of the run)",
+        "",
+        "| run | " + " | ".join(f"{s}x" for s in wide.columns) + " |",
+        "|---|" + "---|" * len(wide.columns),
+        *(
+            f"| {name} | "
+            + " | ".join(
+                f"{v:.0f}"
+                for v in table.pivot(index="name", columns="scale", values="peak_rss_mb").loc[name]
+            )
+            + " |"
+            for name in wide.index
+        ),
+        "",
+        "![time vs size](time_vs_size.png)",
+        "",
+    ]
+    for scale, rules in per_rule.items():
+        lines += [
+            f"## Per rule, cold run at {scale}x (Snakemake `benchmark:` files)",
+            "",
+            "| rule | jobs | wall s (sum) | wall s (max) | CPU s (sum) | max RSS MB |",
+            "|---|---|---|---|---|---|",
+            *(
+                f"| {rule} | {r.jobs} | {r.total_s:.1f} | {r.max_s:.1f} | {r.cpu_s:.1f} "
+                f"| {r.max_rss_mb:.0f} |"
+                for rule, r in rules.iterrows()
+            ),
+            "",
+        ]
+    return "\n".join(lines)
+
+
+def _ratios(wide: pd.DataFrame) -> list[str]:
+    lines = ["| ratio | " + " | ".join(f"{s}x" for s in wide.columns) + " |"]
+    lines.append("|---|" + "---|" * len(wide.columns))
+    cold = wide.loc["cold"] + wide.loc["report"]
+    ratios = {
+        "cold + report (s)": cold,
+        "analysis / baseline": wide.loc["analysis"] / wide.loc["baseline"],
+        "model param / (cold + report)": wide.loc["model param"] / cold,
+        "edit site / (cold + report)": wide.loc["edit site"] / cold,
+    }
+    for name, values in ratios.items():
+        lines.append(f"| {name} | " + " | ".join(f"{v:.2f}" for v in values) + " |")
+    return lines
+
+
+def _plot(table: pd.DataFrame, path: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(6, 4), dpi=100)
+    for name in ("cold", "analysis", "baseline", "model param", "no-op"):
+        rows = table[table["name"] == name]
+        ax.plot(rows["scale"], rows["seconds"], marker="o", label=name)
+    ax.set(xscale="log", yscale="log", xlabel="study size (x the published study)",
+           ylabel="wall seconds", title="Workflow time vs study size")  # fmt: skip
+    ax.legend()
+    ax.grid(True, which="both", alpha=0.3)
+    fig.tight_layout()
+    fig.savefig(path, metadata={"Software": None})
+    plt.close(fig)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
