@@ -21,6 +21,8 @@ TRUE_WORDS = frozenset({"1", "1.0", "true", "t", "y", "yes"})
 FALSE_WORDS = frozenset({"0", "0.0", "false", "f", "n", "no"})
 # Excel serial day numbers from 1950 to 2100: outside that, integers are not dates.
 EXCEL_SERIAL_RANGE = (18_264, 73_051)
+# Three groups of digits or month names with separators: anything else is not a date.
+DATE_LIKE = re.compile(r"^\w{1,9}[-/. ]\w{1,9},?[-/. ]\d{2,4}\b")
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}([ T]\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?$")
 DAY_MONTH_FORMATS = (
     "%m/%d/%Y", "%d/%m/%Y", "%m/%d/%y", "%d/%m/%y", "%d.%m.%Y", "%m-%d-%Y", "%d-%m-%Y",
@@ -160,15 +162,20 @@ def date_formats(text: pd.Series) -> list[str]:
     less, so 03/04/2015 may be March or April): the data team must say which.
     """
     sample = pd.Series(text.dropna().unique()[:2000], dtype=object)
-    if sample.empty or not sample.str.contains(r"\d", regex=True).all():
+    if sample.empty:
         return []
     if sample.str.match(ISO_DATE).all():
         return ["iso"]
-    shares = {
-        fmt: _parse_dates(sample, fmt).notna().mean()
+    if not sample.str.match(DATE_LIKE).all():
+        return []
+    # Formats that fail on a few values are not tried on all of them.
+    candidates = [
+        fmt
         for fmt in (d + t for d in DAY_MONTH_FORMATS for t in TIME_SUFFIXES)
-    }
-    best = max(shares.values())
+        if _parse_dates(sample.head(50), fmt).notna().mean() >= 0.9
+    ]
+    shares = {fmt: _parse_dates(sample, fmt).notna().mean() for fmt in candidates}
+    best = max(shares.values(), default=0.0)
     if best < 0.9:
         return []
     return [fmt for fmt, share in shares.items() if share == best]
