@@ -9,6 +9,7 @@ import pytest
 import yaml
 from ingest_helpers import CONTACTS, FAMILIES, MENTORS, SITE, run_site, write_site
 
+from peermentor.errors import InputError
 from peermentor.onboard.draft import TODO, draft_site, todo_paths
 from peermentor.onboard.files import detect_encoding, read_exports, sniff_csv, sniff_separator
 from peermentor.onboard.infer import (
@@ -78,6 +79,14 @@ def test_title_rows_above_the_header_are_noticed(tmp_path):
     path.write_text("Export of cases,,\n,,\nCaseNo,Opened,Kids\nA1,2015-01-05,2\n")
     (export,) = read_exports(path)
     assert export.header_row == 3
+
+
+def test_an_unreadable_export_names_the_file_not_a_config_key(tmp_path):
+    path = tmp_path / "header_only.csv"
+    path.write_text("CaseNo,Opened\n")
+    with pytest.raises(InputError) as err:
+        read_exports(path)
+    assert str(err.value) == f"file {path}: has a header but no rows"
 
 
 # --- Column types -------------------------------------------------------------------------------

@@ -146,7 +146,7 @@ def test_abbreviated_codes_are_flagged_for_review(demo, cli):
     )
     assert code == 0
     assert "code(s) guessed from abbreviations, check them:" in stdout
-    assert "tables.contacts.values.status.NS" in stdout
+    assert "tables.contacts.values.status: C, NS, R" in stdout
     text = out.read_text()
     assert "NS: no_show  # guessed from an abbreviation" in text
     assert "value: FAY  # the mentors this site's families and contacts name all have FAY" in text

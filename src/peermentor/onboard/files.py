@@ -61,7 +61,10 @@ def read_exports(path: str | Path) -> list[Export]:
         option_sets = [{"format": "parquet"}]
     exports = []
     for options in option_sets:
-        frame = read_export(path, options, site=None, table=None)
+        try:
+            frame = read_export(path, options, site=None, table=None)
+        except InputError as err:  # no site config yet: no config key to name
+            raise InputError(err.problem, file=err.file, hint=err.hint) from None
         exports.append(Export(str(path), options, frame, header_row(frame)))
     return exports
 

@@ -130,6 +130,8 @@ def _numeric(values, text, base):
             base, EXCEL_EPOCH + pd.to_timedelta(numbers, unit="D"), ["excel_serial"]
         )
     profile = _with_range(base, "integer" if whole else "number", numbers)
+    profile.low, profile.high = f"{numbers.min():g}", f"{numbers.max():g}"
+    profile.examples = [f"{v:g}" for v in numbers.unique()[:3]]
     profile.median = float(numbers.median())
     return profile
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import calendar
-import textwrap
 
 WIDTH = 100
 
@@ -28,11 +27,9 @@ def _export_text(entry: dict) -> str:
     type_width = max(len(_type_text(c)) for c in entry["columns"]) + 2
     lines.append(f"  {'column':<{name_width}}{'type':<{type_width}}missing  values")
     for col in entry["columns"]:
-        line = (
-            f"  {col['name']:<{name_width}}{_type_text(col):<{type_width}}"
-            f"{col['missing_share']:>6.0%}   {_values_text(col)}"
-        )
-        lines.append(_cut(line))
+        line = f"  {col['name']:<{name_width}}{_type_text(col):<{type_width}}"
+        line += f"{col['missing_share']:>6.0%}   "
+        lines.append(_cut(line + _values_text(col, room=WIDTH - len(line))))
     return "\n".join(lines)
 
 
@@ -54,7 +51,7 @@ def _type_text(col: dict) -> str:
     return kind
 
 
-def _values_text(col: dict) -> str:
+def _values_text(col: dict, room: int = WIDTH) -> str:
     kind = col["type"]
     if kind == "empty":
         return "(always empty)"
@@ -69,10 +66,26 @@ def _values_text(col: dict) -> str:
         return f"{low} .. {high}, median {col['median']:g}"
     if kind == "date":
         return f"{col['range'][0]} .. {col['range'][1]}"
-    shown = list(col["values"].items())
-    text = ", ".join(f"{value} ({rows})" for value, rows in shown[:8])
-    more = len(shown) - 8
-    return text + (f", and {more} more" if more > 0 else "")
+    items = [f"{value} ({rows})" for value, rows in col["values"].items()]
+    for shown in range(len(items), 0, -1):  # as many values as fit, then how many more
+        more = len(items) - shown
+        text = ", ".join(items[:shown]) + (f", +{more} more" if more else "")
+        if len(text) <= room:
+            return text
+    return f"{len(items)} distinct"
+
+
+def wrap_items(items: list[str], first: str, separator: str) -> list[str]:
+    """Items joined by ``separator`` in lines of at most WIDTH, never splitting an item."""
+    lines, line = [], first
+    for i, item in enumerate(items):
+        piece = item + (separator.rstrip() if i < len(items) - 1 else "")
+        if line.strip() and len(line) + len(piece) > WIDTH and line != first:
+            lines.append(line.rstrip())
+            line = " " * len(first)
+        line += piece + " "
+    lines.append(line.rstrip())
+    return lines
 
 
 def _cut(line: str) -> str:
@@ -86,10 +99,14 @@ def draft_text(summary: dict) -> str:
         only = rule.get("filter") if isinstance(rule, dict) else None
         where = f" (rows with {only['column']} = {only['value']})" if only else ""
         lines.append(f"  {table:<9} <- {source or 'TODO: no export found'}{where}")
-    guessed = summary["abbreviations"]
+    guessed: dict[str, list[str]] = {}
+    for key in summary["abbreviations"]:
+        parent, _, code = key.rpartition(".")
+        guessed.setdefault(parent, []).append(code)
     if guessed:
-        lines.append(f"{len(guessed)} code(s) guessed from abbreviations, check them:")
-        lines += [f"  {key}" for key in guessed]
+        count = len(summary["abbreviations"])
+        lines.append(f"{count} code(s) guessed from abbreviations, check them:")
+        lines += [_cut(f"  {parent}: {', '.join(codes)}") for parent, codes in guessed.items()]
     todos = summary["todos"]
     if todos:
         lines.append(
@@ -115,6 +132,8 @@ def check_text(report: dict) -> str:
         )
         if not report["listed_in_study"]:
             lines.append(f"next: list {report['site']} under sites: in config/config.yaml")
+        else:
+            lines.append("next: make run")
     else:
         lines.append("FAIL: the run would stop with the error below")
     return "\n".join(lines)
@@ -130,9 +149,8 @@ def _tables_text(report: dict) -> list[str]:
             f"{t['rows_quarantined']:>13}"
         )
         if t["by_reason"]:
-            reasons = ", ".join(f"{r} {n}" for r, n in t["by_reason"].items())
-            wrapped = textwrap.wrap(f"quarantined: {reasons}", WIDTH - 12)
-            lines += [" " * 12 + wrapped[0], *(" " * 25 + w for w in wrapped[1:])]
+            reasons = [f"{r} {n}" for r, n in t["by_reason"].items()]
+            lines += wrap_items(reasons, " " * 12 + "quarantined: ", ", ")
     for column, values in report["unmapped_values"].items():
         shown = ", ".join(f"{v!r} ({n})" for v, n in list(values.items())[:8])
         lines.append(_cut(f"unmapped values in {column}: {shown}"))
@@ -153,7 +171,7 @@ def _dates_text(report: dict) -> list[str]:
         for column, label in labels.items()
         if (span := report["dates"].get(column))
     ]
-    lines = ["dates: " + "; ".join(spans)]
+    lines = wrap_items(spans, "dates: ", "; ")
     rurality = ", ".join(f"{k} {v}" for k, v in report["rurality"].items())
     lines.append(f"families by rurality: {rurality}")
     if report["contacts_after_cutoff"]:
