@@ -10,7 +10,8 @@ import yaml
 from ingest_helpers import CONTACTS, FAMILIES, MENTORS, SITE, run_site, write_site
 
 from peermentor.errors import InputError
-from peermentor.onboard.draft import TODO, draft_site, todo_paths
+from peermentor.onboard.draft import draft_site
+from peermentor.onboard.drafted import TODO, todo_paths
 from peermentor.onboard.files import detect_encoding, read_exports, sniff_csv, sniff_separator
 from peermentor.onboard.infer import (
     boolean_values,

@@ -23,7 +23,7 @@ from peermentor.demo import build
 from peermentor.demo.simulate import Study, simulate_study
 from peermentor.ingest.pseudonymize import DEMO_SALT
 from peermentor.onboard.check import ingest_and_clean
-from peermentor.onboard.draft import TODO, todo_paths
+from peermentor.onboard.drafted import TODO, todo_paths
 from peermentor.onboard.text import inspect_text
 
 ROOT = Path(__file__).resolve().parents[1]

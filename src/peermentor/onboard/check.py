@@ -24,7 +24,7 @@ from peermentor.ingest.clean import CleanResult, check_quarantine_limit, clean_s
 from peermentor.ingest.pseudonymize import resolve_salt
 from peermentor.ingest.read import SOURCE_ROW
 from peermentor.ingest.site import ingest_site, site_files
-from peermentor.onboard.draft import todo_paths
+from peermentor.onboard.drafted import todo_paths
 from peermentor.validate import validate_table
 
 DATE_COLUMNS = {
