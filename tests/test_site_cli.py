@@ -15,13 +15,14 @@ from pathlib import Path
 import pandas as pd
 import pytest
 import yaml
-from ingest_helpers import BAD_EXPORTS, pipeline_error
+from ingest_helpers import BAD_EXPORTS, pipeline_error, write_site
 
 from peermentor.cli import main
 from peermentor.config import load_site, load_study
 from peermentor.demo import build
 from peermentor.demo.simulate import Study, simulate_study
-from peermentor.ingest.pseudonymize import DEMO_SALT
+from peermentor.errors import SaltError
+from peermentor.ingest.pseudonymize import DEMO_SALT, resolve_salt
 from peermentor.onboard.check import ingest_and_clean
 from peermentor.onboard.drafted import TODO, todo_paths
 from peermentor.onboard.text import inspect_text
@@ -229,6 +230,26 @@ def test_check_stops_with_the_pipelines_own_message(tmp_path, cli, case):
     assert code == 1
     assert json.loads(stdout)["error"] == expected
     assert stderr.endswith(f"error: {expected}\n")
+
+
+def test_check_takes_the_salt_as_a_real_run_does(tmp_path, cli, monkeypatch):
+    cfg = write_site(tmp_path)
+    site_yaml = tmp_path / "tiny.yaml"
+    site_yaml.write_text(yaml.safe_dump(cfg))
+    study = yaml.safe_load((ROOT / "config/config.yaml").read_text())
+    study["pseudonymization"].update(use_demo_salt=False, salt_file=str(tmp_path / "no_salt"))
+    study_yaml = tmp_path / "study.yaml"
+    study_yaml.write_text(yaml.safe_dump(study))
+    monkeypatch.delenv("PEERMENTOR_SALT", raising=False)
+    with pytest.raises(SaltError) as expected:
+        resolve_salt(**study["pseudonymization"])
+    code, _, stderr = cli("--config", study_yaml, "site", "check", site_yaml, cwd=ROOT)
+    assert code == 1
+    assert stderr.endswith(f"error: {expected.value}\n")
+    monkeypatch.setenv("PEERMENTOR_SALT", "not-the-demo-salt")
+    code, stdout, _ = cli("--config", study_yaml, "site", "check", site_yaml, "--json", cwd=ROOT)
+    assert code == 0
+    assert json.loads(stdout)["salt"] == "secret salt"
 
 
 def test_check_refuses_a_config_with_todos_left(demo, cli):
