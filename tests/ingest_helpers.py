@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from peermentor.ingest.clean import clean_site
+from peermentor.errors import InputError
+from peermentor.ingest.clean import check_quarantine_limit, clean_site
 from peermentor.ingest.site import ingest_site, site_files
 
 SALT = b"test-salt"
@@ -128,9 +129,9 @@ def write_site(
     return cfg
 
 
-def run_site(cfg: dict, *, grace_days: int = 14, cutoff: str = "2017-12-31"):
+def run_site(cfg: dict, *, grace_days: int = 14, cutoff: str = "2017-12-31", salt: bytes = SALT):
     """Ingest and clean a site config the way the workflow does."""
-    mapped = ingest_site(cfg, salt=SALT, rucc_threshold=4)
+    mapped = ingest_site(cfg, salt=salt, rucc_threshold=4)
     return clean_site(
         mapped,
         site=cfg["site_id"],
@@ -138,3 +139,103 @@ def run_site(cfg: dict, *, grace_days: int = 14, cutoff: str = "2017-12-31"):
         grace_days=grace_days,
         data_cutoff=cutoff,
     )
+
+
+def pipeline_error(cfg: dict, *, max_share: float = 0.05, salt: bytes = SALT) -> str:
+    """The message the workflow's ingest and clean steps stop with for this site config."""
+    try:
+        result = run_site(cfg, salt=salt)
+        check_quarantine_limit(result, max_share=max_share, site=cfg["site_id"])
+    except InputError as err:
+        return str(err)
+    raise AssertionError("the site config was expected to stop the run")
+
+
+# --- Bad exports: each stops the run with one message (tests/test_ingest.py, test_site_cli.py) ---
+
+
+def _missing_column(root: Path) -> dict:
+    return write_site(root, contacts=CONTACTS.drop(columns="Type"))
+
+
+def _wrong_sheet(root: Path) -> dict:
+    cfg = write_site(root)
+    xlsx = root / "raw" / "book.xlsx"
+    FAMILIES.to_excel(xlsx, sheet_name="Cases", index=False)
+    cfg["tables"]["families"].update(path=str(xlsx), format="excel", excel={"sheet": "Families"})
+    return cfg
+
+
+def _empty_file(root: Path) -> dict:
+    cfg = write_site(root)
+    open(cfg["tables"]["contacts"]["path"], "w").close()
+    return cfg
+
+
+def _header_only(root: Path) -> dict:
+    return write_site(root, contacts=CONTACTS.iloc[0:0])
+
+
+def _wrong_encoding(root: Path) -> dict:
+    cfg = write_site(root)
+    path = cfg["tables"]["mentors"]["path"]
+    MENTORS.assign(Name=["José", "Zoë"]).to_csv(path, index=False, encoding="latin-1")
+    return cfg
+
+
+def _all_dates_bad(root: Path) -> dict:
+    return write_site(root, contacts=CONTACTS.assign(When="2015-01-06"))
+
+
+def _duplicated_header(root: Path) -> dict:
+    cfg = write_site(root)
+    path = Path(cfg["tables"]["mentors"]["path"])
+    path.write_text(path.read_text().replace("Hired,Left", "Hired,Hired", 1))
+    return cfg
+
+
+def _unmapped_code(root: Path) -> dict:
+    return write_site(root, contacts=CONTACTS.assign(Status="DONE"))
+
+
+def _closed_before_opened_everywhere(root: Path) -> dict:
+    return write_site(root, families=FAMILIES.assign(Closed="01/01/2014", Result="Reunified"))
+
+
+def _nonexistent_path(root: Path) -> dict:
+    cfg = write_site(root)
+    cfg["tables"]["contacts"]["path"] = str(root / "nope.csv")
+    return cfg
+
+
+def _all_rows_duplicated(root: Path) -> dict:
+    return write_site(root, contacts=pd.concat([CONTACTS, CONTACTS]))
+
+
+def _unmapped_contract_column(root: Path) -> dict:
+    cfg = write_site(root)
+    del cfg["tables"]["contacts"]["columns"]["status"]
+    return cfg
+
+
+def _too_many_unmapped_modes(root: Path) -> dict:
+    contacts = CONTACTS.copy()
+    contacts.loc[:2, "Type"] = "VIDEO"
+    return write_site(root, contacts=contacts)
+
+
+BAD_EXPORTS = {
+    "missing_column": _missing_column,
+    "wrong_sheet": _wrong_sheet,
+    "empty_file": _empty_file,
+    "header_only": _header_only,
+    "wrong_encoding": _wrong_encoding,
+    "all_dates_bad": _all_dates_bad,
+    "duplicated_header": _duplicated_header,
+    "unmapped_code": _unmapped_code,
+    "closed_before_opened_everywhere": _closed_before_opened_everywhere,
+    "nonexistent_path": _nonexistent_path,
+    "all_rows_duplicated": _all_rows_duplicated,
+    "unmapped_contract_column": _unmapped_contract_column,
+    "too_many_unmapped_modes": _too_many_unmapped_modes,
+}

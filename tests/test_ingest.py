@@ -7,7 +7,16 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from ingest_helpers import CONTACTS, FAMILIES, MENTORS, SALT, run_site, write_site
+from ingest_helpers import (
+    BAD_EXPORTS,
+    CONTACTS,
+    FAMILIES,
+    MENTORS,
+    SALT,
+    pipeline_error,
+    run_site,
+    write_site,
+)
 
 from peermentor.errors import InputError
 from peermentor.ingest.clean import check_quarantine_limit
@@ -241,9 +250,7 @@ def test_quarantine_file_neutralizes_formulas(tmp_path):
 
 
 def test_quarantine_limit_stops_with_the_fix(tmp_path):
-    contacts = CONTACTS.copy()
-    contacts.loc[:2, "Type"] = "VIDEO"
-    result = run_site(write_site(tmp_path, contacts=contacts))
+    result = run_site(BAD_EXPORTS["too_many_unmapped_modes"](tmp_path))
     with pytest.raises(InputError) as err:
         check_quarantine_limit(result, max_share=0.05, site="tiny")
     message = str(err.value)
@@ -253,84 +260,65 @@ def test_quarantine_limit_stops_with_the_fix(tmp_path):
     assert "tables.contacts.values.mode" in message
 
 
-# --- Bad exports: one clear message each --------------------------------------------------------
+# --- Bad exports: one clear message each (the cases are shared with tests/test_site_cli.py) ----
 
 
-def error_of(cfg) -> str:
-    with pytest.raises(InputError) as err:
-        result = run_site(cfg)
-        check_quarantine_limit(result, max_share=0.05, site=cfg["site_id"])
-    return str(err.value)
+def error_of(case: str, tmp_path: Path) -> str:
+    return pipeline_error(BAD_EXPORTS[case](tmp_path))
 
 
 def test_missing_column(tmp_path):
-    msg = error_of(write_site(tmp_path, contacts=CONTACTS.drop(columns="Type")))
+    msg = error_of("missing_column", tmp_path)
     assert "column 'Type': column not found in the export" in msg
     assert "fix: config key tables.contacts.columns.mode" in msg
 
 
 def test_wrong_sheet(tmp_path):
-    cfg = write_site(tmp_path)
-    xlsx = tmp_path / "raw" / "book.xlsx"
-    FAMILIES.to_excel(xlsx, sheet_name="Cases", index=False)
-    cfg["tables"]["families"].update(path=str(xlsx), format="excel", excel={"sheet": "Families"})
-    msg = error_of(cfg)
+    msg = error_of("wrong_sheet", tmp_path)
     assert "has no sheet 'Families'; sheets are ['Cases']" in msg
     assert "tables.families.excel.sheet" in msg
 
 
 def test_empty_file(tmp_path):
-    cfg = write_site(tmp_path)
-    open(cfg["tables"]["contacts"]["path"], "w").close()
-    assert "file is empty" in error_of(cfg)
+    assert "file is empty" in error_of("empty_file", tmp_path)
 
 
 def test_header_only(tmp_path):
-    msg = error_of(write_site(tmp_path, contacts=CONTACTS.iloc[0:0]))
+    msg = error_of("header_only", tmp_path)
     assert "table contacts" in msg and "has a header but no rows" in msg
 
 
 def test_wrong_encoding(tmp_path):
-    cfg = write_site(tmp_path)
-    path = cfg["tables"]["mentors"]["path"]
-    MENTORS.assign(Name=["José", "Zoë"]).to_csv(path, index=False, encoding="latin-1")
-    msg = error_of(cfg)
+    msg = error_of("wrong_encoding", tmp_path)
     assert "cannot be decoded as utf-8" in msg
     assert "tables.mentors.csv.encoding" in msg
 
 
 def test_all_dates_bad(tmp_path):
-    msg = error_of(write_site(tmp_path, contacts=CONTACTS.assign(When="2015-01-06")))
+    msg = error_of("all_dates_bad", tmp_path)
     assert "100.0% of rows quarantined" in msg
     assert "'unparseable_date'" in msg
     assert "tables.contacts.date_format" in msg
 
 
 def test_duplicated_header(tmp_path):
-    cfg = write_site(tmp_path)
-    path = cfg["tables"]["mentors"]["path"]
-    text = Path(path).read_text().replace("Hired,Left", "Hired,Hired", 1)
-    Path(path).write_text(text)
-    assert "header repeats column name(s) ['Hired']" in error_of(cfg)
+    assert "header repeats column name(s) ['Hired']" in error_of("duplicated_header", tmp_path)
 
 
 def test_unmapped_code(tmp_path):
-    msg = error_of(write_site(tmp_path, contacts=CONTACTS.assign(Status="DONE")))
+    msg = error_of("unmapped_code", tmp_path)
     assert "'unmapped_category'" in msg
     assert "row 2: 'DONE'" in msg
     assert "tables.contacts.values.status" in msg
 
 
 def test_closed_before_opened_everywhere(tmp_path):
-    families = FAMILIES.assign(Closed="01/01/2014", Result="Reunified")
-    msg = error_of(write_site(tmp_path, families=families))
+    msg = error_of("closed_before_opened_everywhere", tmp_path)
     assert "table families" in msg and "'closed_before_opened'" in msg
 
 
 def test_nonexistent_path(tmp_path):
-    cfg = write_site(tmp_path)
-    cfg["tables"]["contacts"]["path"] = str(tmp_path / "nope.csv")
-    msg = error_of(cfg)
+    msg = error_of("nonexistent_path", tmp_path)
     assert "nope.csv: file not found" in msg
     assert "tables.contacts.path" in msg
 
@@ -343,14 +331,13 @@ def test_formula_in_free_text_is_never_read(tmp_path):
 
 
 def test_all_rows_duplicated(tmp_path):
-    msg = error_of(write_site(tmp_path, contacts=pd.concat([CONTACTS, CONTACTS])))
+    msg = error_of("all_rows_duplicated", tmp_path)
     assert "50.0% of rows quarantined" in msg and "'duplicate'" in msg
 
 
 def test_unmapped_contract_column(tmp_path):
-    cfg = write_site(tmp_path)
-    del cfg["tables"]["contacts"]["columns"]["status"]
-    assert "contract column 'status' is not mapped" in error_of(cfg)
+    msg = error_of("unmapped_contract_column", tmp_path)
+    assert "contract column 'status' is not mapped" in msg
 
 
 def test_config_is_not_mutated(tmp_path):

@@ -1,4 +1,4 @@
-"""Command-line interface: ``peermentor demo``, ``describe`` and ``verify``.
+"""Command-line interface: ``peermentor demo``, ``describe``, ``verify`` and ``site``.
 
 Run from the project directory (where config/ and workflow/schemas/ are).
 Exit codes: 0 success, 1 a data or config problem (message printed), 2 usage error.
@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 import time
 from pathlib import Path
@@ -55,7 +56,59 @@ def _parser() -> argparse.ArgumentParser:
     )
     verify.add_argument("--manifest", default="results/manifest.json")
     verify.set_defaults(func=_cmd_verify)
+    _site_parser(sub)
     return parser
+
+
+def _site_parser(sub) -> None:
+    site = sub.add_parser(
+        "site",
+        help="onboard a site: inspect its exports, draft its site config, check it",
+        description="Onboard a site: inspect -> draft -> edit the TODOs -> check -> run.",
+    )
+    steps = site.add_subparsers(required=True, metavar="STEP")
+    inspect = steps.add_parser(
+        "inspect",
+        help="show what each export holds: columns, inferred types, values",
+        description="Read CSV, TSV, Excel (every sheet) or Parquet exports and show each "
+        "column's inferred type, missing share and values (free text is never shown).",
+    )
+    inspect.add_argument("paths", nargs="+", metavar="PATH", help="export files")
+    inspect.add_argument("--json", action="store_true", help="print JSON for scripts")
+    inspect.set_defaults(func=_cmd_site_inspect)
+
+    draft = steps.add_parser(
+        "draft",
+        help="write a draft config/sites/<site>.yaml from the exports",
+        description="Map what the exports show clearly onto the data contract and write "
+        "TODO (with a comment saying what was seen) wherever a person must decide.",
+    )
+    draft.add_argument("paths", nargs="+", metavar="PATH", help="the site's export files")
+    draft.add_argument("--site", required=True, type=_site_id, help="site id, e.g. boone")
+    draft.add_argument("--out", help="where to write (default: config/sites/<site>.yaml)")
+    draft.add_argument("--force", action="store_true", help="overwrite an existing file")
+    draft.add_argument("--json", action="store_true", help="print JSON for scripts")
+    draft.set_defaults(func=_cmd_site_draft)
+
+    check = steps.add_parser(
+        "check",
+        help="ingest and clean one site exactly as a run would, and report",
+        description="Validate a site config, then ingest and clean that site with the "
+        "pipeline's own functions and the study config's settings (another study config: "
+        "peermentor --config FILE site check ...); exit 1 with the run's own message if it "
+        "would stop.",
+    )
+    check.add_argument("site_config", metavar="SITE_YAML", help="config/sites/<site>.yaml")
+    check.add_argument("--json", action="store_true", help="print JSON for scripts")
+    check.set_defaults(func=_cmd_site_check)
+
+
+def _site_id(text: str) -> str:
+    if not re.fullmatch(r"[a-z][a-z0-9_]*", text):
+        raise argparse.ArgumentTypeError(
+            f"{text!r}: lower-case letters, digits and _, starting with a letter"
+        )
+    return text
 
 
 def _cmd_demo(args) -> int:
@@ -88,11 +141,60 @@ def _cmd_demo(args) -> int:
 def _cmd_describe(args) -> int:
     from peermentor.describe import describe_configured_study
 
-    summary = describe_configured_study(args.config)
+    summary = describe_configured_study(
+        args.config, progress=lambda line: print(line, file=sys.stderr, flush=True)
+    )
     if args.json:
         print(json.dumps(summary, indent=2, sort_keys=True, default=str))
     else:
         print(_as_text(summary))
+    return 0
+
+
+def _read_exports(paths: list[str]) -> list:
+    from peermentor.onboard.files import read_exports
+
+    exports = []
+    for path in paths:
+        print(f"reading {path} ...", file=sys.stderr, flush=True)
+        for export in read_exports(path):
+            print(f"  {export.label}: {len(export.frame)} rows", file=sys.stderr, flush=True)
+            exports.append(export)
+    return exports
+
+
+def _cmd_site_inspect(args) -> int:
+    from peermentor.onboard.inspect import inspect_exports
+    from peermentor.onboard.text import inspect_text
+
+    files = inspect_exports(_read_exports(args.paths))
+    print(json.dumps(files, indent=2, default=str) if args.json else inspect_text(files))
+    return 0
+
+
+def _cmd_site_draft(args) -> int:
+    from peermentor.onboard.draft import draft_site, refuse_overwrite, write_draft
+    from peermentor.onboard.text import draft_text
+
+    out = args.out or f"config/sites/{args.site}.yaml"
+    refuse_overwrite(out, force=args.force)  # before the slow read, and again when writing
+    draft = draft_site(args.site, _read_exports(args.paths))
+    summary = write_draft(draft, out, paths=args.paths, force=args.force)
+    print(json.dumps(summary, indent=2) if args.json else draft_text(summary))
+    return 0
+
+
+def _cmd_site_check(args) -> int:
+    from peermentor.config import load_study
+    from peermentor.onboard.check import check_site
+    from peermentor.onboard.text import check_text
+
+    study = load_study(args.config)
+    report = check_site(args.site_config, study, progress=lambda line: print(line, file=sys.stderr))
+    print(json.dumps(report, indent=2) if args.json else check_text(report))
+    if report["error"]:
+        print(f"error: {report['error']}", file=sys.stderr)
+        return 1
     return 0
 
 
@@ -124,6 +226,8 @@ def _as_text(summary: dict, indent: int = 0) -> str:
             lines.append(_as_text(value, indent + 2))
         elif isinstance(value, float):
             lines.append(" " * indent + f"{key}: {value:.3f}")
+        elif isinstance(value, list):
+            lines.append(" " * indent + f"{key}: {', '.join(map(str, value))}")
         else:
             lines.append(" " * indent + f"{key}: {value}")
     return "\n".join(lines)

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pandas as pd
 
 from peermentor.config import load_sites, load_study
 from peermentor.demo.simulate import TARGETS, describe_study
-from peermentor.ingest.clean import check_quarantine_limit, clean_site
+from peermentor.ingest.clean import check_quarantine_limit
 from peermentor.ingest.pseudonymize import resolve_salt
-from peermentor.ingest.site import ingest_site, site_files
+from peermentor.onboard.check import ingest_and_clean
 
 # Figures checked against the paper ("within 10 %" in the foundation issue).
 _COMPARED = (
@@ -28,7 +30,9 @@ _COMPARED = (
 )
 
 
-def describe_configured_study(config_path: str = "config/config.yaml") -> dict:
+def describe_configured_study(
+    config_path: str = "config/config.yaml", progress: Callable[[str], None] | None = None
+) -> dict:
     """Ingest and clean every configured site in memory; summarize sites, counts and targets."""
     study = load_study(config_path)
     sites = load_sites(study)
@@ -36,16 +40,9 @@ def describe_configured_study(config_path: str = "config/config.yaml") -> dict:
     kept: dict[str, list[pd.DataFrame]] = {"families": [], "contacts": [], "mentors": []}
     per_site = {}
     for site, cfg in sites.items():
-        mapped = ingest_site(
-            cfg, salt=salt, rucc_threshold=study["rurality"]["rucc_rural_threshold"]
-        )
-        result = clean_site(
-            mapped,
-            site=site,
-            files=site_files(cfg),
-            grace_days=study["cleaning"]["contact_window_grace_days"],
-            data_cutoff=study["study"]["data_cutoff"],
-        )
+        if progress:
+            progress(f"reading site {site}")
+        result = ingest_and_clean(cfg, study, salt=salt)
         check_quarantine_limit(
             result, max_share=study["cleaning"]["max_quarantine_share"], site=site
         )
@@ -59,6 +56,7 @@ def describe_configured_study(config_path: str = "config/config.yaml") -> dict:
         "data_cutoff": study["study"]["data_cutoff"],
         "rurality_coding": f"rural = USDA RUCC >= {study['rurality']['rucc_rural_threshold']}",
         "sites": per_site,
+        "analysis": analysis_settings(study),
         "summary": summary,
         "against_paper": {
             key: {
@@ -68,6 +66,21 @@ def describe_configured_study(config_path: str = "config/config.yaml") -> dict:
             }
             for key in _COMPARED
         },
+    }
+
+
+def analysis_settings(study: dict) -> dict:
+    """The study choices every result depends on, as configured (config/README.md)."""
+    return {
+        "cleaning": study["cleaning"],
+        "contacts_counted": study["profile"]["count_statuses"],
+        "hours_include_collateral": study["profile"]["hours_include_collateral"],
+        "early_engagement": study["early_engagement"],
+        "rural_urban_test": f"{study['stratify']['test']}, {study['stratify']['adjust']} "
+        f"adjustment, alpha {study['stratify']['alpha']}",
+        "outcome_model": study["model"]["primary"],
+        "model_clusters": study["model"]["cluster"],
+        "min_cell_size": study["disclosure"]["min_cell_size"],
     }
 
 
@@ -81,10 +94,21 @@ def _site_line(result, cfg: dict) -> dict:
         "rurality_source": next(
             iter(k for k in ("label", "rucc", "county_column") if k in rurality)
         ),
+        "rurality_coded_as": _rurality_coding(rurality),
         "families": len(families),
         "contacts": len(contacts),
         "mentors": len(result.kept["mentors"]),
         "quarantined_rows": int(result.reconciliation["rows_quarantined"].sum()),
+        "first_case_opened": str(families["case_open_date"].min().date()),
         "first_contact": str(contacts["contact_date"].min().date()),
         "last_contact": str(contacts["contact_date"].max().date()),
     }
+
+
+def _rurality_coding(rurality: dict) -> str:
+    if "label" in rurality:
+        return f"label {rurality['label']}"
+    if "rucc" in rurality:
+        return f"RUCC {rurality['rucc']}"
+    codes = ", ".join(f"{county} RUCC {rucc}" for county, rucc in rurality["county_rucc"].items())
+    return f"per family from column {rurality['county_column']!r}: {codes}"

@@ -1,0 +1,173 @@
+"""Checking one site before a run: its config through the pipeline's own ingestion and cleaning.
+
+Nothing here re-implements a pipeline step: the site config is validated with
+``peermentor.config`` (the JSON schema the workflow validates against), the salt comes
+from ``resolve_salt`` with the study's pseudonymization settings, and the exports go
+through ``ingest_site``, ``clean_site``, ``check_quarantine_limit`` and
+``validate_table`` in the order ``workflow/scripts/ingest_site.py`` and
+``clean_site.py`` call them. A site that passes here passes those steps of a run;
+when it fails, the message is the one the run would stop with.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import pandas as pd
+
+from peermentor import contract
+from peermentor.config import load_site, load_yaml
+from peermentor.errors import ConfigError, PeermentorError
+from peermentor.ingest.clean import CleanResult, check_quarantine_limit, clean_site
+from peermentor.ingest.pseudonymize import resolve_salt
+from peermentor.ingest.read import SOURCE_ROW
+from peermentor.ingest.site import ingest_site, site_files
+from peermentor.onboard.drafted import todo_paths
+from peermentor.validate import validate_table
+
+DATE_COLUMNS = {
+    "families": ("case_open_date", "case_close_date"),
+    "contacts": ("contact_date",),
+    "mentors": ("hire_date", "end_date"),
+}
+Progress = Callable[[str], None]
+
+
+def ingest_and_clean(site_cfg: dict, study: dict, *, salt: bytes) -> CleanResult:
+    """One site as the workflow's ingest_site and clean_site steps process it."""
+    mapped = ingest_site(
+        site_cfg, salt=salt, rucc_threshold=study["rurality"]["rucc_rural_threshold"]
+    )
+    return clean_site(
+        mapped,
+        site=site_cfg["site_id"],
+        files=site_files(site_cfg),
+        grace_days=study["cleaning"]["contact_window_grace_days"],
+        data_cutoff=study["study"]["data_cutoff"],
+    )
+
+
+def check_site(site_path: str | Path, study: dict, progress: Progress | None = None) -> dict:
+    """A report of one site's ingestion and cleaning; ``error`` holds the run's message."""
+    report = {
+        "site": Path(site_path).stem,
+        "config": str(site_path),
+        "max_quarantine_share": study["cleaning"]["max_quarantine_share"],
+        "passes": False,
+        "error": None,
+    }
+    try:
+        _check(Path(site_path), study, report, progress or (lambda _: None))
+    except PeermentorError as err:
+        report["error"] = str(err)
+    return report
+
+
+def _check(site_path: Path, study: dict, report: dict, progress: Progress) -> None:
+    todos = [".".join(map(str, p)) for p in todo_paths(load_yaml(site_path))]
+    if todos:
+        raise ConfigError(
+            f"{site_path}: {len(todos)} TODO left to fill (see the comment beside each): "
+            + ", ".join(todos)
+        )
+    site_cfg = load_site(site_path)
+    salt_settings = study["pseudonymization"]
+    salt = resolve_salt(**salt_settings)
+    report["salt"] = "demo salt" if salt_settings["use_demo_salt"] else "secret salt"
+    report["listed_in_study"] = site_cfg["site_id"] in study["sites"]
+    files = site_files(site_cfg)
+    progress(f"checking site {site_cfg['site_id']}: reading {len(set(files.values()))} file(s)")
+    result = ingest_and_clean(site_cfg, study, salt=salt)
+    for row in result.reconciliation.itertuples():
+        progress(f"  {files[row.table]}: {row.rows_read} {row.table} rows read")
+    report.update(summarize(result, files, cutoff=study["study"]["data_cutoff"]))
+    check_quarantine_limit(
+        result, max_share=study["cleaning"]["max_quarantine_share"], site=site_cfg["site_id"]
+    )
+    for table, frame in result.kept.items():
+        validate_table(frame, table)
+    report["passes"] = True
+
+
+def summarize(result: CleanResult, files: dict[str, str], *, cutoff: str) -> dict:
+    """Rows read, kept and quarantined per table; unmapped values; dates; contacts per month."""
+    return {
+        "tables": {
+            table: _table_line(result, table, files[table]) for table in contract.TABLE_NAMES
+        },
+        "reconciliation": json.loads(result.reconciliation.to_json(orient="records")),
+        "unmapped_values": _unmapped_values(result),
+        "examples": _examples(result),
+        "dates": _date_ranges(result.kept),
+        "contacts_after_cutoff": int((result.kept["contacts"]["contact_date"] > cutoff).sum()),
+        "rurality": _counts(result.kept["families"]["rurality"]),
+        "per_month": per_month(result.kept["contacts"]),
+    }
+
+
+def _table_line(result: CleanResult, table: str, file: str) -> dict:
+    row = result.reconciliation.set_index("table").loc[table]
+    read, quarantined = int(row["rows_read"]), int(row["rows_quarantined"])
+    return {
+        "file": file,
+        "rows_read": read,
+        "rows_kept": int(row["rows_kept"]),
+        "rows_quarantined": quarantined,
+        "quarantined_share": quarantined / read if read else 0.0,
+        "by_reason": _counts(result.quarantine[table]["reason"]),
+    }
+
+
+def _counts(values: pd.Series) -> dict[str, int]:
+    return {str(k): int(v) for k, v in values.value_counts().items()}
+
+
+def _unmapped_values(result: CleanResult) -> dict[str, dict[str, int]]:
+    """Per table and column: codes that are neither mapped nor canonical, with their rows."""
+    out = {}
+    for table, rows in result.quarantine.items():
+        unmapped = rows[rows["reason"] == "unmapped_category"]
+        for column, group in unmapped.groupby("column", sort=True):
+            out[f"{table}.{column}"] = _counts(group["value"])
+    return out
+
+
+def _examples(result: CleanResult, per_reason: int = 3) -> dict[str, list[dict]]:
+    """The first few quarantined rows of each table and reason, to find them in the export."""
+    out = {}
+    for table, rows in result.quarantine.items():
+        for reason, group in rows.groupby("reason", sort=True):
+            out[f"{table}.{reason}"] = [
+                {"row": int(r[SOURCE_ROW]), "column": r["column"], "value": r["value"]}
+                for _, r in group.head(per_reason).iterrows()
+            ]
+    return out
+
+
+def _date_ranges(kept: dict[str, pd.DataFrame]) -> dict[str, list[str] | None]:
+    ranges = {}
+    for table, columns in DATE_COLUMNS.items():
+        for column in columns:
+            dates = kept[table][column].dropna()
+            ranges[column] = (
+                [f"{dates.min():%Y-%m-%d}", f"{dates.max():%Y-%m-%d}"] if len(dates) else None
+            )
+    return ranges
+
+
+def per_month(contacts: pd.DataFrame) -> dict[str, dict[str, int]]:
+    """Contacts and families with a contact, for every month from the first to the last."""
+    if contacts.empty:
+        return {}
+    month = contacts["contact_date"].dt.to_period("M")
+    counts = pd.DataFrame(
+        {
+            "contacts": month.value_counts(),
+            "families": contacts.groupby(month)["family_id"].nunique(),
+        }
+    )
+    every = pd.period_range(month.min(), month.max(), freq="M")
+    counts = counts.reindex(every, fill_value=0).astype(int)
+    return {str(p): {k: int(v) for k, v in row.items()} for p, row in counts.iterrows()}
