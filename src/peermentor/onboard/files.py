@@ -85,9 +85,9 @@ def export_format(path: str | Path) -> str:
 
 def sheet_names(path: str | Path) -> list[str]:
     try:
-        with pd.ExcelFile(path, engine="openpyxl") as book:
+        with pd.ExcelFile(path, engine="calamine") as book:  # as ingestion reads it
             return list(book.sheet_names)
-    except Exception as err:  # openpyxl raises several unrelated types for a bad workbook
+    except Exception as err:  # the reader raises several unrelated types for a bad workbook
         raise InputError(
             f"cannot be opened as an Excel workbook ({type(err).__name__}: {err})", file=str(path)
         ) from None
