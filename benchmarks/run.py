@@ -68,18 +68,36 @@ class Run:
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    runs: list[Run] = []
-    per_rule: dict[int, pd.DataFrame] = {}
-    sizes: dict[int, dict] = {}
+    store = _load_store(HERE / "results.json")
     for scale in args.scales:
         workdir = prepare_project(args.workdir / f"scale_{scale}", scale)
-        sizes[scale] = {"sites": len(_study_config(workdir)["sites"])}
-        runs += bench_scale(workdir, scale, args.cores, per_rule, sizes[scale])
-    table = pd.DataFrame([r.__dict__ for r in runs])
+        size = {"sites": len(_study_config(workdir)["sites"])}
+        per_rule: dict[int, pd.DataFrame] = {}
+        full = scale <= args.full_up_to
+        runs = bench_scale(workdir, scale, args.cores, per_rule, size, full=full)
+        store[str(scale)] = {
+            "size": size,
+            "runs": [r.__dict__ for r in runs],
+            "per_rule": per_rule[scale].reset_index().to_dict(orient="records"),
+        }
+        # Saved after each scale: a long run that fails at 100x keeps what it measured.
+        _save_store(store, HERE / "results.json")
+    scales = sorted(store, key=int)
+    table = pd.DataFrame([run for s in scales for run in store[s]["runs"]])
+    per_rule = {int(s): pd.DataFrame(store[s]["per_rule"]).set_index("rule") for s in scales}
+    sizes = {int(s): store[s]["size"] for s in scales}
     _plot(table, HERE / "time_vs_size.png")
     (HERE / "results.md").write_text(_markdown(table, per_rule, sizes, args.cores))
     print(f"wrote {HERE / 'results.md'} and {HERE / 'time_vs_size.png'}")
     return 0
+
+
+def _load_store(path: Path) -> dict:
+    return json.loads(path.read_text()) if path.is_file() else {}
+
+
+def _save_store(store: dict, path: Path) -> None:
+    path.write_text(json.dumps(store, indent=1, sort_keys=True) + "\n")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -87,6 +105,11 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--scales", type=int, nargs="+", default=[1, 10, 100])
     parser.add_argument("--cores", type=int, default=2)
     parser.add_argument("--workdir", type=Path, default=Path("/tmp/peermentor-bench"))
+    parser.add_argument(
+        "--full-up-to", type=int, default=10,
+        help="above this scale only generate, cold, report, no-op and model param are run "
+        "(the others take as long as a cold run each; default: %(default)s)",
+    )  # fmt: skip
     return parser
 
 
@@ -170,7 +193,9 @@ def snakemake(workdir: Path, cores: int, log_name: str, *args: str) -> tuple[flo
     return seconds, rss, int(match.group(1)) if match else 0
 
 
-def bench_scale(workdir: Path, scale: int, cores: int, per_rule: dict, size: dict) -> list[Run]:
+def bench_scale(
+    workdir: Path, scale: int, cores: int, per_rule: dict, size: dict, *, full: bool = True
+) -> list[Run]:
     runs = []
 
     def record(name: str, seconds: float, rss: float, jobs: int | None) -> None:
@@ -192,15 +217,15 @@ def bench_scale(workdir: Path, scale: int, cores: int, per_rule: dict, size: dic
     )  # fmt: skip
     record("report", report[0], report[1], None)
     record("no-op", *snakemake(workdir, cores, "noop"))
+    change_model_parameter(workdir)
+    record("model param", *snakemake(workdir, cores, "model_param"))
+    if not full:
+        return runs
 
     touch_site_export(workdir)
     record("touch site", *snakemake(workdir, cores, "touch_site"))
-
     edit_site_export(workdir)
     record("edit site", *snakemake(workdir, cores, "edit_site"))
-
-    change_model_parameter(workdir)
-    record("model param", *snakemake(workdir, cores, "model_param"))
 
     shutil.rmtree(workdir / "results")
     record("analysis", *snakemake(workdir, cores, "analysis", "analysis"))
@@ -289,7 +314,7 @@ def _markdown(table: pd.DataFrame, per_rule: dict, sizes: dict, cores: int) -> s
         "| run | " + " | ".join(f"{s}x" for s in wide.columns) + " |",
         "|---|" + "---|" * len(wide.columns),
         *(
-            f"| {name} | " + " | ".join(f"{v:.1f}" for v in wide.loc[name]) + " |"
+            f"| {name} | " + " | ".join(_number(v, 1) for v in wide.loc[name]) + " |"
             for name in wide.index
         ),
         "",
@@ -302,7 +327,7 @@ def _markdown(table: pd.DataFrame, per_rule: dict, sizes: dict, cores: int) -> s
         *(
             f"| {name} | "
             + " | ".join(
-                f"{v:.0f}"
+                _number(v, 0)
                 for v in table.pivot(index="name", columns="scale", values="peak_rss_mb").loc[name]
             )
             + " |"
@@ -339,8 +364,12 @@ def _ratios(wide: pd.DataFrame) -> list[str]:
         "edit site / (cold + report)": wide.loc["edit site"] / cold,
     }
     for name, values in ratios.items():
-        lines.append(f"| {name} | " + " | ".join(f"{v:.2f}" for v in values) + " |")
+        lines.append(f"| {name} | " + " | ".join(_number(v, 2) for v in values) + " |")
     return lines
+
+
+def _number(value: float, digits: int) -> str:
+    return "–" if pd.isna(value) else f"{value:.{digits}f}"
 
 
 def _plot(table: pd.DataFrame, path: Path) -> None:
