@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -68,10 +69,22 @@ def run_snakemake(workdir: Path, env: dict[str, str], targets, *options: str):
     timeout = ["timeout", "-s", "INT", "-k", "15", str(RUN_TIMEOUT)]
     command = [*timeout, SNAKEMAKE, *targets, *options]
     started = time.monotonic()
-    result = subprocess.run(
+    process = subprocess.Popen(
         command, cwd=workdir, env={**env, "PYTHONPATH": str(workdir / "src")},
-        capture_output=True, text=True, timeout=RUN_TIMEOUT + 60,
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
     )  # fmt: skip
+    try:
+        stdout, stderr = process.communicate(timeout=RUN_TIMEOUT + 60)
+    except BaseException:
+        # Interrupted (make's overall timeout sends SIGINT): `timeout` passes SIGINT on, so
+        # Snakemake cancels its SLURM jobs before the fixture stops the daemons.
+        process.send_signal(signal.SIGINT)
+        try:
+            process.communicate(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+        raise
+    result = subprocess.CompletedProcess(command, process.returncode, stdout, stderr)
     return result, time.monotonic() - started
 
 
