@@ -1,13 +1,19 @@
 # Two commands do everything on a fresh machine with Python 3.11:
 #   make run    set up .venv, generate the demo study if absent, run the workflow, build the report
 #   make test   set up .venv, lint, and run the test suite (unit + end-to-end)
+#   make test-cluster   add the SLURM executor plugin, then run the workflow on a real
+#                       one-node SLURM cluster it sets up (root + apt-get; else skipped)
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 CORES ?= 2
 STAMP := $(VENV)/.installed
+CLUSTER_STAMP := $(VENV)/.installed-cluster
+# The cluster test's own bound (it must finish in under 10 minutes). SIGINT lets pytest tear
+# down: cancel the SLURM jobs and stop the daemons it started.
+CLUSTER_TEST_TIMEOUT ?= 600
 
-.PHONY: run test lint install bench clean-results
+.PHONY: run test lint install install-cluster test-cluster bench clean-results
 
 $(STAMP): pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -15,6 +21,12 @@ $(STAMP): pyproject.toml requirements.lock
 	touch $(STAMP)
 
 install: $(STAMP)
+
+$(CLUSTER_STAMP): $(STAMP)
+	$(BIN)/python -m pip install --quiet -c requirements.lock -e ".[dev,cluster]"
+	touch $(CLUSTER_STAMP)
+
+install-cluster: $(CLUSTER_STAMP)
 
 run: $(STAMP)
 	$(BIN)/snakemake --profile profiles/default --cores $(CORES)
@@ -29,6 +41,9 @@ lint: $(STAMP)
 
 test: lint
 	$(BIN)/pytest
+
+test-cluster: $(CLUSTER_STAMP)
+	timeout -s INT -k 30 $(CLUSTER_TEST_TIMEOUT) $(BIN)/pytest -m cluster -s tests/cluster
 
 # Not part of the tests: the scaled benchmark (1x, 10x, 100x) writes benchmarks/results.md.
 bench: $(STAMP)

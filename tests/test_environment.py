@@ -15,19 +15,24 @@ def _normal(name: str) -> str:
     return re.sub(r"[-_.]+", "-", name).lower()
 
 
-def pyproject_pins() -> dict[str, str]:
+def specs(*extras: str) -> list[str]:
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
-    specs = project["dependencies"] + project["optional-dependencies"]["dev"]
+    return project["dependencies"] + [
+        spec for extra in extras for spec in project["optional-dependencies"][extra]
+    ]
+
+
+def pyproject_pins(*extras: str) -> dict[str, str]:
+    """Pins of the dependencies and the given extras (default: dev, what environment.yml has)."""
     pins = {}
-    for spec in specs:
+    for spec in specs(*(extras or ("dev",))):
         name, version = spec.split("==")
         pins[_normal(name)] = version
     return pins
 
 
 def test_every_dependency_is_pinned():
-    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
-    for spec in project["dependencies"] + project["optional-dependencies"]["dev"]:
+    for spec in specs("dev", "cluster"):
         assert re.fullmatch(r"[A-Za-z0-9_.\-\[\]]+==[0-9][0-9A-Za-z.]*", spec), spec
 
 
@@ -48,5 +53,6 @@ def test_lock_file_agrees_with_pyproject():
         if line and not line.startswith("#"):
             name, version = line.split("==")
             lock[_normal(name)] = version
-    for name, version in pyproject_pins().items():
+    # `make install-cluster` installs .[dev,cluster] under the same constraints.
+    for name, version in pyproject_pins("dev", "cluster").items():
         assert lock.get(name) == version, name

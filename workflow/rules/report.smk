@@ -24,6 +24,8 @@ rule replication_table:
         "logs/replication_table.log",
     benchmark:
         "results/benchmarks/replication_table.tsv"
+    # Local on a cluster: reads small per-family and per-mentor tables, under a second.
+    localrule: True
     conda:
         "../../environment.yml"
     threads: 1
