@@ -77,6 +77,7 @@ def main(argv: list[str] | None = None) -> int:
         runs = bench_scale(workdir, scale, args.cores, per_rule, size, full=full)
         store[str(scale)] = {
             "size": size,
+            "load_average_before": os.getloadavg()[0],
             "runs": [r.__dict__ for r in runs],
             "per_rule": per_rule[scale].reset_index().to_dict(orient="records"),
         }
@@ -102,7 +103,10 @@ def _save_store(store: dict, path: Path) -> None:
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--scales", type=int, nargs="+", default=[1, 10, 100])
+    parser.add_argument(
+        "--scales", type=int, nargs="*", default=[1, 10, 100],
+        help="scales to measure; none (--scales) rewrites results.md from results.json",
+    )  # fmt: skip
     parser.add_argument("--cores", type=int, default=2)
     parser.add_argument("--workdir", type=Path, default=Path("/tmp/peermentor-bench"))
     parser.add_argument(
@@ -344,7 +348,7 @@ def _markdown(table: pd.DataFrame, per_rule: dict, sizes: dict, cores: int) -> s
             "| rule | jobs | wall s (sum) | wall s (max) | CPU s (sum) | max RSS MB |",
             "|---|---|---|---|---|---|",
             *(
-                f"| {rule} | {r.jobs} | {r.total_s:.1f} | {r.max_s:.1f} | {r.cpu_s:.1f} "
+                f"| {rule} | {r.jobs:.0f} | {r.total_s:.1f} | {r.max_s:.1f} | {r.cpu_s:.1f} "
                 f"| {r.max_rss_mb:.0f} |"
                 for rule, r in rules.iterrows()
             ),

@@ -17,8 +17,8 @@ rule family_profile:
         "../../environment.yml"
     threads: 1
     resources:
-        mem_mb=4000,
-        runtime=15,
+        mem_mb=2500,
+        runtime=5,
     params:
         data_cutoff=config["study"]["data_cutoff"],
         count_statuses=config["profile"]["count_statuses"],
@@ -58,8 +58,8 @@ rule service_summaries:
         "../../environment.yml"
     threads: 1
     resources:
-        mem_mb=2000,
-        runtime=10,
+        mem_mb=1000,
+        runtime=5,
     params:
         min_cell_size=config["disclosure"]["min_cell_size"],
         n_contacts=config["early_engagement"]["n_contacts"],
@@ -90,8 +90,8 @@ rule workforce:
         "../../environment.yml"
     threads: 1
     resources:
-        mem_mb=2000,
-        runtime=10,
+        mem_mb=3000,
+        runtime=5,
     params:
         data_cutoff=config["study"]["data_cutoff"],
         min_cell_size=config["disclosure"]["min_cell_size"],

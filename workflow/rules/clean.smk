@@ -20,8 +20,8 @@ rule clean_site:
         "../../environment.yml"
     threads: 1
     resources:
-        mem_mb=2000,
-        runtime=10,
+        mem_mb=1000,
+        runtime=5,
     params:
         tables=TABLES,
         site_config=site_config_params,
@@ -54,8 +54,8 @@ rule combine_sites:
         "../../environment.yml"
     threads: 1
     resources:
-        mem_mb=2000,
-        runtime=10,
+        mem_mb=6000,
+        runtime=5,
     params:
         sites=SITES,
         tables=TABLES,

@@ -17,8 +17,8 @@ if config["demo"]["enabled"]:
             "../../environment.yml"
         threads: 1
         resources:
-            mem_mb=2000,
-            runtime=10,
+            mem_mb=4000,
+            runtime=47,
         params:
             seed=config["demo"]["seed"],
             scale=config["demo"]["scale"],

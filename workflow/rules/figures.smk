@@ -43,7 +43,7 @@ rule figure_service_profile:
         "../../environment.yml"
     threads: 1
     resources:
-        mem_mb=1500,
+        mem_mb=1000,
         runtime=5,
     params:
         min_cell_size=config["disclosure"]["min_cell_size"],
@@ -82,7 +82,7 @@ rule figure_early_engagement:
         "../../environment.yml"
     threads: 1
     resources:
-        mem_mb=2000,
+        mem_mb=3000,
         runtime=5,
     params:
         # The window the paper's "7 contacts in 23.6 days" sits in; a figure setting,
@@ -141,7 +141,7 @@ rule figure_outcome_models:
         "../../environment.yml"
     threads: 1
     resources:
-        mem_mb=2000,
+        mem_mb=1000,
         runtime=5,
     params:
         primary=config["model"]["primary"],

@@ -26,8 +26,8 @@ rule ingest_site:
         "../../environment.yml"
     threads: 1
     resources:
-        mem_mb=2000,
-        runtime=10,
+        mem_mb=1000,
+        runtime=5,
     params:
         site_config=site_config_params,
         rucc_threshold=config["rurality"]["rucc_rural_threshold"],

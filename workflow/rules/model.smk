@@ -40,8 +40,8 @@ rule outcome_models:
         "../../environment.yml"
     threads: 1
     resources:
-        mem_mb=4000,
-        runtime=20,
+        mem_mb=1000,
+        runtime=5,
     params:
         primary=config["model"]["primary"],
         cluster=config["model"]["cluster"],

@@ -51,8 +51,8 @@ rule study_notebook:
         "../../environment.yml"
     threads: 1
     resources:
-        mem_mb=2000,
-        runtime=10,
+        mem_mb=1000,
+        runtime=5,
     params:
         parameters={
             "min_cell_size": config["disclosure"]["min_cell_size"],
@@ -92,8 +92,8 @@ rule site_notebook:
         "../../environment.yml"
     threads: 1
     resources:
-        mem_mb=2000,
-        runtime=10,
+        mem_mb=1000,
+        runtime=5,
     params:
         parameters=lambda wildcards: {
             "site_id": wildcards.site,

@@ -30,7 +30,7 @@ rule replication_table:
         "../../environment.yml"
     threads: 1
     resources:
-        mem_mb=2000,
+        mem_mb=1000,
         runtime=5,
     params:
         n_contacts=config["early_engagement"]["n_contacts"],

@@ -29,8 +29,8 @@ rule rural_urban:
         "../../environment.yml"
     threads: 1
     resources:
-        mem_mb=4000,
-        runtime=20,
+        mem_mb=1000,
+        runtime=5,
     params:
         test=config["stratify"]["test"],
         adjust=config["stratify"]["adjust"],
