@@ -32,6 +32,16 @@ from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 
+# As Snakemake does for a `threads: 1` job: one BLAS/OpenMP thread. With two, OpenBLAS sums
+# in another order on large matrices and the VIFs at 100x differ in the 16th digit.
+os.environ.update(
+    dict.fromkeys(
+        ("OMP_NUM_THREADS", "GOTO_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS",
+         "VECLIB_MAXIMUM_THREADS", "NUMEXPR_NUM_THREADS"),
+        "1",
+    )
+)  # fmt: skip
+
 import matplotlib
 
 matplotlib.use("Agg")  # as workflow/scripts/figures.py: no display, the same renderer everywhere
