@@ -3,20 +3,20 @@ folder; their helpers never undo suppression and their executions are reproducib
 
 from __future__ import annotations
 
+import contextlib
 import re
 from pathlib import Path
 
 import nbformat
 import pandas as pd
-import papermill as pm
 import pytest
-from nbconvert import HTMLExporter
 from test_figures import synthetic_profile
 
 from peermentor import narrative
 from peermentor.engagement import summarize_early_engagement_overall_and_sites
 from peermentor.profile import summarize_profile_overall_and_sites
 from peermentor.publish import publish_early_summary, publish_profile_summary
+from peermentor.render import notebook_html, render_notebook
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = {"study": ROOT / "notebooks/study.ipynb", "site": ROOT / "notebooks/site.ipynb"}
@@ -209,33 +209,25 @@ def fake_results(root: Path) -> Path:
 
 def execute_site(root: Path, name: str, site: str) -> nbformat.NotebookNode:
     output = root / f"{name}.ipynb"
-    pm.execute_notebook(
-        str(NOTEBOOKS["site"]),
-        str(output),
-        parameters={
-            "site_id": site,
-            "reconciliation": "results/tables/reconciliation.csv",
-            "service_profile": "results/tables/service_profile.csv",
-            "early_engagement": "results/tables/early_engagement.csv",
-            "family_profile": "results/tables/family_profile.parquet",
-            **{
-                f"quarantine_{table}": f"results/quarantine/{site}/{table}.csv"
-                for table in narrative.QUARANTINE_TABLES
+    with contextlib.chdir(root):  # the parameters are paths relative to the project
+        return render_notebook(
+            NOTEBOOKS["site"],
+            output,
+            root / f"{name}.html",
+            parameters={
+                "site_id": site,
+                "reconciliation": "results/tables/reconciliation.csv",
+                "service_profile": "results/tables/service_profile.csv",
+                "early_engagement": "results/tables/early_engagement.csv",
+                "family_profile": "results/tables/family_profile.parquet",
+                **{
+                    f"quarantine_{table}": f"results/quarantine/{site}/{table}.csv"
+                    for table in narrative.QUARANTINE_TABLES
+                },
+                "min_cell_size": 11,
+                "study_name": "Test study",
             },
-            "min_cell_size": 11,
-            "study_name": "Test study",
-        },
-        kernel_name="python3",
-        cwd=str(root),
-        progress_bar=False,
-    )
-    narrative.strip_volatile_file(output)
-    return nbformat.read(output, as_version=4)
-
-
-def html(notebook: nbformat.NotebookNode) -> str:
-    body, _ = HTMLExporter(exclude_input=True).from_notebook_node(notebook)
-    return body
+        )
 
 
 @pytest.fixture(scope="module")
@@ -279,7 +271,7 @@ def test_site_notebook_has_no_errors_and_no_quarantined_values(executed):
 
 
 def test_site_notebook_html_is_identical_across_executions(executed):
-    first, second = (html(notebook) for notebook in executed)
+    first, second = (notebook_html(notebook) for notebook in executed)
     assert "kenton" in first and "site_id" not in first  # code hidden
     assert first == second
 

@@ -8,15 +8,13 @@ The one row-level input, the family profile, is only plotted (the site notebook)
 tabulated.
 
 ``strip_volatile`` removes what makes two executions of the same notebook differ
-(papermill's and nbclient's timestamps and durations); run it between papermill and
-nbconvert: ``python -m peermentor.narrative strip results/notebooks/study.ipynb``.
+(papermill's and nbclient's timestamps and durations); ``peermentor.render`` applies it
+to every executed notebook before writing it.
 """
 
 from __future__ import annotations
 
-import argparse
 import re
-import sys
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
@@ -24,7 +22,6 @@ import nbformat
 import numpy as np
 import pandas as pd
 
-from peermentor.io import atomic_path
 from peermentor.publish import COMPLEMENTARY_MARKER
 
 # Published tables the study notebook reads: its parameter names and default paths (the
@@ -352,26 +349,3 @@ def strip_volatile(notebook: nbformat.NotebookNode) -> nbformat.NotebookNode:
 def _drop(mapping, keys: Sequence[str]) -> None:
     for key in keys:
         mapping.pop(key, None)
-
-
-def strip_volatile_file(path: str | Path) -> None:
-    """``strip_volatile`` on a notebook file, rewritten atomically."""
-    notebook = nbformat.read(path, as_version=nbformat.NO_CONVERT)
-    strip_volatile(notebook)
-    with atomic_path(path) as tmp:
-        nbformat.write(notebook, str(tmp))
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m peermentor.narrative")
-    sub = parser.add_subparsers(required=True, dest="command")
-    strip = sub.add_parser("strip", help="remove execution timestamps from executed notebooks")
-    strip.add_argument("notebooks", nargs="+", type=Path)
-    args = parser.parse_args(argv)
-    for path in args.notebooks:
-        strip_volatile_file(path)
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

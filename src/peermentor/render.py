@@ -30,13 +30,12 @@ def render_notebook(
     parameters: Mapping[str, object],
     *,
     kernel: str = "python3",
-    show_code: bool = False,
 ) -> nbformat.NotebookNode:
     """Execute ``template`` with ``parameters``; write the executed notebook and its HTML.
 
     The executed notebook is stripped of execution timestamps (``strip_volatile``) so a
-    rerun on the same inputs gives identical files. The HTML hides code unless
-    ``show_code``. A cell that raises stops here with papermill's error, naming the cell.
+    rerun on the same inputs gives identical files. The HTML hides the code. A cell that
+    raises stops here with papermill's error, naming the cell.
     """
     import papermill
 
@@ -56,7 +55,7 @@ def render_notebook(
     strip_volatile(notebook)
     with atomic_path(executed) as tmp:
         nbformat.write(notebook, str(tmp))
-    write_text(notebook_html(notebook, show_code=show_code), html)
+    write_text(notebook_html(notebook), html)
     return notebook
 
 

@@ -2,19 +2,6 @@
 # in one process per notebook (peermentor.render). The templates in notebooks/ are inputs; the
 # executed notebook (execution timestamps removed, so reruns give identical files) and its HTML
 # are outputs. Code is hidden; `snakemake results/notebooks/<name>.code.html` shows it.
-import sys
-
-from snakemake.settings.types import DeploymentMethod
-
-# As for Snakemake's script: directive: the rule's conda env python under --use-conda, else the
-# interpreter running Snakemake (a job's PATH need not hold an unactivated venv's python).
-NOTEBOOK_PYTHON = (
-    "python"
-    if DeploymentMethod.CONDA in workflow.deployment_settings.deployment_method
-    else sys.executable
-)
-
-
 rule study_notebook:
     input:
         code=package_code("render.py", "narrative.py", "figures.py"),
@@ -108,6 +95,7 @@ rule site_notebook:
 
 rule notebook_with_code:
     input:
+        code=package_code("render.py"),
         notebook="results/notebooks/{notebook}.ipynb",
     output:
         html="results/notebooks/{notebook}.code.html",
@@ -122,11 +110,7 @@ rule notebook_with_code:
     resources:
         mem_mb=1000,
         runtime=5,
-    params:
-        python=NOTEBOOK_PYTHON,
     message:
         "Converting the executed notebook {wildcards.notebook} to HTML with its code shown"
-    shell:
-        "{params.python:q} -m nbconvert --to html --log-level WARN"
-        " --output-dir $(dirname {output.html:q}) --output $(basename {output.html:q} .html)"
-        " {input.notebook:q} > {log:q} 2>&1"
+    script:
+        "../scripts/notebook_with_code.py"
