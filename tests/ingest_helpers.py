@@ -145,7 +145,7 @@ def pipeline_error(cfg: dict, *, max_share: float = 0.05, salt: bytes = SALT) ->
     """The message the workflow's ingest and clean steps stop with for this site config."""
     try:
         result = run_site(cfg, salt=salt)
-        check_quarantine_limit(result, max_share=max_share, site=cfg["site_id"])
+        check_quarantine_limit(result, max_share=max_share, site=cfg["site_id"], site_cfg=cfg)
     except InputError as err:
         return str(err)
     raise AssertionError("the site config was expected to stop the run")

@@ -19,7 +19,7 @@ from ingest_helpers import (
 )
 
 from peermentor.errors import InputError
-from peermentor.ingest.clean import check_quarantine_limit
+from peermentor.ingest.clean import check_quarantine_limit, write_quarantine
 from peermentor.ingest.pseudonymize import pseudonymize
 from peermentor.validate import validate_table
 
@@ -246,7 +246,11 @@ def test_quarantine_file_neutralizes_formulas(tmp_path):
     contacts = CONTACTS.copy()
     contacts.loc[0, "Type"] = '=HYPERLINK("http://evil")'
     result = run_site(write_site(tmp_path, contacts=contacts))
-    assert result.quarantine["contacts"]["value"].iloc[0].startswith("'=")
+    # Neutralized where it is written for a spreadsheet; kept as read everywhere else.
+    assert result.quarantine["contacts"]["value"].iloc[0] == '=HYPERLINK("http://evil")'
+    write_quarantine(result.quarantine["contacts"], tmp_path / "q.csv")
+    written = pd.read_csv(tmp_path / "q.csv", dtype=str)
+    assert written["value"].iloc[0] == '\'=HYPERLINK("http://evil")'
 
 
 def test_quarantine_limit_stops_with_the_fix(tmp_path):
@@ -269,7 +273,7 @@ def error_of(case: str, tmp_path: Path) -> str:
 
 def test_missing_column(tmp_path):
     msg = error_of("missing_column", tmp_path)
-    assert "column 'Type': column not found in the export" in msg
+    assert "column 'Type' (mode): column not found in the export" in msg
     assert "fix: config key tables.contacts.columns.mode" in msg
 
 

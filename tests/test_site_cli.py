@@ -18,7 +18,7 @@ import yaml
 from ingest_helpers import BAD_EXPORTS, pipeline_error, write_site
 
 from peermentor.cli import main
-from peermentor.config import load_site, load_study
+from peermentor.config import load_site, load_study, yaml_lines
 from peermentor.demo import build
 from peermentor.demo.simulate import Study, simulate_study
 from peermentor.errors import SaltError
@@ -226,6 +226,14 @@ def test_check_stops_with_the_pipelines_own_message(tmp_path, cli, case):
     expected = pipeline_error(
         cfg, max_share=study["cleaning"]["max_quarantine_share"], salt=DEMO_SALT.encode()
     )
+    if case == "nonexistent_path":  # check (like the workflow) also names the config file
+        line = yaml_lines(site_yaml)[("tables", "contacts", "path")]
+        expected = expected.replace(
+            "tables.contacts.path", f"tables.contacts.path in {site_yaml} (line {line})"
+        ).replace(
+            "drop the export in data/raw/<site>/ or correct the path in the site config",
+            "drop the export there, or correct the path in the site config",
+        )
     code, stdout, stderr = cli("site", "check", site_yaml, "--json", cwd=ROOT)
     assert code == 1
     assert json.loads(stdout)["error"] == expected
@@ -276,7 +284,18 @@ def test_check_names_the_invalid_key(demo, cli):
     path.write_text(yaml.safe_dump(site))
     code, _, stderr = cli("site", "check", path, cwd=demo)
     assert code == 1
-    assert "key tables.contacts.duration_unit: 'seconds' is not one of" in stderr
+    assert stderr.endswith(
+        f"error: {path}: invalid site config (1 problem)\n"
+        f"  line {_line_of(path, '  contacts:', 'duration_unit:')}, key tables.contacts.duration_unit: "
+        "'seconds' is not allowed; allowed values: minutes, hours\n"
+    )
+
+
+def _line_of(path, after: str, text: str) -> int:
+    """1-based line of the first line holding ``text`` after the line holding ``after``."""
+    lines = path.read_text().splitlines()
+    start = next(i for i, line in enumerate(lines) if after in line)
+    return next(i for i, line in enumerate(lines) if i > start and text in line) + 1
 
 
 # --- inspect ------------------------------------------------------------------------------------
@@ -306,7 +325,8 @@ def test_inspect_reports_types_and_never_prints_names(demo, cli):
     assert perry["ContactDate"]["date_formats"] == ["excel_serial"]
     kenton = columns[("data/raw/kenton/kenton_export.xlsx", "Contacts")]
     assert kenton["Hours"]["duration_unit"] == "hours"
-    assert kenton["Date"]["date_formats"] == ["typed"]
+    # The demo writes the dates as the site config reads them (date_format defaults to iso).
+    assert kenton["Date"]["date_formats"] == ["iso"]
     assert set(kenton["Type"]["values"]) == {"Face to face", "Phone", "Text/Email", "Other"}
 
     text = inspect_text(json.loads(stdout))  # what the command prints without --json

@@ -4,26 +4,24 @@ import shlex
 import sys
 from pathlib import Path
 
-import yaml
-from snakemake.utils import validate
-
 import peermentor
+from peermentor.config import load_workflow_configs
+from peermentor.errors import PeermentorError
 
-validate(config, "../schemas/config.schema.yaml")
-
+# One validation path with `peermentor site check`: the package validates the study
+# config in place (filling the schema defaults the rules read) and loads every site
+# config. A mistake is printed as the same short message (file, line, key, fix) and
+# the run stops there: no traceback, no schema dump.
+try:
+    SITE_CONFIGS = load_workflow_configs(
+        config,
+        config_file="config/config.yaml",
+        schema_dir=Path(workflow.current_basedir).parent / "schemas",
+    )
+except PeermentorError as _err:
+    print(f"error: {_err}", file=sys.stderr)
+    sys.exit(1)
 SITES = config["sites"]
-SITE_CONFIGS = {}
-for _site in SITES:
-    _path = Path(config["sites_dir"]) / f"{_site}.yaml"
-    if not _path.is_file():
-        raise ValueError(
-            f"config key sites lists {_site!r} but {_path} does not exist: "
-            "write the site config or remove the site from config/config.yaml"
-        )
-    SITE_CONFIGS[_site] = yaml.safe_load(_path.read_text())
-    validate(SITE_CONFIGS[_site], "../schemas/site.schema.yaml")
-    if SITE_CONFIGS[_site]["site_id"] != _site:
-        raise ValueError(f"{_path}: site_id must be {_site!r} (the file name)")
 
 TABLES = ["families", "contacts", "mentors"]
 # The manifest records how the run was started. Passed by environment, not params,

@@ -2,7 +2,12 @@
 
 import pandas as pd
 
-from peermentor.ingest.clean import check_quarantine_limit, clean_site
+from peermentor.ingest.clean import (
+    check_quarantine_limit,
+    clean_site,
+    stopped_quarantine_path,
+    write_quarantine,
+)
 from peermentor.ingest.mapping import Mapped
 from peermentor.ingest.site import site_files
 from peermentor.io import write_csv, write_parquet
@@ -26,12 +31,21 @@ def main():
         grace_days=snakemake.params.grace_days,
         data_cutoff=snakemake.params.data_cutoff,
     )
-    check_quarantine_limit(result, max_share=snakemake.params.max_quarantine_share, site=site)
+    quarantine_files = dict(zip(tables, snakemake.output.quarantine, strict=True))
+    # A stop writes the stopped table's quarantine beside these outputs first (see the hint).
+    check_quarantine_limit(
+        result,
+        max_share=snakemake.params.max_quarantine_share,
+        site=site,
+        site_cfg=snakemake.params.site_config,
+        quarantine_files=quarantine_files,
+    )
     for table, kept_path, quarantine_path in zip(
         tables, snakemake.output.kept, snakemake.output.quarantine, strict=True
     ):
         write_parquet(validate_table(result.kept[table], table), kept_path)
-        write_csv(result.quarantine[table], quarantine_path)
+        write_quarantine(result.quarantine[table], quarantine_path)
+        stopped_quarantine_path(quarantine_path).unlink(missing_ok=True)  # from an earlier stop
     write_csv(result.reconciliation, snakemake.output.reconciliation)
     log.info("reconciliation:\n%s", result.reconciliation.iloc[:, :6].to_string(index=False))
 

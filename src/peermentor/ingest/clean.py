@@ -3,7 +3,8 @@
 For every table: rows read = rows kept + rows quarantined, and the
 reconciliation table proves it. Each quarantined row carries its spreadsheet row
 number, the reason code, the column and the offending value (identifiers are
-shown pseudonymized, free text never).
+shown pseudonymized, free text never). Values stay as read; formulas are neutralized
+only where a cell is written for a spreadsheet (``quarantine_csv``).
 """
 
 from __future__ import annotations
@@ -12,9 +13,12 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from pathlib import Path
+
 from peermentor.errors import InputError
-from peermentor.ingest.mapping import Mapped
+from peermentor.ingest.mapping import Mapped, export_column
 from peermentor.ingest.read import SOURCE_ROW
+from peermentor.io import write_csv
 
 # Reason codes, in the order a row is checked; a row is quarantined for its first problem.
 REASONS: dict[str, str] = {
@@ -210,9 +214,25 @@ def _finish_quarantine(parts, *, site, table, file) -> pd.DataFrame:
         pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=QUARANTINE_COLUMNS)
     )
     frame["site_id"], frame["table"], frame["source_file"] = site, table, file
-    frame["value"] = frame["value"].map(_neutralize_formula)
+    frame["value"] = frame["value"].map(lambda v: "" if pd.isna(v) else str(v))
     frame = frame.reindex(columns=QUARANTINE_COLUMNS)
     return frame.sort_values([SOURCE_ROW, "reason"], kind="stable").reset_index(drop=True)
+
+
+def quarantine_csv(frame: pd.DataFrame) -> pd.DataFrame:
+    """The quarantine as written for a reviewer's spreadsheet: no value runs as a formula."""
+    return frame.assign(value=frame["value"].map(_neutralize_formula))
+
+
+def write_quarantine(frame: pd.DataFrame, path: str | Path) -> None:
+    write_csv(quarantine_csv(frame), path)
+
+
+def stopped_quarantine_path(quarantine_path: str | Path) -> Path:
+    """Where a stopped run leaves a table's quarantine: beside the file a finished run writes
+    (Snakemake removes a failed job's outputs, so the stop must not write the output itself)."""
+    path = Path(quarantine_path)
+    return path.with_name(f"{path.stem}.stopped{path.suffix}")
 
 
 def _neutralize_formula(value) -> str:
@@ -239,8 +259,20 @@ def reconcile(mapped, kept, quarantine, *, site) -> pd.DataFrame:
     return pd.DataFrame.from_records(records)
 
 
-def check_quarantine_limit(result: CleanResult, *, max_share: float, site: str) -> None:
-    """Stop the run when a table lost more than ``max_share`` of its rows."""
+def check_quarantine_limit(
+    result: CleanResult,
+    *,
+    max_share: float,
+    site: str,
+    site_cfg: dict | None = None,
+    quarantine_files: dict[str, str | Path] | None = None,
+) -> None:
+    """Stop the run when a table lost more than ``max_share`` of its rows.
+
+    With ``quarantine_files`` (table -> the quarantine a finished run writes) the stopped
+    table's quarantine is written first (``stopped_quarantine_path``), so the hint points at a
+    file that exists. ``site_cfg`` names the export's own column beside the contract name.
+    """
     for row in result.reconciliation.itertuples():
         if not row.balanced:
             raise InputError(
@@ -257,16 +289,24 @@ def check_quarantine_limit(result: CleanResult, *, max_share: float, site: str) 
         reason = top.index[0]
         first = q[q["reason"] == reason]
         column = first["column"].iloc[0]
+        hint = None
+        if quarantine_files is not None:
+            stopped = stopped_quarantine_path(quarantine_files[row.table])
+            write_quarantine(q, stopped)
+            hint = f"every quarantined row of the table, with its reason: {stopped}"
+        table_cfg = (site_cfg or {}).get("tables", {}).get(row.table, {})
         raise InputError(
             f"{share:.1%} of rows quarantined (limit {max_share:.0%}); most common reason "
             f"{reason!r} ({top.iloc[0]} rows: {REASONS[reason]}); by reason: {top.to_dict()}",
             site=site,
             table=row.table,
             file=q["source_file"].iloc[0],
-            column=column,
+            column=export_column(table_cfg, column, (site_cfg or {}).get("rurality")),
+            contract_column=column,
             values=list(zip(first[SOURCE_ROW], first["value"], strict=True)),
+            rows_only=column in ID_COLUMNS.values(),
             config_key=_fix_key(reason, row.table, column),
-            hint="see results/quarantine/<site>/<table>.csv for every row",
+            hint=hint,
         )
 
 

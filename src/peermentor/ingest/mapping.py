@@ -101,6 +101,7 @@ def _check_columns(raw, table, table_cfg, *, site, file) -> None:
                 table=table,
                 file=file,
                 column=source,
+                contract_column=canonical,
                 config_key=f"tables.{table}.columns.{canonical}",
             )
     for source in _activity_sources(table_cfg):
@@ -113,6 +114,20 @@ def _check_columns(raw, table, table_cfg, *, site, file) -> None:
                 column=source,
                 config_key=f"tables.{table}.activities",
             )
+
+
+def export_column(table_cfg: dict, column: str, rurality: dict | None = None) -> str | None:
+    """The export's header that a contract column (or act_*, activities, rurality) is read from."""
+    acts = table_cfg.get("activities") or {}
+    if column in (table_cfg.get("columns") or {}):
+        return table_cfg["columns"][column]
+    if column == "activities":
+        return acts.get("column")
+    if column.startswith("act_"):
+        return (acts.get("columns") or {}).get(column.removeprefix("act_"))
+    if column in ("rurality", "rucc") and rurality:
+        return rurality.get("county_column") or rurality.get("rucc_column")
+    return None
 
 
 def _listing(raw: pd.DataFrame) -> list[str]:
@@ -202,6 +217,8 @@ def _as_timestamp(value):
 def _to_category(values, col, cfg):
     text = _as_text(values)
     value_map = cfg.get("values", {}).get(col.name)
+    # Cells are compared as text: an unquoted YAML key 1 is the cell "1".
+    value_map = {_key_text(k): v for k, v in value_map.items()} if value_map else None
     mapped = text.map(value_map) if value_map else text
     valid = mapped.isin(col.allowed)
     return mapped.where(valid), ~valid
@@ -244,6 +261,10 @@ def _as_text(values: pd.Series) -> pd.Series:
     return pd.Series(texts[codes], index=values.index, dtype=object)
 
 
+def _key_text(key) -> str:
+    return str(int(key)) if isinstance(key, float) and key.is_integer() else str(key)
+
+
 def _cell_text(value) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
@@ -279,7 +300,7 @@ def _delimited_activities(raw, acts):
     codes = _as_text(source).fillna("").str.split(acts.get("delimiter", ";"), regex=False)
     long = codes.explode().str.strip()
     long = long[long != ""]
-    canonical = long.map(acts["codes"])
+    canonical = long.map({_key_text(k): v for k, v in acts["codes"].items()})
     flags = pd.DataFrame(False, index=raw.index, columns=list(contract.ACTIVITY_COLUMNS))
     known = canonical.dropna()
     for code in contract.ACTIVITY_CODES:

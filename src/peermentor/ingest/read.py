@@ -52,9 +52,9 @@ def _read_csv_cells(path: Path, opts: dict, where: dict, table: str) -> pd.DataF
             na_values=[""],
             skip_blank_lines=True,
         )
-    except UnicodeDecodeError as err:
+    except UnicodeDecodeError:
         raise InputError(
-            f"cannot be decoded as {encoding} (byte {err.start}: {_bad_byte(err)!r})",
+            f"cannot be decoded as {encoding}: {_undecodable(path, encoding)}",
             **where,
             config_key=f"tables.{table}.csv.encoding",
             hint="set the export's real encoding, e.g. latin-1 or cp1252",
@@ -70,8 +70,23 @@ def _read_csv_cells(path: Path, opts: dict, where: dict, table: str) -> pd.DataF
         ) from None
 
 
-def _bad_byte(err: UnicodeDecodeError) -> bytes:
-    return err.object[err.start : err.start + 1]
+def _undecodable(path: Path, encoding: str) -> str:
+    """Where the first undecodable byte is in the file: its line, and its offset in the file.
+
+    pandas reports the position inside its read buffer; decoding the file again gives the
+    position a data manager can find (an editor's line, a hex viewer's offset).
+    """
+    data = path.read_bytes()
+    try:
+        data.decode(encoding)
+    except UnicodeDecodeError as err:
+        line = data.count(b"\n", 0, err.start) + 1
+        column = err.start - (data.rfind(b"\n", 0, err.start) + 1) + 1
+        return (
+            f"line {line}, byte {column} of the line (byte offset {err.start} in the file) "
+            f"is {data[err.start : err.start + 1]!r}"
+        )
+    return "an undecodable byte"
 
 
 def _read_excel_cells(path: Path, opts: dict, where: dict, table: str) -> pd.DataFrame:

@@ -11,7 +11,7 @@ from peermentor.errors import InputError
 from peermentor.ingest.mapping import Mapped, map_table
 from peermentor.ingest.pseudonymize import pseudonymize
 from peermentor.ingest.read import SOURCE_ROW, read_export
-from peermentor.rurality import rurality_from_rucc
+from peermentor.rurality import RUCC_MAX, RUCC_MIN, rurality_from_rucc
 
 TABLE_ORDER = ("mentors", "families", "contacts")
 
@@ -60,6 +60,8 @@ def _add_rurality(mapped: Mapped, raw, spec: dict, threshold: int, site: str, fi
     elif "rucc" in spec:
         rows["rucc"] = pd.array([spec["rucc"]] * len(rows), dtype="Int64")
         rows["rurality"] = rurality_from_rucc(rows["rucc"], threshold).astype(object)
+    elif "rucc_column" in spec:
+        rows, problems = _rucc_from_column(rows, problems, raw, spec, threshold, site, file)
     else:
         column = spec["county_column"]
         if column not in raw.columns:
@@ -69,6 +71,7 @@ def _add_rurality(mapped: Mapped, raw, spec: dict, threshold: int, site: str, fi
                 table="families",
                 file=file,
                 column=column,
+                contract_column="rurality",
                 config_key="rurality.county_column",
             )
         county = raw.set_index(SOURCE_ROW)[column].map(_county_text)
@@ -86,6 +89,41 @@ def _add_rurality(mapped: Mapped, raw, spec: dict, threshold: int, site: str, fi
         )
         problems = pd.concat([problems, extra], ignore_index=True)
     return Mapped(rows, problems)
+
+
+def _rucc_from_column(rows, problems, raw, spec, threshold, site, file):
+    """``rurality: {rucc_column: <col>}``: the families export already holds each family's RUCC."""
+    column = spec["rucc_column"]
+    if column not in raw.columns:
+        raise InputError(
+            "RUCC column not found in the families export",
+            site=site,
+            table="families",
+            file=file,
+            column=column,
+            contract_column="rucc",
+            config_key="rurality.rucc_column",
+        )
+    text = raw.set_index(SOURCE_ROW)[column].map(_county_text)
+    number = pd.to_numeric(text, errors="coerce")
+    valid = number.notna() & number.isin(range(RUCC_MIN, RUCC_MAX + 1))
+    codes = number.where(valid)
+    rows["rucc"] = rows[SOURCE_ROW].map(codes).astype("Int64")
+    rows["rurality"] = rurality_from_rucc(rows["rucc"], threshold).astype(object)
+    reason = pd.Series(None, index=text.index, dtype=object)
+    reason[text.isna()] = "missing_value"
+    reason[text.notna() & number.isna()] = "invalid_number"
+    reason[number.notna() & ~valid] = "out_of_range"
+    bad = reason.loc[rows[SOURCE_ROW]].notna().to_numpy()
+    extra = pd.DataFrame(
+        {
+            SOURCE_ROW: rows.loc[bad, SOURCE_ROW].to_numpy(),
+            "reason": reason.loc[rows.loc[bad, SOURCE_ROW]].to_numpy(),
+            "column": "rucc",
+            "value": text.loc[rows.loc[bad, SOURCE_ROW]].fillna("").to_numpy(),
+        }
+    )
+    return rows, pd.concat([problems, extra], ignore_index=True)
 
 
 def _county_text(value) -> str | None:

@@ -18,9 +18,9 @@ from pathlib import Path
 import pandas as pd
 
 from peermentor import contract
-from peermentor.config import load_site, load_yaml
+from peermentor.config import check_exports, load_site, load_yaml
 from peermentor.errors import ConfigError, PeermentorError
-from peermentor.ingest.clean import CleanResult, check_quarantine_limit, clean_site
+from peermentor.ingest.clean import ID_COLUMNS, CleanResult, check_quarantine_limit, clean_site
 from peermentor.ingest.pseudonymize import resolve_salt
 from peermentor.ingest.read import SOURCE_ROW
 from peermentor.ingest.site import ingest_site, site_files
@@ -77,6 +77,7 @@ def _check(site_path: Path, study: dict, report: dict, progress: Progress) -> No
     salt = resolve_salt(**salt_settings)
     report["salt"] = "demo salt" if salt_settings["use_demo_salt"] else "secret salt"
     report["listed_in_study"] = site_cfg["site_id"] in study["sites"]
+    check_exports(site_cfg, site_path)
     files = site_files(site_cfg)
     progress(f"checking site {site_cfg['site_id']}: reading {len(set(files.values()))} file(s)")
     result = ingest_and_clean(site_cfg, study, salt=salt)
@@ -84,7 +85,10 @@ def _check(site_path: Path, study: dict, report: dict, progress: Progress) -> No
         progress(f"  {files[row.table]}: {row.rows_read} {row.table} rows read")
     report.update(summarize(result, files, cutoff=study["study"]["data_cutoff"]))
     check_quarantine_limit(
-        result, max_share=study["cleaning"]["max_quarantine_share"], site=site_cfg["site_id"]
+        result,
+        max_share=study["cleaning"]["max_quarantine_share"],
+        site=site_cfg["site_id"],
+        site_cfg=site_cfg,
     )
     for table, frame in result.kept.items():
         validate_table(frame, table)
@@ -140,10 +144,15 @@ def _examples(result: CleanResult, per_reason: int = 3) -> dict[str, list[dict]]
     for table, rows in result.quarantine.items():
         for reason, group in rows.groupby("reason", sort=True):
             out[f"{table}.{reason}"] = [
-                {"row": int(r[SOURCE_ROW]), "column": r["column"], "value": r["value"]}
+                {"row": int(r[SOURCE_ROW]), "column": r["column"], "value": _shown_value(r)}
                 for _, r in group.head(per_reason).iterrows()
             ]
     return out
+
+
+def _shown_value(row) -> str | None:
+    """Identifiers are never printed: the row number locates them in the export."""
+    return None if row["column"] in ID_COLUMNS.values() else row["value"]
 
 
 def _date_ranges(kept: dict[str, pd.DataFrame]) -> dict[str, list[str] | None]:
