@@ -284,9 +284,10 @@ def test_check_names_the_invalid_key(demo, cli):
     path.write_text(yaml.safe_dump(site))
     code, _, stderr = cli("site", "check", path, cwd=demo)
     assert code == 1
+    line = _line_of(path, "  contacts:", "duration_unit:")
     assert stderr.endswith(
         f"error: {path}: invalid site config (1 problem)\n"
-        f"  line {_line_of(path, '  contacts:', 'duration_unit:')}, key tables.contacts.duration_unit: "
+        f"  line {line}, key tables.contacts.duration_unit: "
         "'seconds' is not allowed; allowed values: minutes, hours\n"
     )
 

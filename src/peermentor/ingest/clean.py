@@ -10,10 +10,9 @@ only where a cell is written for a spreadsheet (``quarantine_csv``).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 import pandas as pd
-
-from pathlib import Path
 
 from peermentor.errors import InputError
 from peermentor.ingest.mapping import Mapped, export_column
