@@ -194,9 +194,9 @@ def test_name_tokens():
         ("not reunified", "outcome_at_closure", (None, "unknown")),
         ("U", "outcome_at_closure", ("unified", "abbreviation")),
         ("R", "outcome_at_closure", (None, "unknown")),
-        ("No-show", "status", ("no_show", "word")),
+        ("No-show", "status", ("no_show", "spelling")),
         ("NS", "status", ("no_show", "abbreviation")),
-        ("Face-to-face", "mode", ("face_to_face", "word")),
+        ("Face-to-face", "mode", ("face_to_face", "spelling")),
         ("TXT", "mode", ("text_or_email", "word")),  # a keyword: the usual short form
         ("Txt msg", "mode", ("text_or_email", "word")),
         ("Tx", "mode", ("text_or_email", "abbreviation")),

@@ -146,7 +146,7 @@ def test_abbreviated_codes_are_flagged_for_review(demo, cli):
         "site", "draft", "--site", "fayette", *export_paths(committed), "--out", out, cwd=demo
     )
     assert code == 0
-    assert "code(s) guessed from abbreviations, check them:" in stdout
+    assert "code(s) guessed from a word or an abbreviation, check them:" in stdout
     assert "tables.contacts.values.status: C, NS, R" in stdout
     text = out.read_text()
     assert "NS: no_show  # guessed from an abbreviation" in text

@@ -11,6 +11,7 @@ when it fails, the message is the one the run would stop with.
 
 from __future__ import annotations
 
+import copy
 import json
 from collections.abc import Callable
 from pathlib import Path
@@ -25,6 +26,7 @@ from peermentor.ingest.pseudonymize import resolve_salt
 from peermentor.ingest.read import SOURCE_ROW
 from peermentor.ingest.site import ingest_site, site_files
 from peermentor.onboard.drafted import todo_paths
+from peermentor.onboard.infer import swap_day_month
 from peermentor.validate import validate_table
 
 DATE_COLUMNS = {
@@ -84,6 +86,7 @@ def _check(site_path: Path, study: dict, report: dict, progress: Progress) -> No
     for row in result.reconciliation.itertuples():
         progress(f"  {files[row.table]}: {row.rows_read} {row.table} rows read")
     report.update(summarize(result, files, cutoff=study["study"]["data_cutoff"]))
+    report["day_month"] = day_month_check(site_cfg, study, salt=salt, result=result)
     check_quarantine_limit(
         result,
         max_share=study["cleaning"]["max_quarantine_share"],
@@ -93,6 +96,53 @@ def _check(site_path: Path, study: dict, report: dict, progress: Progress) -> No
     for table, frame in result.kept.items():
         validate_table(frame, table)
     report["passes"] = True
+
+
+DATE_REASONS = ("unparseable_date", "closed_before_opened", "outside_case_window")
+
+
+def day_month_check(site_cfg: dict, study: dict, *, salt: bytes, result: CleanResult) -> list:
+    """Per table with a day/month ``date_format``: whether the swapped order reads every date
+    too (the data cannot tell), and the cases and contacts impossible under the configured
+    format (unreadable, closed before opened, outside the case window) that the swapped
+    format would keep."""
+    swapped_cfg = copy.deepcopy(site_cfg)
+    notes = []
+    for table in ("families", "contacts"):
+        fmt = site_cfg["tables"][table].get("date_format", "iso")
+        swapped = swap_day_month(fmt)
+        if swapped is None:
+            continue
+        swapped_cfg["tables"][table]["date_format"] = swapped
+        notes.append({"table": table, "date_format": fmt, "swapped": swapped})
+    if not notes:
+        return []
+    try:
+        other = ingest_and_clean(swapped_cfg, study, salt=salt)
+    except PeermentorError:
+        other = None  # the swapped format cannot even be read: no doubt about the order
+    for note in notes:
+        table = note["table"]
+        impossible = _date_quarantined(result, table)
+        note["impossible"] = len(impossible)
+        note["fit_swapped"] = 0 if other is None else len(impossible - _quarantined(other, table))
+        note["both_read"] = other is not None and _unreadable(other, table) <= _unreadable(
+            result, table
+        )
+    return notes
+
+
+def _date_quarantined(result: CleanResult, table: str) -> set[int]:
+    rows = result.quarantine[table]
+    return set(rows.loc[rows["reason"].isin(DATE_REASONS), SOURCE_ROW].astype(int))
+
+
+def _quarantined(result: CleanResult, table: str) -> set[int]:
+    return set(result.quarantine[table][SOURCE_ROW].astype(int))
+
+
+def _unreadable(result: CleanResult, table: str) -> int:
+    return int((result.quarantine[table]["reason"] == "unparseable_date").sum())
 
 
 def summarize(result: CleanResult, files: dict[str, str], *, cutoff: str) -> dict:

@@ -18,7 +18,7 @@ class Draft:
     config: dict
     comments: dict[tuple, str] = field(default_factory=dict)
     sources: dict[str, str | None] = field(default_factory=dict)  # table -> export label
-    abbreviations: list[tuple] = field(default_factory=list)  # codes guessed from initials
+    abbreviations: list[tuple] = field(default_factory=list)  # codes guessed: check them
 
     @property
     def todos(self) -> list[str]:

@@ -33,6 +33,9 @@ CODE_DELIMITERS = (";", "|", ",", "/", "+")
 PERSON_NAME = re.compile(r"^[A-Z][a-z'’]+(?:[ -][A-Z][a-z'’]+)+$")
 ID_LIKE = re.compile(r"^(?=.*\d)[A-Za-z0-9_.:/#-]{1,24}$")
 MAX_CATEGORIES = 50
+# A column is a date column when this share of its filled cells reads as dates: the rest
+# ("unknown", "not recorded") are quarantined by the run, and the draft says how many.
+MOSTLY_DATES = 0.95
 
 
 @dataclass
@@ -52,6 +55,9 @@ class ColumnProfile:
     low: str | None = None
     high: str | None = None
     median: float | None = None
+    not_dates: int = 0  # filled cells of a date column that no format reads (quarantined)
+    not_date_examples: list[str] = field(default_factory=list)
+    day_month_ambiguous: bool = False  # every day and month is 12 or less
 
     @property
     def missing_share(self) -> float:
@@ -154,33 +160,68 @@ def _dated(values, text, base):
     if not formats:
         return None
     parsed = _parse_dates(text, formats[0])
-    return _date_profile(base, parsed, formats)
+    profile = _date_profile(base, parsed[parsed.notna()], formats)
+    bad = text[parsed.isna()]
+    profile.not_dates = len(bad)
+    profile.not_date_examples = [_short(v) for v in bad.unique()[:3]]
+    profile.day_month_ambiguous = day_month_ambiguous(text[parsed.notna()], formats[0])
+    return profile
+
+
+def _short(value: str) -> str:
+    return value if len(value) <= 16 else value[:15].rstrip() + "…"
 
 
 def date_formats(text: pd.Series) -> list[str]:
     """Every format that reads (nearly) all values: ``iso``, or strftime formats.
 
     Several formats come back when the data cannot tell them apart (every day is 12 or
-    less, so 03/04/2015 may be March or April): the data team must say which.
+    less, so 03/04/2015 may be March or April): the data team must say which. A column
+    is dated when at least ``MOSTLY_DATES`` of its cells read as dates.
     """
-    sample = pd.Series(text.dropna().unique()[:2000], dtype=object)
-    if sample.empty:
+    text = text.dropna()
+    counts = text.value_counts()  # shares are of cells, the formats tried on distinct values
+    if counts.empty:
         return []
-    if sample.str.match(ISO_DATE).all():
-        return ["iso"]
-    if not sample.str.match(DATE_LIKE).all():
+    values = pd.Series(counts.index, dtype=object)
+    weights = counts.to_numpy() / counts.sum()
+    if weights[values.str.match(ISO_DATE).to_numpy()].sum() >= MOSTLY_DATES:
+        return ["iso"] if _share(text, "iso") else []
+    is_like = values.str.match(DATE_LIKE).to_numpy()
+    if weights[is_like].sum() < MOSTLY_DATES:
         return []
+    like = values[is_like].head(2000)
     # Formats that fail on a few values are not tried on all of them.
     candidates = [
         fmt
         for fmt in (d + t for d in DAY_MONTH_FORMATS for t in TIME_SUFFIXES)
-        if _parse_dates(sample.head(50), fmt).notna().mean() >= 0.9
+        if _parse_dates(like.head(50), fmt).notna().mean() >= 0.9
     ]
-    shares = {fmt: _parse_dates(sample, fmt).notna().mean() for fmt in candidates}
+    shares = {fmt: _parse_dates(like, fmt).notna().mean() for fmt in candidates}
     best = max(shares.values(), default=0.0)
     if best < 0.9:
         return []
-    return [fmt for fmt, share in shares.items() if share == best]
+    return [fmt for fmt, share in shares.items() if share == best and _share(text, fmt)]
+
+
+def _share(text: pd.Series, fmt: str) -> bool:
+    """Whether ``fmt`` reads at least MOSTLY_DATES of the column's cells (rows, not values)."""
+    return bool(_parse_dates(text, fmt).notna().mean() >= MOSTLY_DATES)
+
+
+def day_month_ambiguous(text: pd.Series, fmt: str) -> bool:
+    """Whether day-first and month-first both read these dates (every day is 12 or less)."""
+    swapped = swap_day_month(fmt)
+    if swapped is None or text.empty:
+        return False
+    return bool(_parse_dates(text, swapped).notna().all())
+
+
+def swap_day_month(fmt: str) -> str | None:
+    """``%m/%d/%Y`` <-> ``%d/%m/%Y``; None when the format does not have both."""
+    if "%d" not in fmt or "%m" not in fmt:
+        return None
+    return fmt.replace("%d", "\0").replace("%m", "%d").replace("\0", "%m")
 
 
 def _parse_dates(text: pd.Series, fmt: str) -> pd.Series:

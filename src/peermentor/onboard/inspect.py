@@ -44,11 +44,15 @@ def describe_column(profile: ColumnProfile, values: pd.Series) -> dict:
     entry = {
         "name": profile.name,
         "type": profile.kind,
+        "missing": profile.missing,
         "missing_share": round(profile.missing_share, 4),
         "distinct": profile.distinct,
     }
     if profile.kind == "date":
         entry["date_formats"] = profile.date_formats
+        entry["not_dates"] = profile.not_dates
+        entry["not_date_examples"] = profile.not_date_examples
+        entry["day_month_ambiguous"] = profile.day_month_ambiguous
     if profile.kind == "codes":
         entry["delimiter"] = profile.delimiter
     if profile.kind in ("boolean", "category", "codes"):

@@ -2,8 +2,9 @@
 
 A roster shared by several sites is filtered by its site column; the site's code is
 taken from the data when every mentor the site's own families and contacts name has
-the same one. Rurality comes from a county column when the families export has one;
-the USDA codes themselves are for the data team to fill.
+the same one. Rurality comes from a column holding the RUCC when the families export has
+one (``rurality: {rucc_column: ...}``), else from a county column, whose USDA codes are
+for the data team to fill.
 """
 
 from __future__ import annotations
@@ -73,31 +74,42 @@ def _site_of_mentors(export: Export, id_column: str, site_column: str, reference
 
 
 def draft_rurality(draft: Draft, families: Export | None, matched: dict[str, str]) -> None:
-    """Per-family rurality from a county column, else a TODO for the site's label or RUCC."""
-    county = None
+    """Per-family rurality from a column already holding the RUCC (preferred: nothing to look
+    up), else from a county column, else a TODO for the site's label or RUCC."""
+    candidates = []
     if families is not None:
-        county = next(
-            (
-                c
-                for c in families.columns
-                if c not in matched.values() and has_word(c, COUNTY_WORDS)
-            ),
-            None,
+        candidates = [
+            c for c in families.columns if c not in matched.values() and has_word(c, COUNTY_WORDS)
+        ]
+    rucc = next((c for c in candidates if _holds_rucc(families, c)), None)
+    if rucc is not None:
+        codes = sorted(_as_text(families.frame[rucc]).dropna().unique())
+        draft.put(
+            ("rurality", "rucc_column"),
+            rucc,
+            f"holds USDA RUCC codes {', '.join(codes)}: no county lookup needed",
         )
+        return
+    county = candidates[0] if candidates else None
     if county is None:
         draft.put(
             ("rurality",),
             TODO,
             "the whole site: {label: rural} or {label: urban}, or {rucc: <USDA code 1-9>}; "
-            "per family: {county_column: <column>, county_rucc: {<county code>: <RUCC>}}",
+            "per family: {rucc_column: <column holding the RUCC>} or "
+            "{county_column: <column>, county_rucc: {<county code>: <RUCC>}}",
         )
         return
     draft.put(("rurality", "county_column"), county)
-    codes = sorted(_as_text(families.frame[county]).dropna().unique())
-    is_rucc = "rucc" in name_tokens(county) and set(codes) <= {str(n) for n in range(1, 10)}
-    for code in codes:
+    for code in sorted(_as_text(families.frame[county]).dropna().unique()):
         draft.put(
             ("rurality", "county_rucc", code),
-            int(code) if is_rucc else TODO,
-            None if is_rucc else "USDA Rural-Urban Continuum Code (1-9) of this county",
+            TODO,
+            "USDA Rural-Urban Continuum Code (1-9) of this county",
         )
+
+
+def _holds_rucc(families: Export, column: str) -> bool:
+    """A column named for the RUCC whose every value is a code 1-9."""
+    codes = set(_as_text(families.frame[column]).dropna())
+    return "rucc" in name_tokens(column) and bool(codes) and codes <= {str(n) for n in range(1, 10)}

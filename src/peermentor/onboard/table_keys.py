@@ -1,8 +1,8 @@
 """The keys of one drafted table that read its values: codes, yes/no words, dates, units.
 
 Each code seen in the export gets its canonical value when exactly one fits (a comment
-marks guesses from abbreviations), else ``TODO``; formats and units are written only
-when the data decide them.
+marks every guess that is not the canonical value spelt otherwise), else ``TODO``;
+formats and units are written only when the data decide them.
 """
 
 from __future__ import annotations
@@ -13,7 +13,12 @@ from peermentor import contract
 from peermentor.ingest.mapping import _as_text
 from peermentor.onboard.drafted import TODO, Draft
 from peermentor.onboard.files import Export
-from peermentor.onboard.infer import ColumnProfile, boolean_values, duration_unit
+from peermentor.onboard.infer import (
+    ColumnProfile,
+    boolean_values,
+    duration_unit,
+    swap_day_month,
+)
 from peermentor.onboard.match import Profiles
 from peermentor.onboard.vocabulary import (
     ACTIVITY_COLUMN_WORDS,
@@ -65,11 +70,18 @@ def draft_booleans(draft: Draft, key: tuple, profiles: Profiles, columns: list[s
 
 def draft_date_format(draft: Draft, key: tuple, table: str, profiles: Profiles, matched) -> None:
     """One format for all date columns of the table (the site config has one per table)."""
-    dated = [
-        profiles[matched[c.name]]
+    dated = {
+        c.name: profiles[matched[c.name]]
         for c in contract.TABLES[table]
         if c.kind == "date" and c.name in matched and profiles[matched[c.name]].kind == "date"
-    ]
+    }
+    for name, profile in dated.items():
+        if profile.not_dates:
+            shown = ", ".join(repr(v) for v in profile.not_date_examples)
+            draft.comments[(*key, "columns", name)] = (
+                f"{profile.not_dates} values will be quarantined, e.g. {shown} (not a date)"
+            )
+    dated = list(dated.values())
     formats = [p.date_formats for p in dated if p.date_formats != ["typed"]]
     if not formats:
         return  # typed date cells (Excel, Parquet) need no format
@@ -77,14 +89,21 @@ def draft_date_format(draft: Draft, key: tuple, table: str, profiles: Profiles, 
     if len(common) == 1:
         draft.put((*key, "date_format"), common[0])
     elif common:
-        draft.put(
-            (*key, "date_format"),
-            TODO,
-            f"the dates fit several formats: {', '.join(common)} (day or month first?)",
-        )
+        draft.put((*key, "date_format"), TODO, _ambiguity_note(common))
     else:
         seen = "; ".join(f"{p.name}: {', '.join(p.date_formats)}" for p in dated)
         draft.put((*key, "date_format"), TODO, f"no one format reads every date column ({seen})")
+
+
+def _ambiguity_note(formats: list[str]) -> str:
+    pairs = [(f, swap_day_month(f)) for f in formats if swap_day_month(f) in formats]
+    if pairs:
+        month_first, day_first = sorted(pairs[0], key=lambda f: f.index("%m"))
+        return (
+            "every day and month is 12 or less: day-first and month-first both read these "
+            f"dates; {month_first} (month first) or {day_first} (day first)?"
+        )
+    return f"the dates fit several formats: {', '.join(formats)}"
 
 
 def draft_duration(draft: Draft, key: tuple, export: Export, column: str | None) -> None:
@@ -136,10 +155,15 @@ def _delimited(draft: Draft, path: tuple, profile: ColumnProfile) -> None:
 
 
 def _abbreviation_note(draft: Draft, path: tuple, how: str, rows: int) -> str | None:
-    if how != "abbreviation":
+    """A check comment on every guess that is not the canonical value itself."""
+    notes = {
+        "abbreviation": f"guessed from an abbreviation ({rows} rows): check",
+        "word": f"guessed from a word in it ({rows} rows): check",
+    }
+    if how not in notes:
         return None
     draft.abbreviations.append(path)
-    return f"guessed from an abbreviation ({rows} rows): check"
+    return notes[how]
 
 
 def _indicator_columns(free: Profiles) -> dict[str, str]:
@@ -150,7 +174,7 @@ def _indicator_columns(free: Profiles) -> dict[str, str]:
         if profile.kind != "boolean" or not words:
             continue
         canonical, how = guess_value(" ".join(words), "activities")
-        if canonical and how != "abbreviation" and canonical not in found:
+        if canonical and how in ("canonical", "spelling", "word") and canonical not in found:
             found[canonical] = name
     return {code: found[code] for code in contract.ACTIVITY_CODES if code in found}
 

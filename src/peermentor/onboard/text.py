@@ -25,12 +25,45 @@ def _export_text(entry: dict) -> str:
         )
     name_width = max(len(c["name"]) for c in entry["columns"]) + 2
     type_width = max(len(_type_text(c)) for c in entry["columns"]) + 2
-    lines.append(f"  {'column':<{name_width}}{'type':<{type_width}}missing  values")
+    lines.append(f"  {'column':<{name_width}}{'type':<{type_width}}{'missing':>7}  values")
     for col in entry["columns"]:
         line = f"  {col['name']:<{name_width}}{_type_text(col):<{type_width}}"
-        line += f"{col['missing_share']:>6.0%}   "
+        line += f"{share_text(col['missing'], entry['rows']):>7}  "
         lines.append(_cut(line + _values_text(col, room=WIDTH - len(line))))
+    lines += _date_notes(entry["columns"])
     return "\n".join(lines)
+
+
+def share_text(count: int, total: int) -> str:
+    """A share as a person reads it: never 0 % for a count above zero, nor 100 % below all."""
+    if total == 0 or count == 0:
+        return "0 %"
+    if count == total:
+        return "100 %"
+    share = 100 * count / total
+    if share < 1 or share > 99:
+        return f"{min(max(share, 0.1), 99.9):.1f} %"
+    return f"{share:.0f} %"
+
+
+def _date_notes(columns: list[dict]) -> list[str]:
+    """Date columns whose day/month order the data cannot tell, and cells no format reads."""
+    lines = []
+    for col in columns:
+        if col["type"] != "date":
+            continue
+        if col.get("day_month_ambiguous"):
+            lines.append(
+                f"  note: {col['name']}: every day and month is 12 or less, so day-first and "
+                "month-first both read it: the site must say which (date_format)"
+            )
+        if col.get("not_dates"):
+            shown = ", ".join(repr(v) for v in col["not_date_examples"])
+            lines.append(
+                f"  note: {col['name']}: {col['not_dates']} values are not dates and will be "
+                f"quarantined, e.g. {shown}"
+            )
+    return [_cut(line) for line in lines]
 
 
 def _type_text(col: dict) -> str:
@@ -92,6 +125,25 @@ def _cut(line: str) -> str:
     return line if len(line) <= WIDTH else line[: WIDTH - 1] + "…"
 
 
+def day_month_text(notes: list[dict]) -> list[str]:
+    """Day/month order: when the data cannot tell, and rows the swapped order would keep."""
+    lines = []
+    nouns = {"families": "cases", "contacts": "contacts"}
+    for note in notes:
+        table, fmt, swapped = note["table"], note["date_format"], note["swapped"]
+        if note["both_read"]:
+            lines.append(
+                f"note: {table}: every date reads as {fmt} and as {swapped}: "
+                "make sure of the day/month order"
+            )
+        if note["fit_swapped"]:
+            lines.append(
+                f"note: {table}: {note['fit_swapped']} {nouns[table]} impossible under "
+                f"{fmt} would fit under {swapped}: check the day/month order"
+            )
+    return [_cut(line) for line in lines]
+
+
 def draft_text(summary: dict) -> str:
     lines = [f"wrote {summary['out']}"]
     for table, source in summary["sources"].items():
@@ -105,7 +157,7 @@ def draft_text(summary: dict) -> str:
         guessed.setdefault(parent, []).append(code)
     if guessed:
         count = len(summary["abbreviations"])
-        lines.append(f"{count} code(s) guessed from abbreviations, check them:")
+        lines.append(f"{count} code(s) guessed from a word or an abbreviation, check them:")
         lines += [_cut(f"  {parent}: {', '.join(codes)}") for parent, codes in guessed.items()]
     todos = summary["todos"]
     if todos:
@@ -123,6 +175,7 @@ def check_text(report: dict) -> str:
         lines += _tables_text(report)
         lines += _dates_text(report)
         lines += month_grid(report["per_month"])
+    lines += day_month_text(report.get("day_month", []))
     limit = report["max_quarantine_share"]
     if report["passes"]:
         largest = max(report["tables"].items(), key=lambda kv: kv[1]["quarantined_share"])

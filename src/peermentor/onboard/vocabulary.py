@@ -188,8 +188,9 @@ def has_word(export_name: str, words: frozenset) -> bool:
 def guess_value(value: str, field: str) -> tuple[str | None, str]:
     """The canonical value an export code most likely means, and how it was recognised.
 
-    ``how`` is ``canonical`` (already the contract's value), ``word`` (its words, a keyword
-    or a phrase of exactly one canonical value), ``abbreviation`` (initials or a prefix of
+    ``how`` is ``canonical`` (already the contract's value), ``spelling`` (the canonical
+    value written with other case or separators), ``word`` (a keyword or a phrase of exactly
+    one canonical value: the draft marks it for a check), ``abbreviation`` (initials or a prefix of
     exactly one: worth a look), or ``unknown`` (no single answer: the draft writes TODO).
     """
     canonical = CANONICAL[field]
@@ -198,7 +199,7 @@ def guess_value(value: str, field: str) -> tuple[str | None, str]:
     words = value_tokens(value)
     joined = "_".join(words)
     if joined in canonical:  # No-show, Face to face: the canonical value, written otherwise
-        return joined, "word"
+        return joined, "spelling"
     phrase = PHRASES.get(field, {}).get(" ".join(words))
     if phrase:
         return phrase, "word"
