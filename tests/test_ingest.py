@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+import yaml
 from ingest_helpers import (
     BAD_EXPORTS,
     CONTACTS,
@@ -18,7 +19,8 @@ from ingest_helpers import (
     write_site,
 )
 
-from peermentor.errors import InputError
+from peermentor.config import check_exports, load_site, load_study
+from peermentor.errors import ConfigError, InputError
 from peermentor.ingest.clean import check_quarantine_limit, write_quarantine
 from peermentor.ingest.pseudonymize import pseudonymize
 from peermentor.validate import validate_table
@@ -361,3 +363,256 @@ def test_csv_quote_character(tmp_path):
     )
     cfg["tables"]["mentors"]["csv"] = {"quotechar": "'"}
     assert len(run_site(cfg).kept["mentors"]) == 2
+
+
+# --- Messages that lead to the fix (issue 17): config checks, columns, rows, numbers ----------
+
+
+def site_yaml(tmp_path: Path, cfg: dict, *, edit: tuple[str, str] | None = None) -> Path:
+    """The site config as a data manager writes it: YAML, keys unquoted where YAML allows."""
+    path = tmp_path / "tiny.yaml"
+    text = yaml.safe_dump(cfg, sort_keys=False)
+    if edit:
+        assert edit[0] in text, edit[0]
+        text = text.replace(edit[0], edit[1], 1)
+    path.write_text(text)
+    return path
+
+
+def line_of(path: Path, text: str, after: str = "") -> int:
+    lines = path.read_text().splitlines()
+    start = next(i for i, line in enumerate(lines) if after in line)
+    return next(i for i, line in enumerate(lines) if i >= start and text in line) + 1
+
+
+def config_error(path: Path) -> str:
+    with pytest.raises(ConfigError) as err:
+        load_site(path)
+    return str(err.value)
+
+
+def test_unquoted_integer_key_matches_the_cell_text(tmp_path):
+    cfg = write_site(tmp_path, contacts=CONTACTS.assign(Status=["1", "1", "2", "1", "1", "1"]))
+    path = site_yaml(tmp_path, cfg, edit=("      done: completed\n", "      1: completed\n"))
+    path.write_text(path.read_text().replace("      noshow: no_show\n", "      2: no_show\n"))
+    site = load_site(path)
+    assert site["tables"]["contacts"]["values"]["status"] == {
+        "1": "completed", "2": "no_show", "ref": "refused",
+    }  # fmt: skip
+    kept = run_site(site).kept["contacts"]
+    assert kept["status"].tolist() == ["completed", "completed", "no_show"] + ["completed"] * 3
+    # Ingestion called directly (no config loading) compares the same way.
+    cfg["tables"]["contacts"]["values"]["status"] = {1: "completed", 2: "no_show"}
+    assert len(run_site(cfg).kept["contacts"]) == 6
+
+
+def test_boolean_key_must_be_quoted(tmp_path):
+    cfg = write_site(tmp_path)
+    path = site_yaml(tmp_path, cfg, edit=("      PH: phone\n", "      yes: phone\n"))
+    line = line_of(path, "yes: phone")
+    assert config_error(path) == (
+        f"{path}: invalid site config (1 problem)\n"
+        f"  line {line}, key tables.contacts.values.mode.yes: YAML read this key as the "
+        "boolean true, not the export's text: quote the key as the export writes it, "
+        'e.g. "yes" or "Y"'
+    )
+
+
+def test_value_map_target_must_be_a_contract_value(tmp_path):
+    cfg = write_site(tmp_path)
+    path = site_yaml(tmp_path, cfg, edit=("F2F: face_to_face", "F2F: in_person"))
+    assert config_error(path) == (
+        f"{path}: invalid site config (1 problem)\n"
+        f"  line {line_of(path, 'F2F: in_person')}, key tables.contacts.values.mode.F2F: "
+        "'in_person' is not a value of mode; allowed values: face_to_face, phone, "
+        "text_or_email, other"
+    )
+
+
+def test_drop_must_not_hold_a_mapped_column(tmp_path):
+    cfg = write_site(tmp_path)
+    cfg["tables"]["contacts"]["drop"] = ["Notes", "Type"]
+    path = site_yaml(tmp_path, cfg)
+    line = line_of(path, "- Type", after="  contacts:")
+    assert config_error(path) == (
+        f"{path}: invalid site config (1 problem)\n"
+        f"  line {line}, key tables.contacts.drop.1: 'Type' is listed under drop but is read "
+        "as columns.mode: remove it from drop, or stop reading it"
+    )
+
+
+def test_misspelt_keys_get_did_you_mean(tmp_path):
+    cfg = write_site(tmp_path)
+    cfg["tables"]["families"]["colums"] = cfg["tables"]["families"].pop("columns")
+    cfg["tables"]["mentors"]["columns"]["hire_dat"] = cfg["tables"]["mentors"]["columns"].pop(
+        "hire_date"
+    )
+    path = site_yaml(tmp_path, cfg)
+    assert config_error(path) == (
+        f"{path}: invalid site config (1 problem)\n"
+        f"  line {line_of(path, 'colums:')}, key tables.families.colums: unknown key "
+        "'colums'; did you mean 'columns'?"
+    )
+    cfg["tables"]["families"]["columns"] = cfg["tables"]["families"].pop("colums")
+    path = site_yaml(tmp_path, cfg)
+    assert config_error(path) == (
+        f"{path}: invalid site config (1 problem)\n"
+        f"  line {line_of(path, 'hire_dat:')}, key tables.mentors.columns.hire_dat: "
+        "'hire_dat' is not a contract column of mentors; did you mean 'hire_date'?"
+    )
+
+
+def test_invalid_yaml_names_file_and_line(tmp_path):
+    path = tmp_path / "tiny.yaml"
+    path.write_text("site_id: tiny\nrurality: {rucc: 6\ntables: {}\n")
+    assert config_error(path) == (
+        f"{path}: line 3, column 7: not valid YAML: did not find expected ',' or '}}' "
+        "(while parsing a flow mapping that starts at line 2, column 11)"
+    )
+
+
+def test_rurality_forms_are_listed(tmp_path):
+    cfg = write_site(tmp_path)
+    cfg["rurality"] = {"rucc": 6, "label": "rural"}
+    path = site_yaml(tmp_path, cfg)
+    assert config_error(path) == (
+        f"{path}: invalid site config (1 problem)\n"
+        f"  line {line_of(path, 'rurality:')}, key rurality: give exactly one of: label; rucc; "
+        "county_column with county_rucc; rucc_column"
+    )
+
+
+def test_study_config_defaults_are_filled_nested(tmp_path):
+    study = yaml.safe_load(Path("config/config.yaml").read_text())
+    study["stratify"] = {"test": "t_test"}
+    study["cleaning"] = {}
+    del study["sites_dir"]
+    path = tmp_path / "config.yaml"
+    path.write_text(yaml.safe_dump(study))
+    loaded = load_study(path)
+    assert loaded["sites_dir"] == "config/sites"
+    assert loaded["cleaning"] == {"contact_window_grace_days": 14, "max_quarantine_share": 0.05}
+    assert loaded["stratify"]["test"] == "t_test" and loaded["stratify"]["n_bootstrap"] == 2000
+    site = load_site(Path("config/sites/kenton.yaml"))
+    # Through $ref: every table gets date_format and duration_unit; csv options where csv is.
+    assert site["tables"]["families"]["date_format"] == "iso"
+    assert site["tables"]["contacts"]["duration_unit"] == "hours"
+    assert "csv" not in site["tables"]["families"] and "csv" not in site["tables"]["mentors"]
+    cfg = write_site(tmp_path)
+    cfg["tables"]["mentors"]["csv"] = {"sep": ";"}
+    site = load_site(site_yaml(tmp_path, cfg))
+    assert site["tables"]["mentors"]["csv"] == {"sep": ";", "encoding": "utf-8", "quotechar": '"'}
+    assert site["tables"]["contacts"]["activities"]["delimiter"] == "|"
+
+
+def test_study_config_value_and_key(tmp_path):
+    study = yaml.safe_load(Path("config/config.yaml").read_text())
+    study["stratify"]["adjust"] = "bonferroni"
+    study["cleaning"]["max_quarantine_shar"] = study["cleaning"].pop("max_quarantine_share")
+    path = tmp_path / "config.yaml"
+    path.write_text(yaml.safe_dump(study, sort_keys=False))
+    with pytest.raises(ConfigError) as err:
+        load_study(path)
+    assert str(err.value) == (
+        f"{path}: invalid study config (2 problems)\n"
+        f"  line {line_of(path, 'max_quarantine_shar:')}, key cleaning.max_quarantine_shar: "
+        "unknown key 'max_quarantine_shar'; did you mean 'max_quarantine_share'?\n"
+        f"  line {line_of(path, 'adjust:')}, key stratify.adjust: 'bonferroni' is not allowed; "
+        "allowed values: holm, bh"
+    )
+
+
+def test_unquoted_number_where_text_is_needed(tmp_path):
+    cfg = write_site(tmp_path)
+    cfg["tables"]["mentors"]["filter"] = {"column": "Id", "value": 7}
+    path = site_yaml(tmp_path, cfg)
+    assert config_error(path) == (
+        f"{path}: invalid site config (1 problem)\n"
+        f"  line {line_of(path, 'value: 7')}, key tables.mentors.filter.value: expected text, "
+        "got 7 (quote it: YAML reads unquoted yes/no/true/false/on/off as booleans and digits "
+        "as numbers)"
+    )
+
+
+def test_missing_export_names_key_file_and_line(tmp_path):
+    cfg = write_site(tmp_path)
+    cfg["tables"]["contacts"]["path"] = "raw/nope.csv"
+    path = site_yaml(tmp_path, cfg)
+    with pytest.raises(InputError) as err:
+        check_exports(load_site(path), path, project_dir=tmp_path)
+    assert str(err.value) == (
+        "site tiny, table contacts, file raw/nope.csv: file not found\n"
+        f"  fix: config key tables.contacts.path in {path} "
+        f"(line {line_of(path, 'path: raw/nope.csv')})\n"
+        "  hint: drop the export there, or correct the path in the site config"
+    )
+
+
+def test_rurality_from_a_rucc_column(tmp_path):
+    families = FAMILIES.assign(RUCC=["1", "9", "12"])
+    cfg = write_site(tmp_path, families=families)
+    cfg["rurality"] = {"rucc_column": "RUCC"}
+    result = run_site(cfg)
+    fam = result.kept["families"]
+    assert fam["rurality"].tolist() == ["urban", "rural"]
+    assert fam["rucc"].tolist() == [1, 9]
+    q = result.quarantine["families"]
+    assert q[["source_row", "reason", "column", "value"]].values.tolist() == [
+        [4, "out_of_range", "rucc", "12"]
+    ]
+
+
+def test_encoding_error_gives_file_line_and_offset(tmp_path):
+    msg = error_of("wrong_encoding", tmp_path)
+    path = tmp_path / "raw" / "mentors.csv"
+    data = path.read_bytes()
+    offset = data.index(b"\xe9")
+    line_start = data.index(b"\n") + 1
+    assert data.count(b"\n", 0, offset) + 1 == 2  # José is on the file's second line
+    assert msg == (
+        f"site tiny, table mentors, file {path}: cannot be decoded as utf-8: line 2, "
+        f"byte {offset - line_start + 1} of the line (byte offset {offset} in the file) "
+        "is b'\\xe9'\n"
+        "  fix: config key tables.mentors.csv.encoding\n"
+        "  hint: set the export's real encoding, e.g. latin-1 or cp1252"
+    )
+
+
+def test_stop_names_the_export_column_and_prints_numbers_as_numbers(tmp_path):
+    cfg = write_site(tmp_path, families=FAMILIES.assign(Kids=["-15", "2", "-3"]))
+    assert pipeline_error(cfg) == (
+        f"site tiny, table families, file {tmp_path / 'raw/families.csv'}, "
+        "column 'Kids' (n_children): 66.7% of rows quarantined (limit 5%); most common "
+        "reason 'out_of_range' (2 rows: a number is outside the contract's range "
+        "(e.g. n_children 1-15)); by reason: {'out_of_range': 2}\n"
+        "  offending values: row 2: -15; row 4: -3\n"
+        "  fix: config key cleaning.max_quarantine_share (study config), or fix the export"
+    )
+
+
+def test_stop_on_identifiers_shows_rows_only(tmp_path):
+    msg = error_of("all_rows_duplicated", tmp_path)
+    assert msg.splitlines()[1:] == [
+        "  rows: 8, 9, 10, 11, 12 (and 1 more)",
+        "  fix: config key cleaning.max_quarantine_share (study config), or fix the export",
+    ]
+    assert "column 'LogId' (contact_id)" in msg.splitlines()[0]
+
+
+def test_stop_writes_the_quarantine_it_points_at(tmp_path):
+    cfg = BAD_EXPORTS["too_many_unmapped_modes"](tmp_path)
+    result = run_site(cfg)
+    files = {t: tmp_path / "results" / f"{t}.csv" for t in ("families", "contacts", "mentors")}
+    with pytest.raises(InputError) as err:
+        check_quarantine_limit(
+            result, max_share=0.05, site="tiny", site_cfg=cfg, quarantine_files=files
+        )
+    stopped = tmp_path / "results" / "contacts.stopped.csv"
+    assert str(err.value).endswith(
+        f"  hint: every quarantined row of the table, with its reason: {stopped}"
+    )
+    written = pd.read_csv(stopped, dtype=str)
+    assert written["source_row"].tolist() == ["2", "3", "4"]
+    assert set(written["reason"]) == {"unmapped_category"}
+    assert not files["contacts"].exists()  # the finished run's file is the workflow's to write
+    assert [p.name for p in stopped.parent.iterdir()] == ["contacts.stopped.csv"]  # atomic

@@ -167,6 +167,11 @@ def validate(
     schema = _schema(schema_path)
     validator = _default_filling(jsonschema.validators.validator_for(schema))(schema)
     problems = _Problems(source, kind, line_file if line_file is not None else source)
+    # Defaults are written as the validator walks the config; a first walk fills them all, so
+    # a required key that has a default is never reported missing (the order of the checks
+    # would otherwise decide).
+    for _ in validator.iter_errors(data):
+        pass
     errors = list(validator.iter_errors(data))
     suggested: set[tuple[str, ...]] = set()
     for err in errors:
@@ -275,18 +280,34 @@ def _key_texts(site: dict, problems: _Problems) -> None:
     rurality = site.get("rurality")
     if isinstance(rurality, dict):
         spots.append((("rurality", "county_rucc"), rurality.get("county_rucc")))
+    lines = None
     for path, mapping in spots:
         if not isinstance(mapping, dict):
             continue
         for key in list(mapping):
             if isinstance(key, bool):
+                lines = yaml_lines(problems.line_file) if lines is None else lines
                 problems.add(
-                    (*path, str(key).lower()),
+                    (*path, _bool_spelling(lines, path, key)),
                     f"YAML read this key as the boolean {str(key).lower()}, not the export's "
                     'text: quote the key as the export writes it, e.g. "yes" or "Y"',
                 )
             elif isinstance(key, int | float):
                 mapping[str(key)] = mapping.pop(key)
+
+
+_YAML_BOOLS = {
+    True: {"y", "yes", "true", "on"},
+    False: {"n", "no", "false", "off"},
+}
+
+
+def _bool_spelling(lines: dict, path: tuple[str, ...], value: bool) -> str:
+    """How the file spells a key YAML read as a boolean (yes, On, TRUE ...), to find its line."""
+    for key in lines:
+        if key[:-1] == path and key[-1].lower() in _YAML_BOOLS[value]:
+            return key[-1]
+    return str(value).lower()
 
 
 def _check_against_contract(site: dict, problems: _Problems) -> None:
