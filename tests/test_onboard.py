@@ -20,7 +20,9 @@ from peermentor.onboard.infer import (
     duration_unit,
     profile_column,
 )
+from peermentor.onboard.inspect import inspect_exports
 from peermentor.onboard.match import match_columns
+from peermentor.onboard.text import inspect_text, share_text
 from peermentor.onboard.vocabulary import guess_value, name_tokens
 from peermentor.onboard.yamltext import render
 
@@ -281,3 +283,98 @@ def test_rendered_yaml_reads_back_with_awkward_keys():
     rendered = render(config, {("values", "Text/Email"): "a note"}, ["header"])
     assert yaml.safe_load(rendered) == config
     assert "Text/Email: text_or_email  # a note" in rendered
+
+
+# --- Honest drafts (issue 17) -------------------------------------------------------------------
+
+
+def draft_of(tmp_path, monkeypatch, **frames) -> object:
+    write_site(tmp_path, **frames)
+    monkeypatch.chdir(tmp_path)
+    exports = [e for t in ("families", "contacts", "mentors") for e in read_exports(f"raw/{t}.csv")]
+    return draft_site("tiny", exports)
+
+
+def test_a_word_guess_carries_the_check_comment(tmp_path, monkeypatch):
+    contacts = CONTACTS.assign(Type=["F2F", "video call", "F2F", "TXT", "F2F", "F2F"])
+    draft = draft_of(tmp_path, monkeypatch, contacts=contacts)
+    path = ("tables", "contacts", "values", "mode", "video call")
+    assert draft.config["tables"]["contacts"]["values"]["mode"]["video call"] == "phone"
+    assert draft.comments[path] == "guessed from a word in it (1 rows): check"
+    assert draft.comments[("tables", "contacts", "values", "mode", "F2F")] == (
+        "guessed from a word in it (4 rows): check"  # F2F is a keyword of face_to_face
+    )
+    assert path in draft.abbreviations
+
+
+def test_mostly_dates_is_a_date_with_the_quarantined_count(tmp_path, monkeypatch):
+    closed = ["06/30/2016"] + ["07/15/2016"] * 37 + ["unknown", "not recorded"]
+    families = pd.DataFrame(
+        {
+            "CaseNo": [f"A{i}" for i in range(40)],
+            "Mentor": "m1",
+            "Opened": "01/05/2015",
+            "Closed": closed,
+            "Kids": "2",
+        }
+    )
+    profile = profile_column(families["Closed"], "Closed")
+    assert (profile.kind, profile.date_formats, profile.not_dates) == ("date", ["%m/%d/%Y"], 2)
+    draft = draft_of(tmp_path, monkeypatch, families=families)
+    fam = draft.config["tables"]["families"]
+    assert fam["columns"]["case_close_date"] == "Closed"
+    assert "Closed" not in fam.get("drop", [])
+    assert draft.comments[("tables", "families", "columns", "case_close_date")] == (
+        "2 values will be quarantined, e.g. 'unknown', 'not recorded' (not a date)"
+    )
+    # Under 95 % dates it stays free text.
+    assert profile_column(text(*(["06/30/2016"] * 18), "unknown", "n/a"), "Closed").kind != "date"
+
+
+def test_a_rucc_column_is_preferred_over_a_county_code(tmp_path, monkeypatch):
+    families = FAMILIES.assign(CountyFIPS=["21111", "21159", "21111"], CountyRUCC=["1", "9", "1"])
+    draft = draft_of(tmp_path, monkeypatch, families=families)
+    assert draft.config["rurality"] == {"rucc_column": "CountyRUCC"}
+    assert draft.comments[("rurality", "rucc_column")] == (
+        "holds USDA RUCC codes 1, 9: no county lookup needed"
+    )
+    # Only a county code: one TODO per county, as before.
+    draft = draft_of(tmp_path, monkeypatch, families=FAMILIES.assign(CountyFIPS=["1", "2", "1"]))
+    assert draft.config["rurality"] == {
+        "county_column": "CountyFIPS", "county_rucc": {"1": TODO, "2": TODO},
+    }  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("count", "total", "shown"),
+    [(4, 3854, "0.1 %"), (0, 3854, "0 %"), (3850, 3854, "99.9 %"), (3854, 3854, "100 %"),
+     (1, 2, "50 %"), (1, 100_000, "0.1 %"), (25, 1000, "2 %")],
+)  # fmt: skip
+def test_missing_share_is_never_zero_for_a_count(count, total, shown):
+    assert share_text(count, total) == shown
+
+
+def test_inspect_points_out_day_month_ambiguity_and_non_dates(tmp_path):
+    frame = pd.DataFrame(
+        {"When": ["01/06/2015", "02/03/2015"] * 20, "Closed": ["06/30/2016"] * 39 + ["unknown"]}
+    )
+    path = tmp_path / "x.csv"
+    frame.to_csv(path, index=False)
+    report = inspect_text(inspect_exports(read_exports(str(path))))
+    lines = report.splitlines()
+    assert lines[1:] == [
+        "  column  type                        missing  values",
+        "  When    date %m/%d/%Y or %d/%m/%Y?      0 %  2015-01-06 .. 2015-02-03",
+        "  Closed  date %m/%d/%Y                   0 %  2016-06-30 .. 2016-06-30",
+        "  note: When: every day and month is 12 or less: day first or month first? "
+        "(set date_format)",
+        "  note: Closed: 1 value is not a date and will be quarantined, e.g. 'unknown'",
+    ]
+
+
+def test_draft_says_which_order_is_ambiguous(tmp_path, monkeypatch):
+    draft = draft_of(tmp_path, monkeypatch)
+    assert draft.comments[("tables", "contacts", "date_format")] == (
+        "every day and month is 12 or less: day-first and month-first both read these dates; "
+        "%m/%d/%Y (month first) or %d/%m/%Y (day first)?"
+    )

@@ -78,8 +78,9 @@ def draft_date_format(draft: Draft, key: tuple, table: str, profiles: Profiles, 
     for name, profile in dated.items():
         if profile.not_dates:
             shown = ", ".join(repr(v) for v in profile.not_date_examples)
+            n = profile.not_dates
             draft.comments[(*key, "columns", name)] = (
-                f"{profile.not_dates} values will be quarantined, e.g. {shown} (not a date)"
+                f"{n} value{'s' if n != 1 else ''} will be quarantined, e.g. {shown} (not a date)"
             )
     dated = list(dated.values())
     formats = [p.date_formats for p in dated if p.date_formats != ["typed"]]

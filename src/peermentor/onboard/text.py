@@ -54,15 +54,14 @@ def _date_notes(columns: list[dict]) -> list[str]:
             continue
         if col.get("day_month_ambiguous"):
             lines.append(
-                f"  note: {col['name']}: every day and month is 12 or less, so day-first and "
-                "month-first both read it: the site must say which (date_format)"
+                f"  note: {col['name']}: every day and month is 12 or less: day first or month "
+                "first? (set date_format)"
             )
         if col.get("not_dates"):
             shown = ", ".join(repr(v) for v in col["not_date_examples"])
-            lines.append(
-                f"  note: {col['name']}: {col['not_dates']} values are not dates and will be "
-                f"quarantined, e.g. {shown}"
-            )
+            n = col["not_dates"]
+            what = "value is not a date" if n == 1 else "values are not dates"
+            lines.append(f"  note: {col['name']}: {n} {what} and will be quarantined, e.g. {shown}")
     return [_cut(line) for line in lines]
 
 
