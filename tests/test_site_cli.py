@@ -15,7 +15,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 import yaml
-from ingest_helpers import BAD_EXPORTS, pipeline_error, write_site
+from ingest_helpers import BAD_EXPORTS, CONTACTS, FAMILIES, pipeline_error, write_site
 
 from peermentor.cli import main
 from peermentor.config import load_site, load_study, yaml_lines
@@ -342,3 +342,27 @@ def test_every_step_has_help_and_json(step, capsys):
         main(["site", step, "--help"])
     assert exit_.value.code == 0
     assert "--json" in capsys.readouterr().out
+
+
+def test_check_counts_contacts_the_swapped_day_month_order_would_keep(tmp_path, cli):
+    """Contacts written day first, configured month first: 02/03/2016 (A3 opened 2016-03-01)
+    reads as 3 February, before the case opened; 13/01/2015 does not read at all."""
+    families = FAMILIES.assign(
+        Opened=["2015-01-05", "2015-02-01", "2016-03-01"], Closed=["2016-06-30", "", ""]
+    )
+    when = ["13/01/2015", "09/01/2015", "02/02/2015", "05/02/2015", "02/03/2016", "04/03/2016"]
+    cfg = write_site(tmp_path, families=families, contacts=CONTACTS.assign(When=when))
+    cfg["tables"]["families"]["date_format"] = "iso"
+    site_yaml = tmp_path / "tiny.yaml"
+    site_yaml.write_text(yaml.safe_dump(cfg))
+    code, stdout, _ = cli("site", "check", site_yaml, "--json", cwd=ROOT)
+    assert code == 1  # 2 of 6 contacts quarantined
+    assert json.loads(stdout)["day_month"] == [
+        {
+            "table": "contacts", "date_format": "%m/%d/%Y", "swapped": "%d/%m/%Y",
+            "impossible": 2, "fit_swapped": 2, "both_read": False,
+        }
+    ]  # fmt: skip
+    code, stdout, _ = cli("site", "check", site_yaml, cwd=ROOT)
+    note = "note: contacts: 2 contacts impossible under %m/%d/%Y would fit under %d/%m/%Y: "
+    assert f"{note}day/month order?" in stdout.splitlines()

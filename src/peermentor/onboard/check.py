@@ -126,8 +126,8 @@ def day_month_check(site_cfg: dict, study: dict, *, salt: bytes, result: CleanRe
         impossible = _date_quarantined(result, table)
         note["impossible"] = len(impossible)
         note["fit_swapped"] = 0 if other is None else len(impossible - _quarantined(other, table))
-        note["both_read"] = other is not None and _unreadable(other, table) <= _unreadable(
-            result, table
+        note["both_read"] = (
+            other is not None and _unreadable(result, table) == 0 and _unreadable(other, table) == 0
         )
     return notes
 

@@ -138,7 +138,7 @@ def day_month_text(notes: list[dict]) -> list[str]:
         if note["fit_swapped"]:
             lines.append(
                 f"note: {table}: {note['fit_swapped']} {nouns[table]} impossible under "
-                f"{fmt} would fit under {swapped}: check the day/month order"
+                f"{fmt} would fit under {swapped}: day/month order?"
             )
     return [_cut(line) for line in lines]
 
