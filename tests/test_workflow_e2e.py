@@ -139,8 +139,16 @@ def test_invalid_config_names_the_key(tmp_path):
     result = snakemake(workdir, "-n", check=False)
     assert result.returncode != 0
     output = result.stdout + result.stderr
-    assert "max_quarantine_share" in output
-    assert "is not of type 'number'" in output
+    line = next(
+        i + 1
+        for i, text in enumerate((workdir / "config/config.yaml").read_text().splitlines())
+        if "max_quarantine_share" in text
+    )
+    assert result.stderr.endswith(
+        "error: config/config.yaml: invalid study config (1 problem)\n"
+        f"  line {line}, key cleaning.max_quarantine_share: expected a number, got 'five percent'\n"
+    )
+    assert "Traceback" not in output
 
 
 def test_broken_export_stops_with_a_clear_message(tmp_path):
@@ -161,7 +169,7 @@ def test_broken_export_stops_with_a_clear_message(tmp_path):
     assert result.returncode != 0
     log = (workdir / "logs/ingest/fayette.log").read_text()
     assert "site fayette, table contacts" in log
-    assert "column 'KIND_OF_CONTACT': column not found in the export" in log
+    assert "column 'KIND_OF_CONTACT' (mode): column not found in the export" in log
     assert "fix: config key tables.contacts.columns.mode" in log
     assert "Traceback" not in log
     assert not (workdir / "results/interim/fayette/mapped/contacts.parquet").exists()
