@@ -418,6 +418,25 @@ def test_boolean_key_must_be_quoted(tmp_path):
     )
 
 
+def test_unquoted_true_false_under_booleans_are_the_keys_true_and_false(tmp_path):
+    """`booleans: {true: [Y], false: [N]}` unquoted means the keys "true" and "false"; an
+    unquoted item (Yes) is still a boolean to YAML and must be quoted."""
+    cfg = write_site(tmp_path)
+    path = site_yaml(tmp_path, cfg, edit=("    'true':\n", "    true:\n"))
+    text = path.read_text().replace("    'false':\n", "    false:\n", 1)
+    path.write_text(text)
+    site = load_site(path)
+    assert site["tables"]["contacts"]["booleans"] == {"true": ["Y"], "false": ["N"]}
+    assert len(run_site(site).kept["contacts"]) == len(run_site(cfg).kept["contacts"])
+    path.write_text(text.replace("    - Y\n", "    - Yes\n", 1))
+    assert config_error(path) == (
+        f"{path}: invalid site config (1 problem)\n"
+        f"  line {line_of(path, '- Yes')}, key tables.contacts.booleans.true.0: expected text, "
+        "got True (quote it: YAML reads unquoted yes/no/true/false/on/off as booleans and "
+        "digits as numbers)"
+    )
+
+
 def test_value_map_target_must_be_a_contract_value(tmp_path):
     cfg = write_site(tmp_path)
     path = site_yaml(tmp_path, cfg, edit=("F2F: face_to_face", "F2F: in_person"))

@@ -264,7 +264,8 @@ def _key_texts(site: dict, problems: _Problems) -> None:
     """Map keys compared with cell text become text: an unquoted 1 is the cell "1".
 
     A YAML boolean key (unquoted yes, no, true, on ...) is rejected: its spelling is lost,
-    so it cannot be compared with the cell.
+    so it cannot be compared with the cell. Under ``booleans:`` the keys are the words true
+    and false themselves, so an unquoted ``true:`` is read as the key "true".
     """
     tables = site.get("tables")
     spots = []
@@ -272,6 +273,7 @@ def _key_texts(site: dict, problems: _Problems) -> None:
         for table, cfg in tables.items():
             if not isinstance(cfg, dict):
                 continue
+            _boolean_keys(cfg.get("booleans"), ("tables", table, "booleans"), problems)
             for column, value_map in (cfg.get("values") or {}).items():
                 spots.append((("tables", table, "values", column), value_map))
             acts = cfg.get("activities")
@@ -294,6 +296,17 @@ def _key_texts(site: dict, problems: _Problems) -> None:
                 )
             elif isinstance(key, int | float):
                 mapping[str(key)] = mapping.pop(key)
+
+
+def _boolean_keys(booleans, path: tuple[str, ...], problems: _Problems) -> None:
+    if not isinstance(booleans, dict):
+        return
+    for key in [k for k in booleans if isinstance(k, bool)]:
+        text = str(key).lower()
+        if text in booleans:
+            problems.add((*path, text), f"key {text!r} is given twice (quoted and unquoted)")
+        else:
+            booleans[text] = booleans.pop(key)
 
 
 _YAML_BOOLS = {
