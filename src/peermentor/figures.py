@@ -517,17 +517,22 @@ TERM_UNITS = {
 
 
 def odds_ratio_forest(coefficients: pd.DataFrame, *, min_cell_size: int = 11) -> Figure:
-    """Odds ratios of unification with 95 % CIs, every term (no intercept) of every model;
-    log scale, OR = 1 marked; the paper's two odds ratios for reference."""
+    """Odds ratios of unification with 95 % CIs, every term (no intercept) of every model
+    and variance (``se_variant``: the CR3 jackknife beside CR1); log scale, OR = 1
+    marked; the paper's two odds ratios for reference. A term no model could estimate
+    shows its ``not estimable: <reason>`` note on its row."""
     table = coefficients[~coefficients["term"].isin(["Intercept", "(not estimated)"])]
+    variant = table["se_variant"] if "se_variant" in table else pd.Series("", index=table.index)
+    series = list(dict.fromkeys(zip(table["model"], variant, strict=True)))
     terms = list(dict.fromkeys(table["term"]))
-    models = list(dict.fromkeys(table["model"]))
-    offsets = np.linspace(-0.3, 0.3, len(models)) if len(models) > 1 else np.zeros(1)
+    offsets = np.linspace(-0.3, 0.3, len(series)) if len(series) > 1 else np.zeros(1)
     with theme():
         fig, (ax,) = new_figure(8.0, 2.2 + 0.6 * max(len(terms), 1))
         ax.axvline(1, color=GREY, linewidth=1, zorder=1)
-        for model, offset, marker, colour in zip(models, offsets, "osD^vP", PALETTE, strict=False):
-            _model_points(ax, table[table["model"] == model], terms, offset, marker, colour)
+        for key, offset, marker, colour in zip(series, offsets, "osD^vPX*", PALETTE, strict=False):
+            rows = table[(table["model"] == key[0]) & (variant == key[1])]
+            _model_points(ax, rows, terms, offset, marker, colour)
+        _not_estimable_terms(ax, table, terms)
         _paper_odds_ratios(ax, terms)
         _log_axis(ax)
         ax.set_yticks(range(len(terms)), [textwrap.fill(_term_label(t), 34) for t in terms])
@@ -549,9 +554,24 @@ def _log_axis(ax) -> None:
     ax.xaxis.set_minor_formatter(mpl.ticker.NullFormatter())
 
 
+def _not_estimable_terms(ax, table: pd.DataFrame, terms: list[str]) -> None:
+    odds = pd.to_numeric(table["odds_ratio"], errors="coerce")
+    for term in terms:
+        here = table["term"] == term
+        if odds[here].notna().any():
+            continue
+        column = table["note"] if "note" in table else pd.Series(dtype=object)
+        notes = [n for n in column[here].dropna() if str(n).startswith("not est")]
+        text = textwrap.fill(notes[0] if notes else "not estimable", 60)
+        ax.text(1, terms.index(term), text, ha="center", va="center", fontsize=8, color="#555555")
+
+
 def _model_points(ax, rows: pd.DataFrame, terms, offset, marker, colour) -> None:
     first = rows.iloc[0]
-    label = f"{first['model']} ({MODEL_STYLES.get(first['cov_type'], first['cov_type'])})"
+    style = MODEL_STYLES.get(first["cov_type"], first["cov_type"])
+    if str(first.get("se_variant", "")).startswith("CR3"):
+        style = "CR3 jackknife SE, t(G-1)"
+    label = f"{first['model']} ({style})"
     for row in rows.itertuples(index=False):
         odds, low, high = (as_number(v) for v in (row.odds_ratio, row.or_low, row.or_high))
         if odds is None:
@@ -635,10 +655,15 @@ def unification_curve(
     from scipy.special import expit
 
     from peermentor.diagnostics import design_matrices
+    from peermentor.estimable import estimable_terms, not_estimable
     from peermentor.model import fit_logit_clustered, model_frame
 
     frame = model_frame(profile, formula, cluster)
-    fit = fit_logit_clustered(frame, formula, cluster)
+    formula, dropped = estimable_terms(frame, formula)
+    if predictor in dropped:
+        raise ValueError(f"{predictor}: {not_estimable(dropped[predictor])}")
+    fit = fit_logit_clustered(frame, formula, cluster, jackknife=False)
+    fit.warnings += [f"{term}: {not_estimable(reason)}" for term, reason in dropped.items()]
     if fit.result is None:
         raise ValueError(f"model {formula!r} could not be fitted: {'; '.join(fit.warnings)}")
     _, design = design_matrices(frame, formula)
