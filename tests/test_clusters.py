@@ -92,9 +92,7 @@ def test_too_few_clusters_is_not_estimable_with_reason():
     y, X, g = _tiny(G=3, m=20)
     result = cl.cluster_jackknife(y, X, g, sm.Logit(y, X).fit(disp=0).params)
     assert result["cov"] is None
-    assert result["note"] == (
-        "not estimable: 3 mentor(s): clustered SEs need at least 4 clusters"
-    )
+    assert result["note"] == ("not estimable: 3 mentor(s): clustered SEs need at least 4 clusters")
     assert cl.too_few_clusters(4) is None
     assert cl.too_few_clusters(2, "site") == "2 site(s): clustered SEs need at least 4 clusters"
 
