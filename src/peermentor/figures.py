@@ -452,6 +452,9 @@ def rural_urban_effects(
     estimable or suppressed say so instead of showing a value.
     """
     rows = comparison[comparison["effect_measure"] == "cliffs_delta"].reset_index(drop=True)
+    reason = _shared_not_estimable(rows)
+    if reason:
+        return not_estimable_panel(f"Rural vs urban, {label}", reason)
     y = np.arange(len(rows))
     with theme():
         fig, (ax,) = new_figure(7.5, max(3.0, 1.6 + 0.27 * len(rows)))
@@ -472,10 +475,32 @@ def rural_urban_effects(
     return fig
 
 
+def _shared_not_estimable(rows: pd.DataFrame) -> str:
+    """The note every row shares when no row is estimable (e.g. one stratum), or ""."""
+    if rows.empty or "note" not in rows or rows["estimable"].map(is_true).any():
+        return "" if not rows.empty else "not estimable: no measure in the comparison"
+    notes = set(rows["note"].dropna())
+    return notes.pop() if len(notes) == 1 and str(next(iter(notes))).startswith("not est") else ""
+
+
+def not_estimable_panel(title: str, reason: str) -> Figure:
+    """A readable figure for a statistic the study cannot support: its title and the
+    ``not estimable: <reason>`` text, no axes to misread."""
+    with theme():
+        fig, (ax,) = new_figure(7.5, 2.6)
+        ax.set_axis_off()
+        ax.text(0.5, 0.5, textwrap.fill(reason, 70), ha="center", va="center", fontsize=11,
+                transform=ax.transAxes)  # fmt: skip
+        ax.set_title(title)
+    return fig
+
+
 def _effect_row(ax, position: float, row) -> None:
     effect, low, high = (as_number(v) for v in (row.effect, row.effect_low, row.effect_high))
     if not is_true(row.estimable) or effect is None:
-        reason = "suppressed" if is_marker(row.effect) else "not estimable"
+        note = getattr(row, "note", "")
+        note = note if isinstance(note, str) and note.startswith("not est") else "not estimable"
+        reason = "suppressed" if is_marker(row.effect) else note
         ax.text(0, position, reason, ha="center", va="center", fontsize=8, color="#555555")
         return
     colour = VERMILLION if is_true(row.significant) else BLUE
@@ -816,11 +841,12 @@ def workforce_exits(workforce: pd.DataFrame, *, min_cell_size: int = 11) -> Figu
         fig.legend(loc="outside lower center", ncols=3, fontsize=8)
         axes[0].set_title("By exit reason")
         axes[1].set_title("By outcome group")
-        n = overall["count"].iloc[0] if len(overall) else "?"
+        n = overall["count"].iloc[0] if len(overall) else None
+        size = "no mentors" if n is None else f"n = {show_count(n, min_cell_size)} mentors"
         paper = _PUBLISHED["pct_mentors_stable_or_advanced"]
         fig.suptitle(
-            f"Mentor workforce: how employment ended (n = {show_count(n, min_cell_size)}"
-            f" mentors)\n{PAPER_LABEL}: 18 of 28 ({paper:g} %) stable or advanced"
+            f"Mentor workforce: how employment ended ({size})"
+            f"\n{PAPER_LABEL}: 18 of 28 ({paper:g} %) stable or advanced"
         )
     return fig
 
