@@ -4,7 +4,12 @@
 rule outcome_models:
     input:
         code=package_code(
-            "model.py", "diagnostics.py", "publish.py", "clusters.py", "estimable.py"
+            "model.py",
+            "coefficients.py",
+            "diagnostics.py",
+            "publish.py",
+            "clusters.py",
+            "estimable.py",
         ),
         profile="results/tables/family_profile.parquet",
     output:
