@@ -165,20 +165,20 @@ def jackknife_lines(fit: FitResult) -> list[str]:
 
 
 def inference_table(fits: list[FitResult]) -> pd.DataFrame:
-    """Per clustered model: the number of mentor clusters and the inference the narrative
-    reads (CR1, or CR3 with few clusters, or none with too few); check "inference"."""
+    """Per clustered model: the number of mentor clusters (``value``) and the inference the
+    narrative reads (``note`` of statistic "relied_on": CR1, or CR3 with few clusters, or
+    none with too few); check "inference". Text stays out of ``value`` so the numbers of
+    the diagnostics table keep their float format."""
     rows = []
     for fit in fits:
         if fit.cov_type != "cluster":
             continue
-        for statistic, value in (
-            ("clusters", fit.clusters),
-            ("relied_on", cl.relied_on(fit.clusters)),
-        ):
-            rows.append(
-                {"check": "inference", "model": fit.name, "statistic": statistic, "value": value}
-            )
-    return pd.DataFrame(rows, columns=["check", "model", "statistic", "value"])
+        common = {"check": "inference", "model": fit.name}
+        rows.append({**common, "statistic": "clusters", "value": fit.clusters, "note": ""})
+        note = cl.relied_on(fit.clusters)
+        rows.append({**common, "statistic": "relied_on", "value": np.nan, "note": note})
+    table = pd.DataFrame(rows, columns=["check", "model", "statistic", "value", "note"])
+    return table.astype({"value": float})
 
 
 def replication_values(

@@ -529,15 +529,15 @@ def diagnostics_table(
     fits: list[FitResult], frame: pd.DataFrame, formula: str, *, min_cell_size: int
 ) -> pd.DataFrame:
     """One long table (check, model, statistic, value): fit quality of every model, VIFs
-    of the primary model's terms (a term left out of the fit has its not-estimable note
-    as value), families excluded before each model (counts below ``min_cell_size``
+    of the primary model's terms (a term left out of the fit: blank value, its
+    not-estimable ``note``), families excluded before each model (counts below ``min_cell_size``
     suppressed, as in every published table), and the clustered inference used."""
     quality = fit_quality(fits).melt(id_vars="model", var_name="statistic")
     quality.insert(0, "check", "fit_quality")
     fitted, dropped = estimable_terms(frame, formula)
     vifs = vif(frame, fitted).rename(columns={"term": "statistic", "vif": "value"})
-    left_out = [{"statistic": t, "value": not_estimable(r)} for t, r in dropped.items()]
-    vifs = pd.concat([vifs, pd.DataFrame(left_out, columns=vifs.columns)], ignore_index=True)
+    left_out = [{"statistic": t, "note": not_estimable(r)} for t, r in dropped.items()]
+    vifs = pd.concat([vifs.assign(note=""), pd.DataFrame(left_out)], ignore_index=True)
     vifs.insert(0, "check", "vif")
     vifs.insert(1, "model", "primary")
     excluded = suppress_small_cells(
@@ -545,7 +545,8 @@ def diagnostics_table(
     ).drop(columns="suppressed")
     excluded = excluded.rename(columns={"reason": "statistic", "families": "value"})
     excluded.insert(0, "check", "excluded_families")
-    return pd.concat([quality, vifs, excluded, inference_table(fits)], ignore_index=True)
+    table = pd.concat([quality, vifs, excluded, inference_table(fits)], ignore_index=True)
+    return table.assign(note=table["note"].fillna(""))
 
 
 def _endog(result) -> np.ndarray:
