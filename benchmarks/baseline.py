@@ -322,6 +322,8 @@ def outcome_models(p: Project, out: Output) -> None:
     for fit in fits:
         for warning in fit.warnings:
             log.warning("model %s: %s", fit.name, warning)
+        for term, reason in fit.dropped.items():
+            log.warning("model %s: term %s not estimable: %s", fit.name, term, reason)
     coefficients = tidy_coefficients(fits)
     frame = model_frame(per_family, m["primary"], m["cluster"])
     gap = visit_gap(per_family)
