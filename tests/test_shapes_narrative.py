@@ -252,5 +252,7 @@ def test_study_notebook_runs_on_one_stratum_without_placeholders(urban_only, tmp
             data = output.get("data", {})
             texts += [str(data[k]) for k in ("text/markdown", "text/plain") if k in data]
     text = "\n".join(texts)
-    assert "not estimable: one stratum (all families urban)" in text
+    note = "not estimable: one stratum (all families urban)"
+    assert f"{note} in this run; a claim without a number" in text  # the P4 replication bullet
+    assert f"Rural versus urban families: {note}." in text
     assert not PLACEHOLDER.search(text), PLACEHOLDER.search(text)
