@@ -172,3 +172,14 @@ def test_few_mentors_have_cr3_and_the_diagnostics_say_it_is_relied_on():
     ]
     relied = relied.set_index("statistic")
     assert relied.at["clusters", "value"] == 6 and relied.at["relied_on", "note"] == cl.CR3
+
+
+def test_one_stratum_forest_shows_the_note_on_the_rurality_row(one_stratum):
+    from peermentor import figures
+
+    stratum, out = one_stratum
+    fig = figures.odds_ratio_forest(out["coefficients"])
+    texts = " ".join(t.get_text().replace("\n", " ") for t in fig.axes[0].texts)
+    assert f"not estimable: one stratum (all families {stratum}); model fitted" in texts
+    _, labels = fig.axes[0].get_legend_handles_labels()
+    assert "primary (CR3 jackknife SE, t(G-1))" in labels

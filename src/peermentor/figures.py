@@ -588,7 +588,9 @@ def _not_estimable_terms(ax, table: pd.DataFrame, terms: list[str]) -> None:
         column = table["note"] if "note" in table else pd.Series(dtype=object)
         notes = [n for n in column[here].dropna() if str(n).startswith("not est")]
         text = textwrap.fill(notes[0] if notes else "not estimable", 60)
-        ax.text(1, terms.index(term), text, ha="center", va="center", fontsize=8, color="#555555")
+        # x in axes fractions (the panel's middle), y on the term's row.
+        ax.text(0.5, terms.index(term), text, transform=ax.get_yaxis_transform(), ha="center",
+                va="center", fontsize=8, color="#555555")  # fmt: skip
 
 
 def _model_points(ax, rows: pd.DataFrame, terms, offset, marker, colour) -> None:
