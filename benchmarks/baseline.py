@@ -84,7 +84,12 @@ from peermentor.publish import (
     publish_workforce_summary,
     suppress_small_cells,
 )
-from peermentor.replication import p1_p3_p6_computed, replication_rows, run_definitions
+from peermentor.replication import (
+    p1_p3_p6_computed,
+    p4_computed,
+    replication_rows,
+    run_definitions,
+)
 from peermentor.rurality import describe_coding
 from peermentor.validate import combine_sites, validate_table
 from peermentor.workforce import mentor_workforce, summarize_workforce
@@ -317,6 +322,8 @@ def outcome_models(p: Project, out: Output) -> None:
     for fit in fits:
         for warning in fit.warnings:
             log.warning("model %s: %s", fit.name, warning)
+        for term, reason in fit.dropped.items():
+            log.warning("model %s: term %s not estimable: %s", fit.name, term, reason)
     coefficients = tidy_coefficients(fits)
     frame = model_frame(per_family, m["primary"], m["cluster"])
     gap = visit_gap(per_family)
@@ -349,10 +356,12 @@ def replication(p: Project, out: Output) -> None:
         summarize_workforce(per_mentor),
     )
     computed |= out.read_json(MODEL_VALUES)
+    p4, p4_definition = p4_computed(out.read_csv("tables/rural_urban.csv"))
+    computed |= p4
     stable = int((per_mentor["outcome_group"] == "stable_or_advanced").sum())
     bases = {"pct_mentors_stable_or_advanced": (stable, len(per_mentor) - stable)}
     table = publish_replication(
-        replication_rows(computed, _definitions(cfg)),
+        replication_rows(computed, _definitions(cfg) | p4_definition),
         bases=bases,
         min_cell_size=cfg["disclosure"]["min_cell_size"],
     )

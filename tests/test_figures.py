@@ -264,7 +264,19 @@ def test_rural_urban_rows_without_an_estimate_say_why(profile):
     small = profile[(profile["rurality"] == "urban") | profile.index.isin(rural[:5])]
     comparison = compare_strata(small, ["contacts"], n_boot=10)
     assert not comparison["estimable"].iloc[0]
-    assert "not estimable" in texts(figures.rural_urban_effects(comparison))
+    reason = "not estimable: fewer than 11 families with a value in the rural stratum"
+    assert reason in [t.replace("\n", " ") for t in texts(figures.rural_urban_effects(comparison))]
+    both = compare_strata(small, ["contacts", "hours"], n_boot=10)
+    both.loc[1, "estimable"], both.loc[1, "effect"] = True, 0.2  # one row with an estimate
+    assert reason in texts(figures.rural_urban_effects(both))
+
+
+def test_one_stratum_rural_urban_figure_is_a_readable_panel(profile):
+    urban = profile[profile["rurality"] == "urban"]
+    fig = figures.rural_urban_effects(compare_strata(urban, ["contacts", "hours"], n_boot=10))
+    shown = [t.replace("\n", " ") for t in texts(fig)]
+    assert "not estimable: one stratum (all families urban)" in shown
+    assert not fig.axes[0].axison  # no empty axes to misread
 
 
 # --- odds ratios (P5) ---------------------------------------------------------------------

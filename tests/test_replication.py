@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import pytest
 
 from peermentor.replication import (
     PUBLISHED,
     p1_p3_p6_computed,
+    p4_computed,
     replication_rows,
     run_definitions,
 )
@@ -28,7 +30,7 @@ def test_published_figures():
     assert values["or_no_show_or_refusal_separation"] == 1.24
     assert values["face_to_face_gap"] == 14.0
     assert len(values) == len(PUBLISHED)  # ids are unique
-    assert {fig.analysis for fig in PUBLISHED} == {"P1", "P2", "P3", "P5", "P6"}
+    assert {fig.analysis for fig in PUBLISHED} == {"P1", "P2", "P3", "P4", "P5", "P6"}
 
 
 def test_replication_rows():
@@ -45,6 +47,8 @@ def test_replication_rows():
         "difference",
         "relative_difference",
         "definition",
+        "estimable",
+        "note",
     ]
     # PUBLISHED order, missing ids omitted
     assert table["id"].tolist() == ["mean_hours_per_family", "or_face_to_face_with_children"]
@@ -113,6 +117,54 @@ def test_run_definitions_cover_descriptive_ids():
         hours_include_collateral=True,
         data_cutoff="2017-12-31",
     )
-    ids = {fig.id for fig in PUBLISHED if fig.analysis != "P5"}
+    ids = {fig.id for fig in PUBLISHED if fig.analysis not in ("P4", "P5")}  # from their stages
     assert set(text) == ids
     assert "first contact" in text["mean_days_to_7th_contact"]
+
+
+def test_not_estimable_figure_is_blank_with_its_note():
+    note = "not estimable: no variation: no family has a no-show or refusal"
+    table = replication_rows({"or_no_show_or_refusal_separation": note, "face_to_face_gap": 10.0})
+    row = table.set_index("id").loc["or_no_show_or_refusal_separation"]
+    assert np.isnan(row["computed"]) and np.isnan(row["difference"])
+    assert not row["estimable"] and row["note"] == note
+    gap = table.set_index("id").loc["face_to_face_gap"]
+    assert gap["estimable"] and gap["note"] == "" and gap["difference"] == pytest.approx(-4.0)
+    with pytest.raises(ValueError, match="number or a note"):
+        replication_rows({"face_to_face_gap": "12"})
+
+
+def test_p4_counts_significant_measures_after_adjustment():
+    comparison = pd.DataFrame(
+        {
+            "measure": ["contacts", "hours", "contacts"],
+            "kind": ["continuous", "continuous", "share_receiving"],
+            "significant": [True, False, pd.NA],
+            "estimable": [True, True, False],
+            "note": [
+                "",
+                "",
+                "not estimable: fewer than 11 families with a value in the rural stratum",
+            ],
+            "adjust": ["holm"] * 3,
+        }
+    )
+    computed, definitions = p4_computed(comparison)
+    assert computed == {"p4_measures_differing": 1.0}
+    assert definitions["p4_measures_differing"].startswith(
+        "number of the 2 compared measures (2 continuous) whose rural vs urban holm-adjusted p"
+    )
+    row = replication_rows(computed, definitions).iloc[0]
+    assert row["analysis"] == "P4" and np.isnan(row["published"]) and row["computed"] == 1.0
+
+
+def test_p4_one_stratum_is_not_estimable():
+    note = "not estimable: one stratum (all families urban)"
+    comparison = pd.DataFrame(
+        {"measure": ["contacts"], "kind": ["continuous"], "significant": [pd.NA],
+         "estimable": [False], "note": [note], "adjust": ["holm"]}
+    )  # fmt: skip
+    computed, definitions = p4_computed(comparison)
+    assert computed == {"p4_measures_differing": note} and definitions == {}
+    row = replication_rows(computed).iloc[0]
+    assert not row["estimable"] and row["note"] == note

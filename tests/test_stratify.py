@@ -259,9 +259,82 @@ def test_many_sites_are_sampled_deterministically():
     profile = clustered_profile(0.0, seed=2, n_sites=20, families_per_site=5)
     first = st.site_permutation_test(profile, "contacts", n_permutations=200, seed=5)
     again = st.site_permutation_test(profile, "contacts", n_permutations=200, seed=5)
-    assert not first["exact"] and first["n_assignments"] == 200
+    # 20 sites, 10 rural: C(20, 10) = 184,756 assignments, 200 drawn at random.
+    assert not first["exact"] and first["n_assignments"] == 184_756
+    assert first["n_permutations_drawn"] == 200
     assert first == again
     assert first["min_attainable_p"] == pytest.approx(1 / 201)
+
+
+def test_monte_carlo_p_value_is_phipson_smyth_and_agrees_with_enumeration():
+    # 12 sites, 6 rural: C(12, 6) = 924 assignments. Exact enumeration gives the true p;
+    # 400 random draws give (1 + hits) / (1 + 400), never 0, within Monte Carlo error.
+    profile = clustered_profile(0.8, seed=11, n_sites=12, families_per_site=6)
+    exact = st.site_permutation_test(profile, "contacts", n_permutations=1000)
+    sampled = st.site_permutation_test(profile, "contacts", n_permutations=400, seed=3)
+    assert exact["exact"] and exact["n_assignments"] == 924
+    assert exact["n_permutations_drawn"] == 0
+    assert not sampled["exact"] and sampled["n_assignments"] == 924
+    hits = sampled["p_value"] * 401 - 1
+    assert hits == pytest.approx(round(hits)) and 0 <= round(hits) <= 400
+    se = np.sqrt(exact["p_value"] * (1 - exact["p_value"]) / 400)
+    assert abs(sampled["p_value"] - exact["p_value"]) < 4 * se + 1 / 401
+
+
+def test_monte_carlo_p_value_by_hand():
+    # The same draws, recomputed here: |T| of each permuted assignment against |T obs|.
+    profile = clustered_profile(0.5, seed=12, n_sites=10, families_per_site=4)
+    result = st.site_permutation_test(profile, "contacts", n_permutations=50, seed=9)
+    rural_site = profile.groupby("site_id")["rurality"].first().eq("rural").to_numpy()
+    site_means = profile.groupby("site_id")["contacts"].mean().to_numpy()
+    draws = np.random.default_rng(9).permuted(np.tile(rural_site, (50, 1)), axis=1)
+    stat = [site_means[d].mean() - site_means[~d].mean() for d in draws]
+    observed = site_means[rural_site].mean() - site_means[~rural_site].mean()
+    hits = sum(abs(t) >= abs(observed) - 1e-9 for t in stat)
+    assert result["observed_statistic"] == pytest.approx(observed)
+    assert result["p_value"] == pytest.approx((1 + hits) / 51)
+
+
+def test_two_sites_cannot_reach_alpha_and_say_so():
+    # One rural and one urban site: 2 assignments, smallest p 1 (the observed one and its
+    # mirror are equally extreme); the site-clustered regression needs 4 sites.
+    profile = clustered_profile(3.0, seed=5, n_sites=2, families_per_site=30)
+    table = st.clustering_sensitivity(profile, ["contacts"], seed=1)
+    row = table.iloc[0]
+    assert row["n_assignments"] == 2 and bool(row["exact"])
+    assert row["min_attainable_p"] == pytest.approx(1.0)
+    assert not row["permutation_can_reach_alpha"] and not row["survives_clustering"]
+    assert row["note"] == (
+        "cannot reach alpha 0.05: 2 sites (1 rural) give 2 assignment(s), "
+        "so the smallest attainable p is 1"
+    )
+    assert np.isnan(row["p_cluster"])
+
+
+def test_one_stratum_makes_every_p4_comparison_not_estimable():
+    profile = clustered_profile(0.0, seed=2, n_sites=4)
+    profile["rurality"] = "urban"
+    reason = "not estimable: one stratum (all families urban)"
+    comparison = st.compare_strata(profile, ["contacts", "hours"], n_boot=10)
+    assert (~comparison["estimable"]).all() and (comparison["note"] == reason).all()
+    assert comparison["p_value"].isna().all() and comparison["effect"].isna().all()
+    assert not comparison["significant"].notna().any()
+    clustering = st.clustering_sensitivity(profile, ["contacts"], comparison=comparison)
+    assert clustering.at[0, "note"] == reason and not clustering.at[0, "estimable"]
+    assert pd.isna(clustering.at[0, "p_permutation"])
+    outcome = st.outcome_by_stratum(profile)
+    rural, urban = outcome.iloc[0], outcome.iloc[1]
+    assert rural["n_closed"] == 0 and not rural["estimable"] and rural["note"] == reason
+    assert urban["estimable"] and urban["note"] == ""
+
+
+def test_one_site_permutation_is_not_estimable():
+    profile = clustered_profile(0.0, seed=2, n_sites=2)
+    with pytest.raises(ValueError, match=r"^1 site\(s\): the site-level test needs sites"):
+        st.site_permutation_test(profile[profile["site_id"] == "site00"], "contacts")
+    assert st.site_strata_reason(np.array([False, False, False])) == (
+        "one stratum of sites (all 3 sites urban)"
+    )
 
 
 def test_mixed_rurality_within_a_site_is_refused_by_the_permutation_test():
@@ -298,7 +371,9 @@ def test_clustering_sensitivity_notes_instead_of_crashing():
 
     small = tiny_profile([1, 2, 3], list(range(30)))
     table = st.clustering_sensitivity(small, ["contacts"], seed=1)
-    assert "min_cell_size" in table.at[0, "note"]
+    assert table.at[0, "note"] == (
+        "not estimable: fewer than 11 families with a value in the rural stratum"
+    )
     assert pd.isna(table.at[0, "survives_clustering"])
 
 

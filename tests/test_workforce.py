@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import pandas as pd
 import pytest
 from statsmodels.stats.proportion import proportion_confint
@@ -125,4 +126,30 @@ def test_summarize_workforce(per_mentor):
     reasons = summary[summary["row_type"] == "exit_reason"].set_index("category")
     assert list(reasons.index) == list(EXIT_REASONS)
     assert reasons.loc["boundary_violation", "count"] == 0  # zero rows are kept
+    assert not reasons.loc["boundary_violation", "estimable"]
+    assert reasons.loc["boundary_violation", "note"] == (
+        "not estimable: no mentor in this category (tenure); count and share are 0"
+    )
+    assert np.isnan(reasons.loc["boundary_violation", "tenure_mean_months"])
+    assert reasons.loc["relapse", "estimable"] and reasons.loc["relapse", "note"] == ""
     assert reasons.loc["relapse", "share"] == 0.25
+
+
+def test_no_mentor_exits_give_zero_categories_and_no_crash(per_mentor):
+    from peermentor import figures
+
+    still = per_mentor.assign(exit_reason="still_employed", end_date=pd.NaT)
+    still["outcome_group"] = "stable_or_advanced"
+    summary = summarize_workforce(still)
+    groups = summary[summary["row_type"] == "outcome_group"].set_index("category")
+    assert groups.loc["stable_or_advanced", "share"] == 1.0
+    assert groups.loc["challenge", "count"] == 0 and groups.loc["challenge", "share"] == 0.0
+    assert groups.loc["challenge", "note"].startswith("not estimable: no mentor in this category")
+    figures.workforce_exits(summary, min_cell_size=1)  # zero bars, no crash
+
+
+def test_no_mentors_at_all_is_not_estimable(per_mentor):
+    summary = summarize_workforce(per_mentor.iloc[0:0])
+    assert (~summary["estimable"]).all()
+    assert (summary["note"] == "not estimable: no mentors").all()
+    assert summary["share"].isna().all()

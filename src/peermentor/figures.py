@@ -452,6 +452,9 @@ def rural_urban_effects(
     estimable or suppressed say so instead of showing a value.
     """
     rows = comparison[comparison["effect_measure"] == "cliffs_delta"].reset_index(drop=True)
+    reason = _shared_not_estimable(rows)
+    if reason:
+        return not_estimable_panel(f"Rural vs urban, {label}", reason)
     y = np.arange(len(rows))
     with theme():
         fig, (ax,) = new_figure(7.5, max(3.0, 1.6 + 0.27 * len(rows)))
@@ -472,10 +475,32 @@ def rural_urban_effects(
     return fig
 
 
+def _shared_not_estimable(rows: pd.DataFrame) -> str:
+    """The note every row shares when no row is estimable (e.g. one stratum), or ""."""
+    if rows.empty or "note" not in rows or rows["estimable"].map(is_true).any():
+        return "" if not rows.empty else "not estimable: no measure in the comparison"
+    notes = set(rows["note"].dropna())
+    return notes.pop() if len(notes) == 1 and str(next(iter(notes))).startswith("not est") else ""
+
+
+def not_estimable_panel(title: str, reason: str) -> Figure:
+    """A readable figure for a statistic the study cannot support: its title and the
+    ``not estimable: <reason>`` text, no axes to misread."""
+    with theme():
+        fig, (ax,) = new_figure(7.5, 2.6)
+        ax.set_axis_off()
+        ax.text(0.5, 0.5, textwrap.fill(reason, 70), ha="center", va="center", fontsize=11,
+                transform=ax.transAxes)  # fmt: skip
+        ax.set_title(title)
+    return fig
+
+
 def _effect_row(ax, position: float, row) -> None:
     effect, low, high = (as_number(v) for v in (row.effect, row.effect_low, row.effect_high))
     if not is_true(row.estimable) or effect is None:
-        reason = "suppressed" if is_marker(row.effect) else "not estimable"
+        note = getattr(row, "note", "")
+        note = note if isinstance(note, str) and note.startswith("not est") else "not estimable"
+        reason = "suppressed" if is_marker(row.effect) else note
         ax.text(0, position, reason, ha="center", va="center", fontsize=8, color="#555555")
         return
     colour = VERMILLION if is_true(row.significant) else BLUE
@@ -517,17 +542,22 @@ TERM_UNITS = {
 
 
 def odds_ratio_forest(coefficients: pd.DataFrame, *, min_cell_size: int = 11) -> Figure:
-    """Odds ratios of unification with 95 % CIs, every term (no intercept) of every model;
-    log scale, OR = 1 marked; the paper's two odds ratios for reference."""
+    """Odds ratios of unification with 95 % CIs, every term (no intercept) of every model
+    and variance (``se_variant``: the CR3 jackknife beside CR1); log scale, OR = 1
+    marked; the paper's two odds ratios for reference. A term no model could estimate
+    shows its ``not estimable: <reason>`` note on its row."""
     table = coefficients[~coefficients["term"].isin(["Intercept", "(not estimated)"])]
+    variant = table["se_variant"] if "se_variant" in table else pd.Series("", index=table.index)
+    series = list(dict.fromkeys(zip(table["model"], variant, strict=True)))
     terms = list(dict.fromkeys(table["term"]))
-    models = list(dict.fromkeys(table["model"]))
-    offsets = np.linspace(-0.3, 0.3, len(models)) if len(models) > 1 else np.zeros(1)
+    offsets = np.linspace(-0.3, 0.3, len(series)) if len(series) > 1 else np.zeros(1)
     with theme():
         fig, (ax,) = new_figure(8.0, 2.2 + 0.6 * max(len(terms), 1))
         ax.axvline(1, color=GREY, linewidth=1, zorder=1)
-        for model, offset, marker, colour in zip(models, offsets, "osD^vP", PALETTE, strict=False):
-            _model_points(ax, table[table["model"] == model], terms, offset, marker, colour)
+        for key, offset, marker, colour in zip(series, offsets, "osD^vPX*", PALETTE, strict=False):
+            rows = table[(table["model"] == key[0]) & (variant == key[1])]
+            _model_points(ax, rows, terms, offset, marker, colour)
+        _not_estimable_terms(ax, table, terms)
         _paper_odds_ratios(ax, terms)
         _log_axis(ax)
         ax.set_yticks(range(len(terms)), [textwrap.fill(_term_label(t), 34) for t in terms])
@@ -549,9 +579,26 @@ def _log_axis(ax) -> None:
     ax.xaxis.set_minor_formatter(mpl.ticker.NullFormatter())
 
 
+def _not_estimable_terms(ax, table: pd.DataFrame, terms: list[str]) -> None:
+    odds = pd.to_numeric(table["odds_ratio"], errors="coerce")
+    for term in terms:
+        here = table["term"] == term
+        if odds[here].notna().any():
+            continue
+        column = table["note"] if "note" in table else pd.Series(dtype=object)
+        notes = [n for n in column[here].dropna() if str(n).startswith("not est")]
+        text = textwrap.fill(notes[0] if notes else "not estimable", 60)
+        # x in axes fractions (the panel's middle), y on the term's row.
+        ax.text(0.5, terms.index(term), text, transform=ax.get_yaxis_transform(), ha="center",
+                va="center", fontsize=8, color="#555555")  # fmt: skip
+
+
 def _model_points(ax, rows: pd.DataFrame, terms, offset, marker, colour) -> None:
     first = rows.iloc[0]
-    label = f"{first['model']} ({MODEL_STYLES.get(first['cov_type'], first['cov_type'])})"
+    style = MODEL_STYLES.get(first["cov_type"], first["cov_type"])
+    if str(first.get("se_variant", "")).startswith("CR3"):
+        style = "CR3 jackknife SE, t(G-1)"
+    label = f"{first['model']} ({style})"
     for row in rows.itertuples(index=False):
         odds, low, high = (as_number(v) for v in (row.odds_ratio, row.or_low, row.or_high))
         if odds is None:
@@ -635,10 +682,15 @@ def unification_curve(
     from scipy.special import expit
 
     from peermentor.diagnostics import design_matrices
+    from peermentor.estimable import estimable_terms, not_estimable
     from peermentor.model import fit_logit_clustered, model_frame
 
     frame = model_frame(profile, formula, cluster)
-    fit = fit_logit_clustered(frame, formula, cluster)
+    formula, dropped = estimable_terms(frame, formula)
+    if predictor in dropped:
+        raise ValueError(f"{predictor}: {not_estimable(dropped[predictor])}")
+    fit = fit_logit_clustered(frame, formula, cluster, jackknife=False)
+    fit.warnings += [f"{term}: {not_estimable(reason)}" for term, reason in dropped.items()]
     if fit.result is None:
         raise ValueError(f"model {formula!r} could not be fitted: {'; '.join(fit.warnings)}")
     _, design = design_matrices(frame, formula)
@@ -791,11 +843,12 @@ def workforce_exits(workforce: pd.DataFrame, *, min_cell_size: int = 11) -> Figu
         fig.legend(loc="outside lower center", ncols=3, fontsize=8)
         axes[0].set_title("By exit reason")
         axes[1].set_title("By outcome group")
-        n = overall["count"].iloc[0] if len(overall) else "?"
+        n = overall["count"].iloc[0] if len(overall) else None
+        size = "no mentors" if n is None else f"n = {show_count(n, min_cell_size)} mentors"
         paper = _PUBLISHED["pct_mentors_stable_or_advanced"]
         fig.suptitle(
-            f"Mentor workforce: how employment ended (n = {show_count(n, min_cell_size)}"
-            f" mentors)\n{PAPER_LABEL}: 18 of 28 ({paper:g} %) stable or advanced"
+            f"Mentor workforce: how employment ended ({size})"
+            f"\n{PAPER_LABEL}: 18 of 28 ({paper:g} %) stable or advanced"
         )
     return fig
 

@@ -30,6 +30,14 @@ from scipy import stats
 from scipy.special import expit
 from statsmodels.tools.sm_exceptions import PerfectSeparationError
 
+from peermentor import clusters as cl
+from peermentor.coefficients import (  # noqa: F401 - tidy tables, re-exported here
+    TIDY_COLUMNS,
+    inference_table,
+    jackknife_lines,
+    replication_values,
+    tidy_coefficients,
+)
 from peermentor.diagnostics import (
     SeparationWarning,
     auc,
@@ -39,24 +47,9 @@ from peermentor.diagnostics import (
     hosmer_lemeshow,
     vif,
 )
+from peermentor.estimable import estimable_terms, not_estimable
 from peermentor.publish import suppress_small_cells
 
-TIDY_COLUMNS: tuple[str, ...] = (
-    "model",
-    "term",
-    "coef",
-    "se",
-    "odds_ratio",
-    "or_low",
-    "or_high",
-    "p_value",
-    "n",
-    "events",
-    "clusters",
-    "cov_type",
-    "converged",
-    "method",
-)
 RANK_COLUMNS: tuple[str, ...] = (
     "term",
     "lr_chi2",
@@ -66,6 +59,8 @@ RANK_COLUMNS: tuple[str, ...] = (
     "rank",
     "likelihood",
     "converged",
+    "estimable",
+    "note",
 )
 CASE_CLOSED = "case_closed"
 MAXITER = 100
@@ -148,6 +143,10 @@ class FitResult:
     separation: dict = field(default_factory=dict)
     method: str = "mle"  # "mle", "gee" or "firth"
     exclusions: dict = field(default_factory=dict)
+    # Terms of the configured formula the data cannot support -> not-estimable note.
+    dropped: dict[str, str] = field(default_factory=dict)
+    # CR3 cluster jackknife of a cluster-robust ML fit (clusters.cluster_jackknife).
+    jackknife: dict | None = None
 
 
 # --- the analysis frame -------------------------------------------------------------
@@ -217,11 +216,14 @@ def fit_logit(
     cluster: str | None = None,
     cov_type: str = "cluster",
     name: str = "logit",
+    jackknife: bool = True,
 ) -> FitResult:
     """ML logistic regression (statsmodels Logit, Newton) with robust or naive SEs.
 
     ``cov_type="cluster"`` clusters by ``cluster`` (statsmodels' default small-sample
-    correction G/(G-1)*(N-1)/(N-K)); ``"nonrobust"`` uses the inverse information.
+    correction G/(G-1)*(N-1)/(N-K), CR1); ``"nonrobust"`` uses the inverse information.
+    A converged clustered fit also gets the CR3 cluster jackknife (``jackknife``;
+    ``clusters.cluster_jackknife``: one refit per cluster).
     Under separation the fit falls back to Firth (see module docstring).
     """
     if cov_type not in ("cluster", "nonrobust"):
@@ -247,12 +249,19 @@ def fit_logit(
     base.converged = bool(result.mle_retvals.get("converged", False))
     if not base.converged:
         base.warnings.append(f"ML fit did not converge in {MAXITER} Newton iterations")
+    elif cov_type == "cluster" and jackknife:
+        y, X = design_matrices(data, formula)
+        base.jackknife = cl.cluster_jackknife(y, X, _codes(data, cluster), result.params)
     return base
 
 
-def fit_logit_clustered(data: pd.DataFrame, formula: str, cluster: str, *, name="primary"):
+def fit_logit_clustered(
+    data: pd.DataFrame, formula: str, cluster: str, *, name="primary", jackknife: bool = True
+):
     """Logistic regression with standard errors clustered by ``cluster`` (mentor)."""
-    return fit_logit(data, formula, cluster=cluster, cov_type="cluster", name=name)
+    return fit_logit(
+        data, formula, cluster=cluster, cov_type="cluster", name=name, jackknife=jackknife
+    )
 
 
 def fit_gee(data: pd.DataFrame, formula: str, cluster: str, *, name: str = "primary_gee"):
@@ -294,16 +303,25 @@ def fit_models(
 ) -> list[FitResult]:
     """The configured models, in this order: primary (cluster-robust), primary_gee,
     primary_naive (non-robust SEs, to show what clustering changes), then each
-    sensitivity formula (cluster-robust) under its configured name."""
+    sensitivity formula (cluster-robust) under its configured name.
+
+    A term the closed cases cannot support (one stratum, a predictor without
+    variation, aliased columns: ``estimable.estimable_terms``) is left out of the fit
+    and kept in ``FitResult.dropped`` with its reason."""
     frame = model_frame(profile, primary, cluster)
+    fitted, dropped = estimable_terms(frame, primary)
     fits = [
-        fit_logit_clustered(frame, primary, cluster, name="primary"),
-        fit_gee(frame, primary, cluster, name="primary_gee"),
-        fit_logit(frame, primary, cluster=cluster, cov_type="nonrobust", name="primary_naive"),
+        fit_logit_clustered(frame, fitted, cluster, name="primary"),
+        fit_gee(frame, fitted, cluster, name="primary_gee"),
+        fit_logit(frame, fitted, cluster=cluster, cov_type="nonrobust", name="primary_naive"),
     ]
+    for fit in fits:
+        fit.dropped = dict(dropped)
     for name, formula in (sensitivity or {}).items():
         frame = model_frame(profile, formula, cluster)
-        fits.append(fit_logit_clustered(frame, formula, cluster, name=name))
+        fitted, dropped = estimable_terms(frame, formula)
+        fits.append(fit_logit_clustered(frame, fitted, cluster, name=name))
+        fits[-1].dropped = dropped
     return fits
 
 
@@ -445,51 +463,6 @@ def _halving_step(beta, step, current, y, X, max_halvings: int = 30):
     return beta, current
 
 
-# --- tidy output --------------------------------------------------------------------
-
-
-def tidy_coefficients(fits: list[FitResult], alpha: float = 0.05) -> pd.DataFrame:
-    """One row per model and term, models in ``fits`` order, terms in design order.
-
-    Odds ratios and their (1 - alpha) Wald intervals are exp(coef) and exp(CI) on
-    the model's own covariance (``cov_type``). Full precision: the writer rounds. A
-    failed fit gives one row with term "(not estimated)" and missing estimates.
-    """
-    rows = []
-    for fit in fits:
-        common = {
-            "model": fit.name,
-            "n": fit.n,
-            "events": fit.events,
-            "clusters": fit.clusters,
-            "cov_type": fit.cov_type,
-            "converged": fit.converged,
-            "method": fit.method,
-        }
-        if fit.result is None:
-            rows.append({**common, "term": "(not estimated)"})
-            continue
-        res = fit.result
-        ci = np.asarray(res.conf_int(alpha), dtype=float)
-        for i, term in enumerate(res.params.index):
-            coef = float(res.params.iloc[i])
-            rows.append(
-                {
-                    **common,
-                    "term": term,
-                    "coef": coef,
-                    "se": float(res.bse.iloc[i]),
-                    "odds_ratio": float(np.exp(coef)),
-                    "or_low": float(np.exp(ci[i, 0])),
-                    "or_high": float(np.exp(ci[i, 1])),
-                    "p_value": float(res.pvalues.iloc[i]),
-                }
-            )
-    table = pd.DataFrame(rows, columns=list(TIDY_COLUMNS))
-    table["clusters"] = table["clusters"].astype("Int64")
-    return table
-
-
 def exclusions_table(fits: list[FitResult]) -> pd.DataFrame:
     """Families excluded before each model, by reason (model, reason, families)."""
     rows = [
@@ -515,7 +488,9 @@ def model_summary_text(fit: FitResult) -> str:
     ]
     if fit.exclusions:
         lines.append("Excluded: " + ", ".join(f"{k}={v}" for k, v in fit.exclusions.items()))
+    lines += [f"Term {t}: {not_estimable(r)}" for t, r in fit.dropped.items()]
     lines += [f"WARNING: {w}" for w in fit.warnings] or ["Warnings: none"]
+    lines += jackknife_lines(fit)
     body = "(no estimates)" if fit.result is None else _summary_body(fit.result)
     return "\n".join([*lines, "", body, ""])
 
@@ -554,11 +529,15 @@ def diagnostics_table(
     fits: list[FitResult], frame: pd.DataFrame, formula: str, *, min_cell_size: int
 ) -> pd.DataFrame:
     """One long table (check, model, statistic, value): fit quality of every model, VIFs
-    of the primary model's terms, and families excluded before each model (counts below
-    ``min_cell_size`` suppressed, as in every published table)."""
+    of the primary model's terms (a term left out of the fit: blank value, its
+    not-estimable ``note``), families excluded before each model (counts below ``min_cell_size``
+    suppressed, as in every published table), and the clustered inference used."""
     quality = fit_quality(fits).melt(id_vars="model", var_name="statistic")
     quality.insert(0, "check", "fit_quality")
-    vifs = vif(frame, formula).rename(columns={"term": "statistic", "vif": "value"})
+    fitted, dropped = estimable_terms(frame, formula)
+    vifs = vif(frame, fitted).rename(columns={"term": "statistic", "vif": "value"})
+    left_out = [{"statistic": t, "note": not_estimable(r)} for t, r in dropped.items()]
+    vifs = pd.concat([vifs.assign(note=""), pd.DataFrame(left_out)], ignore_index=True)
     vifs.insert(0, "check", "vif")
     vifs.insert(1, "model", "primary")
     excluded = suppress_small_cells(
@@ -566,7 +545,8 @@ def diagnostics_table(
     ).drop(columns="suppressed")
     excluded = excluded.rename(columns={"reason": "statistic", "families": "value"})
     excluded.insert(0, "check", "excluded_families")
-    return pd.concat([quality, vifs, excluded], ignore_index=True)
+    table = pd.concat([quality, vifs, excluded, inference_table(fits)], ignore_index=True)
+    return table.assign(note=table["note"].fillna(""))
 
 
 def _endog(result) -> np.ndarray:
@@ -578,6 +558,22 @@ def _endog(result) -> np.ndarray:
 
 
 def rank_predictors(data: pd.DataFrame, formula: str, cluster: str | None = None) -> pd.DataFrame:
+    """``_rank_fitted`` on the terms the data supports; each dropped term (see
+    ``estimable.estimable_terms``) follows, unranked, with its not-estimable note."""
+    fitted, dropped = estimable_terms(data, formula)
+    table = _rank_fitted(data, fitted) if fitted.split("~")[1].strip() != "1" else None
+    rows = [{"term": t, "estimable": False, "note": not_estimable(r)} for t, r in dropped.items()]
+    frames = [f for f in (table, pd.DataFrame(rows, columns=list(RANK_COLUMNS))) if f is not None]
+    ranked = pd.concat([f for f in frames if len(f)], ignore_index=True)
+    ranked = ranked.reindex(columns=list(RANK_COLUMNS))
+    ranked["rank"] = ranked["rank"].astype("Int64")
+    ranked["df"] = ranked["df"].astype("Int64")
+    ranked["estimable"] = ranked["estimable"].fillna(True).astype(bool)
+    ranked["note"] = ranked["note"].fillna("")
+    return ranked
+
+
+def _rank_fitted(data: pd.DataFrame, formula: str) -> pd.DataFrame:
     """Drop-one likelihood-ratio tests of each predictor term, ranked by LR chi2.
 
     LR tests compare ML (non-robust) log-likelihoods: clustering by mentor is not
@@ -616,7 +612,8 @@ def rank_predictors(data: pd.DataFrame, formula: str, cluster: str | None = None
     table = pd.DataFrame(rows)
     table = table.sort_values(["lr_chi2", "term"], ascending=[False, True], kind="stable")
     table["rank"] = np.arange(1, len(table) + 1)
-    return table.reset_index(drop=True)[list(RANK_COLUMNS)]
+    table["estimable"], table["note"] = True, ""
+    return table.reset_index(drop=True).reindex(columns=list(RANK_COLUMNS))
 
 
 def _fit_likelihood(y, X, keep, firth: bool) -> dict:
@@ -680,23 +677,3 @@ def _welch(a: np.ndarray, b: np.ndarray, level: float = 0.95):
     half = stats.t.ppf(0.5 + level / 2, df) * se
     p = float(2 * stats.t.sf(abs(diff / se), df))
     return diff, float(diff - half), float(diff + half), float(df), p
-
-
-def replication_values(coefficients: pd.DataFrame, gap: dict | float, model="primary") -> dict:
-    """The three P5 figures from this run, for the replication table.
-
-    - or_face_to_face_with_children: OR of unification per face-to-face visit
-    - or_no_show_or_refusal_separation: 1 / OR of no_shows_or_refusals, i.e. the OR
-      of separation per no-show or refusal (the paper's 1.24)
-    - face_to_face_gap: ``visit_gap`` difference, unified minus separated
-    """
-    rows = coefficients[coefficients["model"] == model].set_index("term")
-    needed = ["face_to_face_with_children", "no_shows_or_refusals"]
-    absent = [t for t in needed if t not in rows.index]
-    if absent:
-        raise ValueError(f"model {model!r} has no term(s) {absent}; check config model.primary")
-    return {
-        "or_face_to_face_with_children": float(rows.loc[needed[0], "odds_ratio"]),
-        "or_no_show_or_refusal_separation": float(1.0 / rows.loc[needed[1], "odds_ratio"]),
-        "face_to_face_gap": float(gap["difference"] if isinstance(gap, dict) else gap),
-    }

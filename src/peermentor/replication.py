@@ -15,6 +15,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from peermentor.estimable import is_not_estimable, not_estimable
+
 
 @dataclass(frozen=True)
 class PublishedFigure:
@@ -23,7 +25,7 @@ class PublishedFigure:
     id: str
     analysis: str  # P1..P6
     label: str
-    published: float
+    published: float  # NaN for a claim the paper states without a number
     unit: str
     definition: str
 
@@ -97,6 +99,16 @@ PUBLISHED: tuple[PublishedFigure, ...] = (
         "mean over families reaching 7 counted contacts of hours in those contacts",
     ),
     PublishedFigure(
+        "p4_measures_differing",
+        "P4",
+        "Services differ significantly between rural and more urban settings (claim, no "
+        "number published): compared measures that differ after adjustment",
+        float("nan"),
+        "measures",
+        "number of the compared service measures (continuous and share receiving) whose "
+        "rural vs urban test is significant after multiple-testing adjustment",
+    ),
+    PublishedFigure(
         "or_face_to_face_with_children",
         "P5",
         "Odds ratio of unification per face-to-face contact with the children",
@@ -140,16 +152,20 @@ COLUMNS: tuple[str, ...] = (
     "difference",
     "relative_difference",
     "definition",
+    "estimable",
+    "note",
 )
 
 
 def replication_rows(
-    computed: Mapping[str, float], definitions: Mapping[str, str] | None = None
+    computed: Mapping[str, float | str], definitions: Mapping[str, str] | None = None
 ) -> pd.DataFrame:
     """One row per published figure that has a computed value, in ``PUBLISHED`` order.
 
     ``definitions`` (by id) replaces the default definition text with the one this run
-    used; ids without a computed value are left out, and unknown ids are an error.
+    used; ids without a computed value are left out, and unknown ids are an error. A
+    computed value that is a ``not estimable: <reason>`` text gives a row with blank
+    numbers, ``estimable`` False and that text as ``note``.
     """
     known = {fig.id for fig in PUBLISHED}
     unknown = sorted(set(computed) - known)
@@ -162,20 +178,65 @@ def replication_rows(
             "analysis": fig.analysis,
             "figure": fig.label,
             "published": fig.published,
-            "computed": float(computed[fig.id]),
+            **_computed(computed[fig.id]),
             "definition": definitions.get(fig.id, fig.definition),
         }
         for fig in PUBLISHED
         if fig.id in computed
     ]
     table = pd.DataFrame(rows, columns=[c for c in COLUMNS if c not in _DERIVED])
-    table = table.astype({"published": float, "computed": float})
+    table = table.astype({"published": float, "computed": float, "estimable": bool})
     table["difference"] = table["computed"] - table["published"]
     table["relative_difference"] = table["difference"] / table["published"]
     return table[list(COLUMNS)]
 
 
 _DERIVED = ("difference", "relative_difference")
+
+
+def _computed(value: float | str) -> dict[str, object]:
+    if isinstance(value, str):
+        if not is_not_estimable(value):
+            raise ValueError(f"a computed figure must be a number or a note, not {value!r}")
+        return {"computed": np.nan, "estimable": False, "note": value}
+    return {"computed": float(value), "estimable": True, "note": ""}
+
+
+def p4_computed(comparison: pd.DataFrame) -> tuple[dict[str, float | str], dict[str, str]]:
+    """The P4 figure and its definition from the rural/urban comparison table.
+
+    Counts the measures whose test is significant after adjustment, among those the
+    study could test; when none could be tested, the first row's not-estimable note
+    (e.g. "one stratum (all families urban)"). Accepts the published table (markers).
+    """
+    tested = comparison[comparison["estimable"].map(_truthy)]
+    if tested.empty:
+        notes = comparison.get("note", pd.Series(dtype=object)).dropna()
+        notes = [n for n in notes if is_not_estimable(n)]
+        value: float | str = notes[0] if notes else not_estimable("no measure could be compared")
+        return {"p4_measures_differing": value}, {}
+    significant = int(tested["significant"].map(_truthy).sum())
+    adjust = tested["adjust"].dropna().iloc[0] if "adjust" in tested else "adjusted"
+    kinds = ", ".join(
+        f"{n} {k.replace('_', ' ')}" for k, n in tested["kind"].value_counts(sort=False).items()
+    )
+    definition = (
+        f"number of the {len(tested)} compared measures ({kinds}) whose rural vs urban "
+        f"{adjust}-adjusted p is below alpha, of {len(comparison)} in the comparison "
+        "(the others not estimable)"
+        if len(tested) < len(comparison)
+        else f"number of the {len(tested)} compared measures ({kinds}) whose rural vs urban "
+        f"{adjust}-adjusted p is below alpha"
+    )
+    return {"p4_measures_differing": float(significant)}, {"p4_measures_differing": definition}
+
+
+def _truthy(value: object) -> bool:
+    return (
+        value is True
+        or (isinstance(value, str) and value.strip().lower() == "true")
+        or (isinstance(value, (bool, np.bool_)) and bool(value))
+    )
 
 
 def run_definitions(
@@ -212,12 +273,13 @@ def p1_p3_p6_computed(
     profile_summary: pd.DataFrame,
     early_summary: pd.DataFrame,
     workforce_summary: pd.DataFrame,
-) -> dict[str, float]:
+) -> dict[str, float | str]:
     """Computed values of the descriptive figures, from the overall rows of each summary.
 
     The inputs are the unsuppressed summaries of ``profile.summarize_profile``
     (or ``..._overall_and_sites``), ``engagement.summarize_early_engagement`` and
-    ``workforce.summarize_workforce``. Figures whose measure is absent are left out.
+    ``workforce.summarize_workforce``. Figures whose measure is absent are left out; a
+    figure without a value (e.g. no family reached the 7th contact) is a not-estimable note.
     """
     means = _overall(profile_summary).set_index("measure")["mean"]
     computed = {
@@ -237,10 +299,11 @@ def p1_p3_p6_computed(
     groups = workforce_summary.loc[workforce_summary["row_type"] == "outcome_group"]
     stable = groups.set_index("category")["share"].get("stable_or_advanced")
     computed["pct_mentors_stable_or_advanced"] = None if stable is None else 100 * stable
+    no_value = not_estimable("no family (or mentor) has a value for this figure")
     return {
-        key: float(value)
+        key: no_value if np.isnan(value) else float(value)
         for key, value in computed.items()
-        if value is not None and not np.isnan(value)
+        if value is not None
     }
 
 

@@ -47,6 +47,8 @@ import statsmodels.api as sm
 from scipy import stats
 from statsmodels.stats.multitest import multipletests
 
+from peermentor import clusters
+from peermentor.estimable import not_estimable, one_stratum_reason
 from peermentor.measures import COMPARED_MEASURES
 from peermentor.profile import COUNT_MEASURES
 from peermentor.publish import suppress_linked_counts, suppress_small_cells
@@ -82,6 +84,7 @@ COMPARISON_COLUMNS: tuple[str, ...] = (
     "effect_low",
     "effect_high",
     "estimable",
+    "note",
     "coding",
     "unit",
 )
@@ -94,6 +97,7 @@ SENSITIVITY_COLUMNS: tuple[str, ...] = (
     "p_permutation",
     "p_permutation_adjusted",
     "n_assignments",
+    "n_permutations_drawn",
     "exact",
     "min_attainable_p",
     "permutation_can_reach_alpha",
@@ -104,6 +108,7 @@ SENSITIVITY_COLUMNS: tuple[str, ...] = (
     "p_cluster",
     "n_clusters",
     "survives_clustering",
+    "estimable",
     "adjust",
     "alpha",
     "coding",
@@ -444,20 +449,21 @@ def compare_strata(
     if missing:
         raise KeyError(f"family profile lacks measures: {', '.join(missing)}")
 
+    one_stratum = one_stratum_reason(strata(profile))
     rows = []
     for measure in measures:
         x, y = _by_stratum(profile, measure)
-        estimable = min(len(x), len(y)) >= min_cell_size
+        reason = one_stratum or _small_stratum_reason(x, y, min_cell_size)
         # No bootstrap for a comparison that will be blanked anyway.
-        boots = n_boot if estimable else 0
+        boots = 0 if reason else n_boot
         result = compare_measure(x, y, test=test, n_boot=boots, seed=seed, level=level)
-        rows.append(_blank_unless(estimable, {"measure": measure, "kind": "continuous", **result}))
+        rows.append(_blank_unless(reason, {"measure": measure, "kind": "continuous", **result}))
     for measure in shares:
         x, y = _by_stratum(profile, measure)
-        estimable = min(len(x), len(y)) >= min_cell_size
+        reason = one_stratum or _small_stratum_reason(x, y, min_cell_size)
         result = compare_share(x, y, level=level, continuity_correction=continuity_correction)
         rows.append(
-            _blank_unless(estimable, {"measure": measure, "kind": "share_receiving", **result})
+            _blank_unless(reason, {"measure": measure, "kind": "share_receiving", **result})
         )
 
     table = pd.DataFrame(rows).reindex(columns=COMPARISON_COLUMNS)
@@ -473,10 +479,19 @@ def compare_strata(
 _KEPT_WHEN_BLANK = ("measure", "kind", "n_rural", "n_urban", "test", "effect_measure")
 
 
-def _blank_unless(estimable: bool, row: dict[str, object]) -> dict[str, object]:
-    if not estimable:
-        row = {k: v for k, v in row.items() if k in _KEPT_WHEN_BLANK}
-    return {**row, "estimable": estimable}
+def _small_stratum_reason(x: np.ndarray, y: np.ndarray, min_cell_size: int) -> str | None:
+    small = [s for s, v in zip(STRATA, (x, y), strict=True) if len(v) < min_cell_size]
+    if not small:
+        return None
+    return f"fewer than {min_cell_size} families with a value in the {' and '.join(small)} stratum"
+
+
+def _blank_unless(reason: str | None, row: dict[str, object]) -> dict[str, object]:
+    """The row as computed, or (``reason`` given) blanked with its not-estimable note."""
+    if reason is None:
+        return {**row, "estimable": True, "note": ""}
+    row = {k: v for k, v in row.items() if k in _KEPT_WHEN_BLANK}
+    return {**row, "estimable": False, "note": not_estimable(reason)}
 
 
 def _below(p: pd.Series, alpha: float) -> pd.Series:
@@ -518,6 +533,7 @@ def _assignments(
     """
     n_sites, n_rural = len(rural_site), int(rural_site.sum())
     if math.comb(n_sites, n_rural) <= n_permutations:
+        # Exact enumeration; beyond that a seeded Monte Carlo sample (Phipson & Smyth 2010).
         rows = np.zeros((math.comb(n_sites, n_rural), n_sites), dtype=bool)
         for i, chosen in enumerate(itertools.combinations(range(n_sites), n_rural)):
             rows[i, list(chosen)] = True
@@ -567,7 +583,11 @@ def site_permutation_test(
     of rural sites is kept and their identities permuted. With few sites all distinct
     assignments are enumerated (``exact`` True; p = share of assignments with |T| >=
     |T observed|, the observed one included); otherwise ``n_permutations`` are sampled
-    (p = (1 + hits) / (1 + n_permutations)). ``min_attainable_p`` is the smallest p the
+    (a seeded Monte Carlo test, ``exact`` False: p = (1 + hits) / (1 + B), B =
+    ``n_permutations_drawn``, which is never 0 and is exact in level; Phipson & Smyth
+    2010, "Permutation p-values should never be zero", SAGMB 9:39). ``n_assignments``
+    is the number of distinct assignments, C(sites, rural sites), either way.
+    ``min_attainable_p`` is the smallest p the
     design allows (1/15 with 6 sites of which 2 are rural): below alpha or the test can
     never reject. Raises ValueError when rurality varies within a site or a stratum has
     no site.
@@ -575,7 +595,7 @@ def site_permutation_test(
     _check_choice("statistic", statistic, PERMUTATION_STATISTICS)
     values, codes, sites, rural_site = _site_families(profile, measure, site_column)
     if rural_site.all() or not rural_site.any():
-        raise ValueError(f"{measure}: both strata need at least one site with a value")
+        raise ValueError(site_strata_reason(rural_site))
     stat = _site_statistic(statistic, values, codes, len(sites))
     assignments, exact = _assignments(rural_site, n_permutations, np.random.default_rng(seed))
     observed = float(stat(rural_site[None, :])[0])
@@ -593,12 +613,21 @@ def site_permutation_test(
         "permutation_statistic": statistic,
         "observed_statistic": observed,
         "p_value": float(p_value),
-        "n_assignments": len(assignments),
+        "n_assignments": math.comb(len(sites), int(rural_site.sum())),
+        "n_permutations_drawn": 0 if exact else len(assignments),
         "exact": exact,
         "min_attainable_p": min_p,
         "n_sites": len(sites),
         "n_rural_sites": int(rural_site.sum()),
     }
+
+
+def site_strata_reason(rural_site: np.ndarray) -> str:
+    """Why rurality cannot be permuted across these sites (one site, or one stratum)."""
+    if len(rural_site) < 2:
+        return f"{len(rural_site)} site(s): the site-level test needs sites in both strata"
+    stratum = "rural" if rural_site.all() else "urban"
+    return f"one stratum of sites (all {len(rural_site)} sites {stratum})"
 
 
 def site_clustered_regression(
@@ -617,7 +646,7 @@ def site_clustered_regression(
     rural = (labels[keep] == "rural").to_numpy(dtype=float)
     groups = pd.factorize(profile.loc[keep, site_column].astype("str"))[0]
     n_clusters = len(np.unique(groups))
-    if n_clusters < 2 or len(np.unique(rural)) < 2:
+    if clusters.too_few_clusters(n_clusters, "site") or len(np.unique(rural)) < 2:
         return {"coef": np.nan, "se": np.nan, "p_value": np.nan, "n_clusters": n_clusters}
     fit = sm.OLS(values[keep].to_numpy(), sm.add_constant(rural)).fit(
         cov_type="cluster", cov_kwds={"groups": groups}, use_t=True
@@ -687,12 +716,30 @@ def clustering_sensitivity(
     permuted = _below(table["p_permutation_adjusted"], alpha)
     # False as soon as either test is not significant; missing only when undecidable.
     table["survives_clustering"] = significant & permuted
+    table["estimable"] = table["p_permutation"].notna()
+    table["note"] = [_sensitivity_note(row, alpha) for row in table.itertuples(index=False)]
     table["adjust"] = adjust
     table["alpha"] = alpha
     table["coding"] = coding
     counts = ("n_assignments", "n_sites", "n_rural_sites", "n_clusters")
+    counts = (*counts, "n_permutations_drawn")
     flags = ("exact", "permutation_can_reach_alpha")
-    return table.astype(dict.fromkeys(counts, "Int64") | dict.fromkeys(flags, "boolean"))
+    return table.astype(
+        dict.fromkeys(counts, "Int64") | dict.fromkeys(flags, "boolean") | {"estimable": bool}
+    )
+
+
+def _sensitivity_note(row, alpha: float) -> str:
+    """The row's note: why it was not tested, or, in words, why it cannot reach alpha."""
+    if not row.estimable:
+        return row.note if row.note.startswith("not estimable") else not_estimable(row.note)
+    if row.min_attainable_p >= alpha:
+        return (
+            f"cannot reach alpha {alpha:g}: {row.n_sites} sites ({row.n_rural_sites} rural) "
+            f"give {row.n_assignments} assignment(s), so the smallest attainable p is "
+            f"{row.min_attainable_p:.3g}"
+        )
+    return ""
 
 
 def _sensitivity_row(
@@ -713,7 +760,8 @@ def _sensitivity_row(
     else:
         row["significant_family"], estimable = pd.NA, False
     if not estimable:
-        row["note"] = "not estimable at family level (stratum below min_cell_size)"
+        note = family.at[measure, "note"] if measure in family.index else None
+        row["note"] = note if isinstance(note, str) and note else "not compared at family level"
         return row
     try:
         permutation = site_permutation_test(
@@ -747,18 +795,29 @@ def outcome_by_stratum(
     with ``unit`` "families"; ``below_min_cell`` flags a row with a nonzero count below
     ``min_cell_size`` (its share and CI reveal that count too), for the publish step to
     suppress. ``estimable`` is False when fewer than ``min_cell_size`` closed families
-    have a known outcome; share and CI are then blank.
+    have a known outcome; share and CI are then blank and ``note`` says why (the row of
+    a stratum without families: "one stratum (all families ...)").
     """
     labels = strata(profile)
+    one_stratum = one_stratum_reason(labels)
     closed = profile["case_closed"].astype("boolean").fillna(False).to_numpy(dtype=bool)
     unified = pd.to_numeric(profile["unified_at_closure"]).astype(float).to_numpy()
     rows = []
     for stratum in STRATA:
-        here = closed & (labels == stratum).to_numpy(dtype=bool)
+        in_stratum = (labels == stratum).to_numpy(dtype=bool)
+        here = closed & in_stratum
         outcome = unified[here]
         n_with_outcome = int((~np.isnan(outcome)).sum())
         n_unified = int((outcome == 1).sum())
         estimable = n_with_outcome >= min_cell_size
+        if estimable:
+            note = ""
+        elif one_stratum and not in_stratum.any():
+            note = not_estimable(one_stratum)  # the row of the absent stratum
+        else:
+            note = not_estimable(
+                f"fewer than {min_cell_size} closed {stratum} families with a known outcome"
+            )
         low, high = wilson_ci(n_unified, n_with_outcome, level) if estimable else (np.nan,) * 2
         counts = (int(here.sum()), n_with_outcome, n_unified, n_with_outcome - n_unified)
         rows.append(
@@ -769,6 +828,7 @@ def outcome_by_stratum(
                 "ci_low": low,
                 "ci_high": high,
                 "estimable": estimable,
+                "note": note,
                 "below_min_cell": any(0 < c < min_cell_size for c in counts),
                 "unit": "families",
             }

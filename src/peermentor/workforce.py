@@ -14,6 +14,7 @@ import pandas as pd
 from scipy.special import ndtri  # the normal quantile; scipy.stats would cost ~1 s to import
 
 from peermentor.contract import CHALLENGE_EXITS, EXIT_REASONS, STABLE_OR_ADVANCED
+from peermentor.estimable import not_estimable
 from peermentor.profile import DAYS_PER_MONTH, contacts_until
 
 OUTCOME_GROUPS: tuple[str, ...] = ("stable_or_advanced", "challenge", "other")
@@ -89,7 +90,9 @@ def summarize_workforce(per_mentor: pd.DataFrame, level: float = 0.95) -> pd.Dat
     Columns: row_type ("overall" / "exit_reason" / "outcome_group"), category, count,
     unit ("mentors": the count is suppressible), n_mentors, share, ci_low, ci_high
     (Wilson), tenure_mean_months, tenure_median_months. Every contract exit reason and
-    every outcome group gets a row, zero or not, so the table's shape is stable.
+    every outcome group gets a row, zero or not, so the table's shape is stable. A row
+    whose tenure (no mentor in the category) or share (no mentors at all) cannot be
+    computed has ``estimable`` False and says why in ``note``.
     """
     n = len(per_mentor)
     tenure = per_mentor["tenure_months"]
@@ -108,6 +111,13 @@ def _row(
     row_type: str, category: str, count: int, n: int, tenure: pd.Series, level: float | None
 ) -> dict[str, object]:
     low, high = wilson_ci(count, n, level) if level is not None else (np.nan, np.nan)
+    if n == 0:
+        note = not_estimable("no mentors")
+    elif count == 0:
+        # 0 of n is a share (0, with its Wilson CI); the tenure of no mentors is not.
+        note = not_estimable("no mentor in this category (tenure); count and share are 0")
+    else:
+        note = ""
     return {
         "row_type": row_type,
         "category": category,
@@ -119,4 +129,6 @@ def _row(
         "ci_high": high,
         "tenure_mean_months": tenure.mean(),
         "tenure_median_months": tenure.median(),
+        "estimable": not note,
+        "note": note,
     }

@@ -101,7 +101,14 @@ rule figure_early_engagement:
 
 rule figure_outcome_models:
     input:
-        code=package_code("figures.py", "model.py", "diagnostics.py"),
+        code=package_code(
+            "figures.py",
+            "model.py",
+            "coefficients.py",
+            "diagnostics.py",
+            "clusters.py",
+            "estimable.py",
+        ),
         coefficients="results/models/coefficients.csv",
         profile="results/tables/family_profile.parquet",
     output:

@@ -3,7 +3,14 @@
 
 rule outcome_models:
     input:
-        code=package_code("model.py", "diagnostics.py", "publish.py"),
+        code=package_code(
+            "model.py",
+            "coefficients.py",
+            "diagnostics.py",
+            "publish.py",
+            "clusters.py",
+            "estimable.py",
+        ),
         profile="results/tables/family_profile.parquet",
     output:
         coefficients=report(

@@ -3,7 +3,14 @@
 
 rule rural_urban:
     input:
-        code=package_code("measures.py", "rurality.py", "stratify.py", "publish.py"),
+        code=package_code(
+            "measures.py",
+            "rurality.py",
+            "stratify.py",
+            "publish.py",
+            "clusters.py",
+            "estimable.py",
+        ),
         profile="results/tables/family_profile.parquet",
     output:
         comparison=report(

@@ -26,6 +26,8 @@ def main():
     for fit in fits:
         for warning in fit.warnings:
             log.warning("model %s: %s", fit.name, warning)
+        for term, reason in fit.dropped.items():
+            log.warning("model %s: term %s not estimable: %s", fit.name, term, reason)
     coefficients = tidy_coefficients(fits)
     frame = model_frame(profile, p.primary, p.cluster)
     ranking = rank_predictors(frame, p.primary, p.cluster)

@@ -9,7 +9,12 @@ from peermentor.engagement import summarize_early_engagement
 from peermentor.io import write_csv
 from peermentor.profile import summarize_profile
 from peermentor.publish import publish_replication
-from peermentor.replication import p1_p3_p6_computed, replication_rows, run_definitions
+from peermentor.replication import (
+    p1_p3_p6_computed,
+    p4_computed,
+    replication_rows,
+    run_definitions,
+)
 from peermentor.runner import run_step
 from peermentor.workforce import summarize_workforce
 
@@ -23,6 +28,8 @@ def main():
         summarize_workforce(per_mentor),
     )
     computed |= json.loads(Path(snakemake.input.model).read_text())
+    p4, p4_definition = p4_computed(pd.read_csv(snakemake.input.comparison))
+    computed |= p4
     definitions = run_definitions(
         n_contacts=p.n_contacts,
         anchor=p.anchor,
@@ -36,6 +43,7 @@ def main():
         "or_no_show_or_refusal_separation": f"1 / OR of unification per no-show/refusal; {model}",
         "face_to_face_gap": "mean face-to-face contacts with children, unified minus separated",
     }
+    definitions |= p4_definition
     stable = int((per_mentor["outcome_group"] == "stable_or_advanced").sum())
     bases = {"pct_mentors_stable_or_advanced": (stable, len(per_mentor) - stable)}
     table = publish_replication(
