@@ -303,3 +303,27 @@ def test_site_reconciliation_and_quarantine_counts_are_suppressed_for_publicatio
     pd.DataFrame({"table": ["families"], "reason": ["closed_before_opened"]}).to_csv(path)
     summary = narrative.quarantine_summary([path], min_cell_size=11)
     assert summary["rows"].tolist() == ["<11"]
+
+
+def test_site_reconciliation_of_a_clean_site_shows_zeros():
+    """A site without any quarantined row (no reason column) publishes its counts and zeros."""
+    from peermentor import narrative
+
+    recon = pd.DataFrame(
+        {
+            "site_id": ["s", "s"],
+            "table": ["families", "contacts"],
+            "rows_read": [117, 8070],
+            "rows_kept": [117, 8070],
+            "rows_quarantined": [0, 0],
+            "balanced": [True, True],
+            "quarantined_duplicate": [0, 0],
+        }
+    )
+    shown = narrative.site_reconciliation(recon, "s", min_cell_size=11)
+    assert list(shown.columns) == [
+        "table", "rows_read", "rows_kept", "rows_quarantined", "balanced",
+    ]  # fmt: skip
+    assert shown["rows_read"].tolist() == [117, 8070]
+    assert shown["rows_kept"].tolist() == [117, 8070]
+    assert shown["rows_quarantined"].tolist() == [0, 0]

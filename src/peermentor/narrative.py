@@ -282,11 +282,14 @@ def site_reconciliation(
         return table
     from peermentor.publish import suppress_small_cells
 
+    groups = {"rows_read": ["rows_kept", "rows_quarantined"]}
+    if reasons:  # a clean site has no reason columns: no group of reasons to protect
+        groups["rows_quarantined"] = reasons
     return suppress_small_cells(
         table.reset_index(drop=True),
         count_columns=["rows_read", "rows_kept", "rows_quarantined", *reasons],
         min_cell_size=min_cell_size,
-        column_groups={"rows_read": ["rows_kept", "rows_quarantined"], "rows_quarantined": reasons},
+        column_groups=groups,
     ).drop(columns="suppressed")
 
 

@@ -36,7 +36,7 @@ rule clean_site:
 
 rule combine_sites:
     input:
-        code=package_code("contract.py", "validate.py"),
+        code=package_code("contract.py", "validate.py", "combine.py"),
         kept=expand("results/interim/{site}/{table}.parquet", site=SITES, table=TABLES),
         reconciliation=expand("results/interim/{site}/reconciliation.csv", site=SITES),
     output:
@@ -59,6 +59,13 @@ rule combine_sites:
     params:
         sites=SITES,
         tables=TABLES,
+        files={
+            site: {
+                table: cfg["path"]
+                for table, cfg in SITE_CONFIGS[site]["tables"].items()
+            }
+            for site in SITES
+        },
     message:
         "Combining {params.sites} into study-level canonical tables"
     script:
