@@ -327,3 +327,21 @@ def test_site_reconciliation_of_a_clean_site_shows_zeros():
     assert shown["rows_read"].tolist() == [117, 8070]
     assert shown["rows_kept"].tolist() == [117, 8070]
     assert shown["rows_quarantined"].tolist() == [0, 0]
+
+
+def test_site_outcomes_says_when_every_case_is_open():
+    from peermentor import narrative
+
+    profile = pd.DataFrame(
+        {"site_id": ["a"] * 3 + ["b"] * 14 + ["c"] * 2, "case_closed": [False] * 3 + [True] * 14
+         + [True, False]}
+    )  # fmt: skip
+    assert narrative.site_outcomes(profile, "a", 11) == (
+        "All of site a's cases (fewer than 11) were still open at the data cut-off: the site has "
+        "no outcome at closure, and the outcome models are fitted on the other sites' closed cases."
+    )
+    assert narrative.site_outcomes(profile, "b", 11) == (
+        "Site b has 14 closed cases by the data cut-off; their outcomes at closure enter the "
+        "study's outcome models."
+    )
+    assert "fewer than 11 closed cases" in narrative.site_outcomes(profile, "c", 11)

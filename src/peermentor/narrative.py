@@ -324,6 +324,30 @@ def site_profile(profile: pd.DataFrame, site_id: str) -> pd.DataFrame:
     return profile[profile["site_id"].astype(str) == site_id].reset_index(drop=True)
 
 
+def site_outcomes(profile: pd.DataFrame, site_id: str, min_cell_size: int) -> str:
+    """One sentence: whether the site's closed cases give outcomes to the study's models.
+
+    A site whose cases are all open at the cut-off has no outcome at closure; the outcome models
+    are fitted on the other sites' closed cases. Counts under ``min_cell_size`` are not shown.
+    """
+    rows = site_profile(profile, site_id)
+    n, closed = len(rows), int(rows["case_closed"].astype(bool).sum())
+
+    def count(k: int) -> str:
+        return f"fewer than {min_cell_size}" if 0 < k < min_cell_size else f"{k:,}"
+
+    if closed == 0:
+        return (
+            f"All of site {site_id}'s cases ({count(n)}) were still open at the data cut-off: "
+            "the site has no outcome at closure, and the outcome models are fitted on the other "
+            "sites' closed cases."
+        )
+    return (
+        f"Site {site_id} has {count(closed)} closed cases by the data cut-off; their outcomes at "
+        "closure enter the study's outcome models."
+    )
+
+
 def enough_to_plot(n_families: int, min_cell_size: int) -> bool:
     """Row-level plots of fewer families than the minimum cell size would show a small count."""
     return n_families >= min_cell_size
