@@ -244,7 +244,8 @@ SUPPRESSIBLE = re.compile(
     r"clusters|n_rural|n_urban|n_receiving_.*|n_not_receiving_.*|n_closed|n_with_outcome|"
     r"n_unified|n_separated|families|families_served|rows|rows_.*|quarantined_.*)$"
 )
-AUDIT_TABLES = {"reconciliation.csv"}  # exact counts for reviewers with data access
+# exact counts for reviewers with data access
+AUDIT_TABLES = {"reconciliation.csv", "data_quality.csv"}
 
 
 def small_counts(column: pd.Series, min_cell_size: int = 11) -> list:

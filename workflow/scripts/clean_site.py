@@ -4,6 +4,7 @@ import pandas as pd
 
 from peermentor.ingest.clean import check_quarantine_limit, clean_site
 from peermentor.ingest.mapping import Mapped
+from peermentor.ingest.quality import data_quality
 from peermentor.ingest.site import site_files
 from peermentor.io import write_csv, write_parquet
 from peermentor.runner import log, run_step
@@ -33,6 +34,9 @@ def main():
         write_parquet(validate_table(result.kept[table], table), kept_path)
         write_csv(result.quarantine[table], quarantine_path)
     write_csv(result.reconciliation, snakemake.output.reconciliation)
+    quality = data_quality(result.kept, site=site, data_cutoff=snakemake.params.data_cutoff)
+    write_csv(quality, snakemake.output.data_quality)
+    log.info("data quality (flagged, kept):\n%s", quality.iloc[:, 1:5].to_string(index=False))
     log.info("reconciliation:\n%s", result.reconciliation.iloc[:, :6].to_string(index=False))
 
 

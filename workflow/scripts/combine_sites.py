@@ -21,6 +21,8 @@ def main():
         log.info("%s: %d rows from %d sites", table, len(combined), len(sites))
     recon = pd.concat([pd.read_csv(p) for p in snakemake.input.reconciliation], ignore_index=True)
     write_csv(recon, snakemake.output.reconciliation)
+    quality = pd.concat([pd.read_csv(p) for p in snakemake.input.data_quality], ignore_index=True)
+    write_csv(quality, snakemake.output.data_quality)
 
 
 run_step("combine_sites", snakemake.log[0], main)
