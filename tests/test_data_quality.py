@@ -86,3 +86,30 @@ def test_empty_site_tables():
     empty = {name: frame.iloc[0:0] for name, frame in site().items()}
     table = data_quality(empty, site="s", data_cutoff="2017-12-31")
     assert (table["rows_flagged"] == 0).all() and (table["rows_checked"] == 0).all()
+
+
+def test_a_case_closed_after_the_cutoff_is_open_not_closed_without_contact():
+    """A closure after the cut-off is an open case in the study (profile.py) and here."""
+    tables = site()
+    tables["families"].loc[1, "case_close_date"] = T("2018-02-01")  # F2, no contact, cut-off 2017
+    flags = quality_flags(tables, data_cutoff="2017-12-31")
+    assert flags["closed_without_contact"].tolist() == [False, False, False, False]
+
+
+def test_no_mentor_kept_still_checks_families_and_contacts():
+    tables = site()
+    tables["mentors"] = tables["mentors"].iloc[0:0]
+    flags = quality_flags(tables, data_cutoff="2017-12-31")
+    assert flags["closed_without_contact"].tolist() == [False, True, False, False]
+    assert flags["contact_after_cutoff"].tolist() == [False, False, False, False, True]
+    assert not flags["contact_outside_employment"].any()
+    assert not flags["mentor_left_before_opening"].any()
+
+
+def test_no_contact_kept_every_closed_family_is_flagged():
+    tables = site()
+    tables["contacts"] = tables["contacts"].iloc[0:0]
+    table = data_quality(tables, site="s", data_cutoff="2017-12-31")
+    flagged = dict(zip(table["check"], table["rows_flagged"], strict=True))
+    assert flagged["closed_without_contact"] == 2  # F1 and F2 closed in 2014
+    assert flagged["contact_after_cutoff"] == 0

@@ -36,28 +36,32 @@ COLUMNS = ["site_id", "check", "table", "rows_checked", "rows_flagged", "action"
 
 
 def quality_flags(kept: dict[str, pd.DataFrame], *, data_cutoff: str) -> dict[str, pd.Series]:
-    """A boolean Series per check over its table's kept rows (True: flagged)."""
+    """A boolean Series per check over its table's kept rows (True: flagged).
+
+    A case counts as closed only when its closure date is on or before the cut-off, as in the
+    study's family profile (a later closure is an open case at the cut-off).
+    """
     families, contacts, mentors = kept["families"], kept["contacts"], kept["mentors"]
-    if families.empty or contacts.empty or mentors.empty:  # nothing to compare with
-        return {
-            check: pd.Series(False, index=kept[table].index) for check, (table, _) in CHECKS.items()
-        } | (
-            {"closed_without_contact": families["case_close_date"].notna()}
-            if contacts.empty
-            else {}
-        )
+    cutoff = pd.Timestamp(data_cutoff)
     hire = mentors.set_index("mentor_id")["hire_date"]
     end = mentors.set_index("mentor_id")["end_date"]
     day = contacts["contact_date"].dt.normalize()
+    closed = families["case_close_date"].notna() & (families["case_close_date"] <= cutoff)
     return {
-        "closed_without_contact": families["case_close_date"].notna()
-        & ~families["family_id"].isin(contacts["family_id"]),
+        "closed_without_contact": closed & ~families["family_id"].isin(contacts["family_id"]),
         "ended_before_hired": mentors["end_date"] < mentors["hire_date"],
-        "contact_after_cutoff": day > pd.Timestamp(data_cutoff),
-        "contact_outside_employment": (day < contacts["mentor_id"].map(hire))
-        | (day > contacts["mentor_id"].map(end)),
-        "mentor_left_before_opening": families["mentor_id"].map(end) < families["case_open_date"],
+        "contact_after_cutoff": day > cutoff,
+        # a mentor id not in the roster maps to NaT, which compares False: not flagged here
+        "contact_outside_employment": (day < _lookup(hire, contacts["mentor_id"]))
+        | (day > _lookup(end, contacts["mentor_id"])),
+        "mentor_left_before_opening": _lookup(end, families["mentor_id"])
+        < families["case_open_date"],
     }
+
+
+def _lookup(dates: pd.Series, keys: pd.Series) -> pd.Series:
+    """``dates`` at ``keys``, on the keys' index and still dates (an empty roster gives NaT)."""
+    return pd.Series(dates.reindex(keys.to_numpy()).to_numpy(), index=keys.index)
 
 
 def data_quality(kept: dict[str, pd.DataFrame], *, site: str, data_cutoff: str) -> pd.DataFrame:
