@@ -59,15 +59,14 @@ SHAPES: dict[str, dict] = {
         },
     },
     "plain_two_sites": {
-        "description": "one urban and one rural site; no defects, no no-shows, no mentor exits",
+        "description": "one urban and one rural site; no defects and no mentor exits",
         "sites": ["jefferson_1", "perry_1"],
-        "demo": {
-            "families": 100,
-            "mentors": 8,
-            "defects": False,
-            "no_shows": False,
-            "exits": False,
-        },
+        "demo": {"families": 100, "mentors": 8, "defects": False, "exits": False},
+    },
+    "no_no_shows": {
+        "description": "two sites without any no-show or refusal (a constant predictor)",
+        "sites": ["jefferson_1", "perry_1"],
+        "demo": {"families": 60, "mentors": 4, "defects": False, "no_shows": False},
     },
     "one_urban_site": {
         "description": "one urban site with few mentors",
