@@ -345,3 +345,18 @@ def test_site_outcomes_says_when_every_case_is_open():
         "study's outcome models."
     )
     assert "fewer than 11 closed cases" in narrative.site_outcomes(profile, "c", 11)
+
+
+def test_site_outcomes_withholds_a_closed_count_that_reveals_few_open_cases():
+    """117 families are published; 110 closed would reveal 7 open cases, so it shows [c]."""
+    from peermentor import narrative
+
+    profile = pd.DataFrame({"site_id": "d", "case_closed": [True] * 110 + [False] * 7})
+    sentence = narrative.site_outcomes(profile, "d", 11)
+    assert sentence == (
+        "Site d has closed cases by the data cut-off (count [c]); their outcomes at closure "
+        "enter the study's outcome models."
+    )
+    assert "110" not in sentence and "7" not in sentence
+    open_11 = pd.DataFrame({"site_id": "d", "case_closed": [True] * 110 + [False] * 11})
+    assert "110 closed cases" in narrative.site_outcomes(open_11, "d", 11)

@@ -342,6 +342,13 @@ def site_outcomes(profile: pd.DataFrame, site_id: str, min_cell_size: int) -> st
             "the site has no outcome at closure, and the outcome models are fitted on the other "
             "sites' closed cases."
         )
+    if n >= min_cell_size and 0 < n - closed < min_cell_size:
+        # the site's family count is published (reconciliation): the closed count would reveal
+        # the small number of open cases, so it is withheld (complementary suppression)
+        return (
+            f"Site {site_id} has closed cases by the data cut-off (count [c]); their outcomes at "
+            "closure enter the study's outcome models."
+        )
     return (
         f"Site {site_id} has {count(closed)} closed cases by the data cut-off; their outcomes at "
         "closure enter the study's outcome models."
