@@ -26,7 +26,6 @@ measurements, not tests: nothing here asserts a time.
 from __future__ import annotations
 
 import argparse
-import copy
 import json
 import os
 import platform
@@ -40,6 +39,8 @@ from pathlib import Path
 
 import pandas as pd
 import yaml
+
+from peermentor.demo.shapes import clone_site
 
 ROOT = Path(__file__).resolve().parents[1]
 HERE = Path(__file__).resolve().parent
@@ -150,18 +151,6 @@ def prepare_project(workdir: Path, scale: int) -> Path:
     config["demo"]["scale"] = scale
     config_path.write_text(yaml.safe_dump(config, sort_keys=False))
     return workdir
-
-
-def clone_site(site_cfg: dict, k: int) -> dict:
-    """Copy ``k`` of a site: own export files, own slice of a shared mentor roster."""
-    site = site_cfg["site_id"]
-    clone = copy.deepcopy(site_cfg)
-    clone["site_id"] = f"{site}_{k}"
-    for table in clone["tables"].values():
-        table["path"] = table["path"].replace(f"data/raw/{site}/", f"data/raw/{site}_{k}/")
-        if "filter" in table:
-            table["filter"]["value"] = f"{table['filter']['value']}{k}"
-    return clone
 
 
 def _study_config(workdir: Path) -> dict:

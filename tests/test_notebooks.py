@@ -303,3 +303,60 @@ def test_site_reconciliation_and_quarantine_counts_are_suppressed_for_publicatio
     pd.DataFrame({"table": ["families"], "reason": ["closed_before_opened"]}).to_csv(path)
     summary = narrative.quarantine_summary([path], min_cell_size=11)
     assert summary["rows"].tolist() == ["<11"]
+
+
+def test_site_reconciliation_of_a_clean_site_shows_zeros():
+    """A site without any quarantined row (no reason column) publishes its counts and zeros."""
+    from peermentor import narrative
+
+    recon = pd.DataFrame(
+        {
+            "site_id": ["s", "s"],
+            "table": ["families", "contacts"],
+            "rows_read": [117, 8070],
+            "rows_kept": [117, 8070],
+            "rows_quarantined": [0, 0],
+            "balanced": [True, True],
+            "quarantined_duplicate": [0, 0],
+        }
+    )
+    shown = narrative.site_reconciliation(recon, "s", min_cell_size=11)
+    assert list(shown.columns) == [
+        "table", "rows_read", "rows_kept", "rows_quarantined", "balanced",
+    ]  # fmt: skip
+    assert shown["rows_read"].tolist() == [117, 8070]
+    assert shown["rows_kept"].tolist() == [117, 8070]
+    assert shown["rows_quarantined"].tolist() == [0, 0]
+
+
+def test_site_outcomes_says_when_every_case_is_open():
+    from peermentor import narrative
+
+    profile = pd.DataFrame(
+        {"site_id": ["a"] * 3 + ["b"] * 14 + ["c"] * 2, "case_closed": [False] * 3 + [True] * 14
+         + [True, False]}
+    )  # fmt: skip
+    assert narrative.site_outcomes(profile, "a", 11) == (
+        "All of site a's cases (fewer than 11) were still open at the data cut-off: the site has "
+        "no outcome at closure, and the outcome models are fitted on the other sites' closed cases."
+    )
+    assert narrative.site_outcomes(profile, "b", 11) == (
+        "Site b has 14 closed cases by the data cut-off; their outcomes at closure enter the "
+        "study's outcome models."
+    )
+    assert "fewer than 11 closed cases" in narrative.site_outcomes(profile, "c", 11)
+
+
+def test_site_outcomes_withholds_a_closed_count_that_reveals_few_open_cases():
+    """117 families are published; 110 closed would reveal 7 open cases, so it shows [c]."""
+    from peermentor import narrative
+
+    profile = pd.DataFrame({"site_id": "d", "case_closed": [True] * 110 + [False] * 7})
+    sentence = narrative.site_outcomes(profile, "d", 11)
+    assert sentence == (
+        "Site d has closed cases by the data cut-off (count [c]); their outcomes at closure "
+        "enter the study's outcome models."
+    )
+    assert "110" not in sentence and "7" not in sentence
+    open_11 = pd.DataFrame({"site_id": "d", "case_closed": [True] * 110 + [False] * 11})
+    assert "110 closed cases" in narrative.site_outcomes(open_11, "d", 11)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -12,43 +11,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 import yaml
-
-ROOT = Path(__file__).resolve().parents[1]
-SNAKEMAKE = str(Path(sys.executable).parent / "snakemake")
-# The package source is copied too and put first on PYTHONPATH, so each run uses (and a
-# test may edit) its own copy of the code without touching the checkout.
-PROJECT_FILES = (
-    "Snakefile", "workflow", "config", "profiles", "notebooks", "environment.yml", "src",
-)  # fmt: skip
-
-
-def project_env(workdir: Path) -> dict[str, str]:
-    import os
-
-    return {**os.environ, "PYTHONPATH": str(workdir / "src")}
-
+from e2e_helpers import SNAKEMAKE, copy_project, project_env, snakemake
 
 pytestmark = pytest.mark.e2e
-
-
-def copy_project(target: Path) -> Path:
-    for name in PROJECT_FILES:
-        source = ROOT / name
-        if source.is_dir():
-            shutil.copytree(source, target / name, ignore=shutil.ignore_patterns("__pycache__"))
-        elif source.exists():
-            shutil.copy(source, target / name)
-    return target
-
-
-def snakemake(workdir: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess:
-    result = subprocess.run(
-        [SNAKEMAKE, "--cores", "2", "--profile", "profiles/default", *args],
-        cwd=workdir, capture_output=True, text=True, timeout=900, env=project_env(workdir),
-    )  # fmt: skip
-    if check and result.returncode != 0:
-        pytest.fail(f"snakemake {args} failed:\n{result.stdout[-4000:]}\n{result.stderr[-4000:]}")
-    return result
 
 
 @pytest.fixture(scope="module")
@@ -287,7 +252,8 @@ SUPPRESSIBLE = re.compile(
     r"clusters|n_rural|n_urban|n_receiving_.*|n_not_receiving_.*|n_closed|n_with_outcome|"
     r"n_unified|n_separated|families|families_served|rows|rows_.*|quarantined_.*)$"
 )
-AUDIT_TABLES = {"reconciliation.csv"}  # exact counts for reviewers with data access
+# exact counts for reviewers with data access
+AUDIT_TABLES = {"reconciliation.csv", "data_quality.csv"}
 
 
 def small_counts(column: pd.Series, min_cell_size: int = 11) -> list:

@@ -42,6 +42,12 @@ def _parser() -> argparse.ArgumentParser:
         "--scale", type=int, help="multiply families and contacts (default: demo.scale)"
     )
     demo.add_argument("--project-dir", default=".", help="where data/raw/ is written")
+    demo.add_argument(
+        "--shape",
+        help="first make the project in --project-dir this study shape (its config/config.yaml "
+        "and the copied site configs are rewritten); see --list-shapes",
+    )
+    demo.add_argument("--list-shapes", action="store_true", help="list the study shapes and exit")
     demo.set_defaults(func=_cmd_demo)
 
     describe = sub.add_parser(
@@ -114,18 +120,30 @@ def _site_id(text: str) -> str:
 def _cmd_demo(args) -> int:
     from peermentor.config import load_sites, load_study
     from peermentor.demo.build import build_demo
+    from peermentor.demo.shapes import SHAPES, apply_shape
 
-    study = load_study(args.config)
+    if args.list_shapes:
+        for name, shape in SHAPES.items():
+            print(f"{name}: {shape['description']} ({len(shape['sites'])} sites)")
+        return 0
+    config_path = Path(args.config)
+    if args.shape:
+        apply_shape(args.project_dir, args.shape)
+        config_path = Path(args.project_dir) / "config" / "config.yaml"
+    study = load_study(config_path)
+    project_sites = {**study, "sites_dir": str(Path(args.project_dir) / study["sites_dir"])}
+    sites = load_sites(study if not args.shape else project_sites)
     seed = study["demo"]["seed"] if args.seed is None else args.seed
     scale = study["demo"]["scale"] if args.scale is None else args.scale
     started = time.perf_counter()
     truth = build_demo(
-        load_sites(study),
+        sites,
         seed=seed,
         scale=scale,
         data_cutoff=study["study"]["data_cutoff"],
         truth_file=study["demo"]["truth_file"],
         project_dir=args.project_dir,
+        shape=study["demo"],
     )
     print(
         f"demo study: {truth['n_families']} families, {truth['n_mentors']} mentors, "

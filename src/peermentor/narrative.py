@@ -438,11 +438,14 @@ def site_reconciliation(
         return table
     from peermentor.publish import suppress_small_cells
 
+    groups = {"rows_read": ["rows_kept", "rows_quarantined"]}
+    if reasons:  # a clean site has no reason columns: no group of reasons to protect
+        groups["rows_quarantined"] = reasons
     return suppress_small_cells(
         table.reset_index(drop=True),
         count_columns=["rows_read", "rows_kept", "rows_quarantined", *reasons],
         min_cell_size=min_cell_size,
-        column_groups={"rows_read": ["rows_kept", "rows_quarantined"], "rows_quarantined": reasons},
+        column_groups=groups,
     ).drop(columns="suppressed")
 
 
@@ -475,6 +478,37 @@ def quarantine_summary(
 def site_profile(profile: pd.DataFrame, site_id: str) -> pd.DataFrame:
     """The family profile's rows of one site (for plots only)."""
     return profile[profile["site_id"].astype(str) == site_id].reset_index(drop=True)
+
+
+def site_outcomes(profile: pd.DataFrame, site_id: str, min_cell_size: int) -> str:
+    """One sentence: whether the site's closed cases give outcomes to the study's models.
+
+    A site whose cases are all open at the cut-off has no outcome at closure; the outcome models
+    are fitted on the other sites' closed cases. Counts under ``min_cell_size`` are not shown.
+    """
+    rows = site_profile(profile, site_id)
+    n, closed = len(rows), int(rows["case_closed"].astype(bool).sum())
+
+    def count(k: int) -> str:
+        return f"fewer than {min_cell_size}" if 0 < k < min_cell_size else f"{k:,}"
+
+    if closed == 0:
+        return (
+            f"All of site {site_id}'s cases ({count(n)}) were still open at the data cut-off: "
+            "the site has no outcome at closure, and the outcome models are fitted on the other "
+            "sites' closed cases."
+        )
+    if n >= min_cell_size and 0 < n - closed < min_cell_size:
+        # the site's family count is published (reconciliation): the closed count would reveal
+        # the small number of open cases, so it is withheld (complementary suppression)
+        return (
+            f"Site {site_id} has closed cases by the data cut-off (count [c]); their outcomes at "
+            "closure enter the study's outcome models."
+        )
+    return (
+        f"Site {site_id} has {count(closed)} closed cases by the data cut-off; their outcomes at "
+        "closure enter the study's outcome models."
+    )
 
 
 def enough_to_plot(n_families: int, min_cell_size: int) -> bool:

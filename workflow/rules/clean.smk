@@ -3,7 +3,9 @@
 
 rule clean_site:
     input:
-        code=package_code("contract.py", "validate.py", "ingest/clean.py"),
+        code=package_code(
+            "contract.py", "validate.py", "ingest/clean.py", "ingest/quality.py"
+        ),
         mapped=expand("results/interim/{{site}}/mapped/{table}.parquet", table=TABLES),
         problems=expand(
             "results/interim/{{site}}/mapped/{table}_problems.parquet", table=TABLES
@@ -12,6 +14,7 @@ rule clean_site:
         kept=expand("results/interim/{{site}}/{table}.parquet", table=TABLES),
         quarantine=expand("results/quarantine/{{site}}/{table}.csv", table=TABLES),
         reconciliation="results/interim/{site}/reconciliation.csv",
+        data_quality="results/interim/{site}/data_quality.csv",
     log:
         "logs/clean/{site}.log",
     benchmark:
@@ -36,14 +39,20 @@ rule clean_site:
 
 rule combine_sites:
     input:
-        code=package_code("contract.py", "validate.py"),
+        code=package_code("contract.py", "validate.py", "combine.py"),
         kept=expand("results/interim/{site}/{table}.parquet", site=SITES, table=TABLES),
         reconciliation=expand("results/interim/{site}/reconciliation.csv", site=SITES),
+        data_quality=expand("results/interim/{site}/data_quality.csv", site=SITES),
     output:
         tables=expand("results/interim/study/{table}.parquet", table=TABLES),
         reconciliation=report(
             "results/tables/reconciliation.csv",
             caption="../report/reconciliation.rst",
+            category="Data quality",
+        ),
+        data_quality=report(
+            "results/tables/data_quality.csv",
+            caption="../report/data_quality.rst",
             category="Data quality",
         ),
     log:
@@ -59,6 +68,13 @@ rule combine_sites:
     params:
         sites=SITES,
         tables=TABLES,
+        files={
+            site: {
+                table: cfg["path"]
+                for table, cfg in SITE_CONFIGS[site]["tables"].items()
+            }
+            for site in SITES
+        },
     message:
         "Combining {params.sites} into study-level canonical tables"
     script:

@@ -5,7 +5,9 @@ if config["demo"]["enabled"]:
 
     rule demo_data:
         input:
-            code=package_code("demo/simulate.py", "demo/export.py", "demo/build.py"),
+            code=package_code(
+                "demo/simulate.py", "demo/export.py", "demo/build.py", "demo/shapes.py"
+            ),
         output:
             truth=config["demo"]["truth_file"],
             exports=all_raw_files(),
@@ -24,6 +26,7 @@ if config["demo"]["enabled"]:
             scale=config["demo"]["scale"],
             data_cutoff=config["study"]["data_cutoff"],
             sites=SITE_CONFIGS,
+            shape=config["demo"],
         message:
             "Generating the synthetic demo study (seed {params.seed}, scale {params.scale})"
         script:

@@ -9,6 +9,7 @@ from peermentor.ingest.clean import (
     write_quarantine,
 )
 from peermentor.ingest.mapping import Mapped
+from peermentor.ingest.quality import data_quality
 from peermentor.ingest.site import site_files
 from peermentor.io import write_csv, write_parquet
 from peermentor.runner import log, run_step
@@ -47,6 +48,9 @@ def main():
         write_quarantine(result.quarantine[table], quarantine_path)
         stopped_quarantine_path(quarantine_path).unlink(missing_ok=True)  # from an earlier stop
     write_csv(result.reconciliation, snakemake.output.reconciliation)
+    quality = data_quality(result.kept, site=site, data_cutoff=snakemake.params.data_cutoff)
+    write_csv(quality, snakemake.output.data_quality)
+    log.info("data quality (flagged, kept):\n%s", quality.iloc[:, 1:5].to_string(index=False))
     log.info("reconciliation:\n%s", result.reconciliation.iloc[:, :6].to_string(index=False))
 
 

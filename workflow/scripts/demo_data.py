@@ -11,6 +11,7 @@ def main():
         scale=snakemake.params.scale,
         data_cutoff=snakemake.params.data_cutoff,
         truth_file=snakemake.output.truth,
+        shape=snakemake.params.shape,
     )
 
 

@@ -263,8 +263,13 @@ def simulate_study(
     sites: Sequence[DemoSite] = DEFAULT_SITES,
     start: str = "2010-01-01",
     cutoff: str = "2017-12-31",
+    n_families: int | None = None,
+    n_mentors: int | None = None,
 ) -> Study:
-    """Draw a synthetic study: ``scale`` times 783 families and 28 mentors over ``sites``."""
+    """Draw a synthetic study: ``scale`` times 783 families and 28 mentors over ``sites``.
+
+    ``n_families`` and ``n_mentors`` set the study size directly (small study shapes).
+    """
     if scale < 1:
         raise ValueError("scale must be a positive integer")
     sites = tuple(sites)
@@ -274,8 +279,8 @@ def simulate_study(
     calendar = _Calendar.of(start, cutoff)
     weights = np.array([s.weight for s in sites], dtype=float)
     rural_site = np.array([s.rurality == "rural" for s in sites])
-    families_per_site = _allocate(weights, FAMILIES_PER_SCALE * scale)
-    mentors_per_site = _allocate(weights, MENTORS_PER_SCALE * scale, minimum=2)
+    families_per_site = _allocate(weights, n_families or FAMILIES_PER_SCALE * scale)
+    mentors_per_site = _allocate(weights, n_mentors or MENTORS_PER_SCALE * scale, minimum=2)
 
     cases = _draw_cases(rng, families_per_site, calendar)
     staff = _draw_staff(rng, families_per_site, mentors_per_site, calendar)
