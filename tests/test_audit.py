@@ -219,3 +219,25 @@ def test_command_exit_codes_and_findings_csv(tmp_path, capsys):
     table = pd.read_csv(out)
     assert list(table.columns) == list(findings_frame([]).columns)
     assert sorted(table["recovered"]) == [7, 293]  # and n_reached = 300 - 7
+
+
+def test_wilson_interval_gives_back_a_suppressed_count():
+    from peermentor.workforce import wilson_ci
+
+    low, high = wilson_ci(4, 28)
+    row = {"row_type": "exit_reason", "count": "<11", "n_mentors": 28, "share": "<11"}
+    row |= {"ci_low": repr(low), "ci_high": repr(high)}
+    found = recovered(audit_table("w.csv", pd.DataFrame([row]).astype(str), S))
+    assert found == {("w.csv", 0, "count", 4, "wilson_ci")}
+    row |= {"ci_low": "<11", "ci_high": "<11"}  # suppressed with its count
+    assert audit_table("w.csv", pd.DataFrame([row]).astype(str), S) == []
+
+
+def test_wilson_interval_width_gives_back_a_suppressed_denominator():
+    from peermentor.workforce import wilson_ci
+
+    low, high = wilson_ci(3, 6)  # share 0.5 of a suppressed 6
+    row = {"count": "<11", "n_mentors": "<11", "share": "0.5"}
+    row |= {"ci_low": repr(low), "ci_high": repr(high)}
+    found = recovered(audit_table("w.csv", pd.DataFrame([row]).astype(str), S))
+    assert ("w.csv", 0, "n_mentors", 6, "wilson_ci") in found

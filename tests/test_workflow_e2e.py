@@ -302,6 +302,13 @@ def test_published_tables_show_no_small_counts(study):
                 assert not small_counts(table[column]), (path.name, column)
 
 
+def test_disclosure_audit_recovers_no_suppressed_count(study):
+    from peermentor.audit import audit_disclosure, findings_frame
+
+    findings = audit_disclosure(study / "results", min_cell_size=11)
+    assert not findings, findings_frame(findings).to_string()
+
+
 def test_notebook_html_shows_no_small_counts(study):
     from bs4 import BeautifulSoup
 

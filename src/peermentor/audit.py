@@ -16,6 +16,8 @@ outside reader sees) and tries to recover each suppressed count (a cell "<11" or
   the suppressed count allows is tried and the count is recovered when only one n is
   consistent with the printed mean at its printed precision (the replication table's
   mean days to the 7th contact gives the n of families reaching 7);
+- ``wilson_ci``: a shown Wilson interval (95 %) with its denominator pins the count,
+  with its share pins the denominator;
 - ``cliffs_delta``: Cliff's delta = 2U/(n1 n2) - 1 with U and delta printed gives
   n1 n2, hence a suppressed stratum n when the other is shown or the strata's sum is.
 
@@ -137,6 +139,7 @@ def audit_table(name: str, table: pd.DataFrame, min_cell_size: int) -> list[Find
     found += _shares(name, table, min_cell_size)
     found += _stratum_means(name, table, min_cell_size)
     found += _cliffs_delta(name, table, min_cell_size)
+    found += _wilson(name, table, min_cell_size)
     return found
 
 
@@ -362,6 +365,50 @@ def _cliffs_delta(name: str, table: pd.DataFrame, min_cell_size: int) -> list[Fi
                 for c in ("statistic", "effect", ({"n_rural", "n_urban"} - set(hidden)).pop())
             )
             found.append(Finding(Cell(name, int(i), hidden[0]), value, "cliffs_delta", evidence))
+    return found
+
+
+def _wilson(
+    name: str, table: pd.DataFrame, min_cell_size: int, level: float = 0.95
+) -> list[Finding]:
+    """A shown Wilson interval pins k (N shown) or N (share shown) of a suppressed count."""
+    from peermentor.workforce import wilson_ci
+
+    found = []
+    if not {"ci_low", "ci_high"} <= set(table.columns):
+        return found
+    for share, (count, denominator) in SHARES.items():
+        if not {share, count, denominator} <= set(table.columns):
+            continue
+        for i, row in table.iterrows():
+            low, high = row["ci_low"], row["ci_high"]
+            if _number(low) is None or _number(high) is None:
+                continue
+            hl, hh = half_width(low), half_width(high)
+
+            def fits(k: int, n: int, low=low, high=high, hl=hl, hh=hh) -> bool:
+                lo, hi = wilson_ci(k, n, level)
+                return abs(lo - float(low)) <= hl + 1e-12 and abs(hi - float(high)) <= hh + 1e-12
+
+            k_text, n_text = str(row[count]), str(row[denominator])
+            big_n, s = _number(n_text), _number(row[share])
+            if is_suppressed(k_text) and big_n is not None and big_n > 0:
+                target, fitting = count, [k for k in range(int(big_n) + 1) if fits(k, int(big_n))]
+                text = k_text
+            elif is_suppressed(n_text) and s is not None:
+                ns = range(1, min_cell_size) if n_text.startswith("<") else range(1, 5000)
+                target, text = denominator, n_text
+                fitting = [n for n in ns if fits(round(s * n), n)]
+            else:
+                continue
+            value = _recovered(fitting, text, min_cell_size)
+            if value is not None:
+                evidence = tuple(
+                    Cell(name, int(i), c)
+                    for c in ("ci_low", "ci_high", share, denominator)
+                    if c != target
+                )
+                found.append(Finding(Cell(name, int(i), target), value, "wilson_ci", evidence))
     return found
 
 
