@@ -27,6 +27,21 @@ Suppressed and dependent columns come back as object dtype (numbers and marker
 strings); integral counts are shown as integers. A ``suppressed`` column says whether
 anything in the row was suppressed. The result is deterministic.
 
+4. Fixed precision. Every published statistic is rounded (``round_published``) to the
+   decimals of its kind (``DEFAULT_DECIMALS``, configurable as ``disclosure.decimals``):
+   means, SDs, quantiles, days, hours and months 1 decimal; shares and CIs of shares 3
+   decimals (0.1 percentage point); effects (Cliff's delta, share differences) and odds
+   ratios 2; test statistics (U) whole numbers; p-values 3 significant digits. Counts
+   are integers. Full float precision leaks: mean x n is an integer for exactly one n
+   near a small suppressed count, which gives that count back. At 1 decimal a mean over
+   n families fits about 0.1 n whole totals, so every candidate n fits once n is in the
+   tens (the audit, ``peermentor audit-disclosure``, checks it on every run).
+5. Statistics of a suppressed group are suppressed with it: a stratum's mean, SD,
+   quantiles, U, Cliff's delta, effect CI and p-values take the marker of its n, also
+   where the n is hidden only because its gap to a count published elsewhere is small
+   (``suppress_linked_counts``). Nothing else is blanked: a share whose complement is
+   small is suppressed only through its counts, never a whole table.
+
 Linked tables (the same counts in several published tables, or nested categories such
 as exit reasons within outcome groups) are protected only as far as each table's
 groups are declared; the ``publish_*`` helpers below declare them for the study's
@@ -35,6 +50,7 @@ summary tables.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 
 import numpy as np
@@ -188,7 +204,7 @@ def publish_profile_summary(summary: pd.DataFrame, *, min_cell_size: int) -> pd.
         total_row_mask=_overall_rows(summary),
         group_columns=["measure"],
         column_groups={"n_families": ["n_receiving", "n_not_receiving"]},
-    )
+    ).pipe(round_published)
 
 
 def publish_early_summary(summary: pd.DataFrame, *, min_cell_size: int) -> pd.DataFrame:
@@ -207,7 +223,7 @@ def publish_early_summary(summary: pd.DataFrame, *, min_cell_size: int) -> pd.Da
         },
         total_row_mask=_overall_rows(summary),
         column_groups={"n_families": ["n_reached", "n_not_reached"]},
-    )
+    ).pipe(round_published)
 
 
 def publish_workforce_summary(summary: pd.DataFrame, *, min_cell_size: int) -> pd.DataFrame:
@@ -222,7 +238,7 @@ def publish_workforce_summary(summary: pd.DataFrame, *, min_cell_size: int) -> p
         },
         total_row_mask=(summary["row_type"] == "overall").to_numpy(),
         group_columns=["row_type"],
-    )
+    ).pipe(round_published)
 
 
 def _overall_rows(summary: pd.DataFrame) -> np.ndarray | None:
@@ -232,16 +248,22 @@ def _overall_rows(summary: pd.DataFrame) -> np.ndarray | None:
 
 
 def publish_replication(
-    table: pd.DataFrame, *, bases: Mapping[str, Sequence[int]], min_cell_size: int
+    table: pd.DataFrame,
+    *,
+    bases: Mapping[str, Sequence[int]],
+    min_cell_size: int,
+    decimals: Mapping[str, int] | None = None,
 ) -> pd.DataFrame:
     """Replication table: blank a computed figure from which a small count can be derived.
 
     ``bases`` maps a figure id to the counts its value reveals (a share of 28 mentors
     reveals both the 18 and the 10): when any of them is 1..min_cell_size-1, the
-    computed value and its differences get the small-cell marker.
+    computed value and its differences get the small-cell marker. Values are rounded
+    first (``round_replication``): odds ratios as ratios, everything else as a mean.
     """
     marker = small_cell_marker(min_cell_size)
-    out = table.astype({c: object for c in ("computed", "difference", "relative_difference")})
+    out = round_replication(table, decimals)
+    out = out.astype({c: object for c in ("computed", "difference", "relative_difference")})
     out["suppressed"] = False
     for figure_id, counts in bases.items():
         if any(0 < c < min_cell_size for c in counts):
@@ -258,14 +280,17 @@ def suppress_linked_counts(
     reference: Mapping[str, float],
     rows: pd.Series | np.ndarray,
     min_cell_size: int,
+    dependent_columns: Mapping[str, Sequence[str]] | None = None,
 ) -> pd.DataFrame:
     """Hide counts whose gap to a count published elsewhere is a small number.
 
     A measure defined for only some families (e.g. days to the 7th contact, defined
     for families reaching 7) has an n that, subtracted from the stratum's family count
     (``reference[column]``), gives the small count of the others. Where that gap is
-    1..min_cell_size-1 the count gets the complementary marker.
+    1..min_cell_size-1 the count gets the complementary marker, and so do the values
+    computed on it (``dependent_columns``), which would give the n back.
     """
+    dependent_columns = dependent_columns or {}
     out = table.copy()
     rows = np.asarray(rows, dtype=bool)
     for column in count_columns:
@@ -275,6 +300,95 @@ def suppress_linked_counts(
         if hide.any():
             out[column] = out[column].astype(object)
             out.loc[hide, column] = COMPLEMENTARY_MARKER
+            for dep in dependent_columns.get(column, ()):
+                # A small-cell marker already there stays: it is the stronger statement.
+                keep = out[dep].astype(str).str.startswith("<")
+                out[dep] = out[dep].astype(object)
+                out.loc[hide & ~keep.to_numpy(), dep] = COMPLEMENTARY_MARKER
             if "suppressed" in out:
                 out.loc[hide, "suppressed"] = True
+    return out
+
+
+# --- precision ---------------------------------------------------------------------------
+
+#: Decimals of each kind of published statistic (``disclosure.decimals`` overrides).
+DEFAULT_DECIMALS: dict[str, int] = {
+    "mean": 1,  # means, SDs, quantiles, days, hours, months
+    "share": 3,  # shares in 0..1 and their CIs: 0.1 percentage point
+    "effect": 2,  # Cliff's delta, share differences and their CIs
+    "ratio": 2,  # odds ratios
+    "statistic": 0,  # test statistics (Mann-Whitney U)
+    "p_value": 3,  # significant digits, not decimals
+}
+
+_KIND_PREFIXES: tuple[tuple[str, str], ...] = (
+    ("p_", "p_value"),
+    ("share", "share"),
+    ("ci_", "share"),
+    ("effect", "effect"),
+    ("statistic", "statistic"),
+    ("or_", "ratio"),
+    ("odds_ratio", "ratio"),
+    *((p, "mean") for p in ("mean", "sd", "median", "q1", "q3", "min", "max")),
+    *((p, "mean") for p in ("days_to_", "hours", "tenure_", "relative_")),
+)
+
+
+def statistic_kind(column: str) -> str | None:
+    """The precision kind of a published column by its name; None for counts and labels."""
+    if column.startswith("n_") or column in {"count", "suppressed", "estimable"}:
+        return None
+    for prefix, kind in _KIND_PREFIXES:
+        if column.startswith(prefix):
+            return kind
+    return None
+
+
+def round_value(value: object, kind: str, decimals: Mapping[str, int] | None = None) -> object:
+    """``value`` at the published precision of ``kind``; markers and labels as they are."""
+    if isinstance(value, bool | np.bool_) or not isinstance(value, float | np.floating):
+        return value
+    if not math.isfinite(value):
+        return value
+    places = {**DEFAULT_DECIMALS, **(decimals or {})}[kind]
+    if kind == "p_value":
+        if value == 0:
+            return 0.0
+        places = places - 1 - math.floor(math.log10(abs(value)))
+    return round(float(value), max(places, 0))
+
+
+def round_published(table: pd.DataFrame, decimals: Mapping[str, int] | None = None) -> pd.DataFrame:
+    """A copy of ``table`` with every statistic column at its kind's precision."""
+    out = table.copy()
+    for column in out.columns:
+        kind = statistic_kind(str(column))
+        if kind is None or out[column].dtype == bool:
+            continue
+        rounded = [round_value(v, kind, decimals) for v in out[column]]
+        out[column] = pd.Series(rounded, index=out.index, dtype=out[column].dtype)
+    return out
+
+
+def round_replication(
+    table: pd.DataFrame, decimals: Mapping[str, int] | None = None
+) -> pd.DataFrame:
+    """The replication table with computed figures rounded by the kind of each row.
+
+    The rows mix kinds (odds ratios, percentages, means); the id says which. The
+    difference is recomputed from the rounded value so the columns agree.
+    """
+    out = table.copy()
+    kinds = ["ratio" if str(i).startswith("or_") else "mean" for i in out["id"]]
+    computed = [
+        round_value(float(v), k, decimals) for v, k in zip(out["computed"], kinds, strict=True)
+    ]
+    out["computed"] = pd.Series(computed, index=out.index, dtype=float)
+    if "published" in out:
+        diff = out["computed"] - out["published"].astype(float)
+        out["difference"] = [
+            round_value(float(v), k, decimals) for v, k in zip(diff, kinds, strict=True)
+        ]
+        out["relative_difference"] = (diff / out["published"].astype(float)).round(3)
     return out

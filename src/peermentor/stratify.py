@@ -49,7 +49,7 @@ from statsmodels.stats.multitest import multipletests
 
 from peermentor.measures import COMPARED_MEASURES
 from peermentor.profile import COUNT_MEASURES
-from peermentor.publish import suppress_linked_counts, suppress_small_cells
+from peermentor.publish import round_published, suppress_linked_counts, suppress_small_cells
 from peermentor.workforce import wilson_ci
 
 STRATA: tuple[str, ...] = ("rural", "urban")
@@ -121,8 +121,14 @@ COMPARISON_COLUMN_GROUPS: dict[str, list[str]] = {
     f"n_{s}": [f"n_receiving_{s}", f"n_not_receiving_{s}"] for s in ("rural", "urban")
 }
 _SHARE_DEPENDENT = ("statistic", "effect", "effect_low", "effect_high")
+# A stratum's n also hides the test on it: U and Cliff's delta give n1 n2 back
+# (delta = 2U / (n1 n2) - 1), and p-values follow from U and the n's.
+_TEST_DEPENDENT = (*_SHARE_DEPENDENT, "p_value", "p_adjusted")
 COMPARISON_DEPENDENT_COLUMNS: dict[str, list[str]] = {
-    **{f"n_{s}": [f"{d}_{s}" for d in (*DESCRIPTIVES, "share")] for s in ("rural", "urban")},
+    **{
+        f"n_{s}": [*(f"{d}_{s}" for d in (*DESCRIPTIVES, "share")), *_TEST_DEPENDENT]
+        for s in ("rural", "urban")
+    },
     **{
         f"n_{kind}_{s}": [f"share_{s}", *_SHARE_DEPENDENT]
         for kind in ("receiving", "not_receiving")
@@ -801,7 +807,8 @@ def publish_comparison(
         reference={"n_rural": families.get("rural", 0), "n_urban": families.get("urban", 0)},
         rows=(comparison["kind"] == "continuous").to_numpy(),
         min_cell_size=min_cell_size,
-    )
+        dependent_columns=COMPARISON_DEPENDENT_COLUMNS,
+    ).pipe(round_published)
 
 
 def publish_outcome(outcome: pd.DataFrame, *, min_cell_size: int) -> pd.DataFrame:
@@ -812,4 +819,4 @@ def publish_outcome(outcome: pd.DataFrame, *, min_cell_size: int) -> pd.DataFram
         min_cell_size=min_cell_size,
         dependent_columns=OUTCOME_DEPENDENT_COLUMNS,
         column_groups=OUTCOME_COLUMN_GROUPS,
-    )
+    ).pipe(round_published)
