@@ -241,3 +241,16 @@ def test_wilson_interval_width_gives_back_a_suppressed_denominator():
     row |= {"ci_low": repr(low), "ci_high": repr(high)}
     found = recovered(audit_table("w.csv", pd.DataFrame([row]).astype(str), S))
     assert ("w.csv", 0, "n_mentors", 6, "wilson_ci") in found
+
+
+def test_complementary_stratum_n_from_its_mean_bounded_by_the_stratum_size():
+    # contacts of 13 rural families sum to 100 (7.6923...): below the stratum's 20 families
+    # only n = 13 fits; with 27 families n = 26 (200/26) fits as well
+    rows = [
+        {"measure": "hours", "n_rural": 20, "mean_rural": "3.5"},
+        {"measure": "contacts", "n_rural": "[c]", "mean_rural": repr(100 / 13)},
+    ]
+    found = recovered(audit_table("r.csv", pd.DataFrame(rows).astype(str), S))
+    assert found == {("r.csv", 1, "n_rural", 13, "mean_integrality")}
+    rows[0]["n_rural"] = 27
+    assert audit_table("r.csv", pd.DataFrame(rows).astype(str), S) == []

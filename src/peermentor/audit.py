@@ -308,22 +308,33 @@ def _shares(name: str, table: pd.DataFrame, min_cell_size: int) -> list[Finding]
 
 
 def _stratum_means(name: str, table: pd.DataFrame, min_cell_size: int) -> list[Finding]:
-    """rural_urban.csv: a suppressed stratum n with the stratum's mean of counts shown."""
+    """rural_urban.csv: a suppressed stratum n with the stratum's mean of counts shown.
+
+    "<11" allows 1..min_cell_size-1; "[c]" any n up to the stratum's largest shown n
+    (no measure is defined for more families than the stratum has).
+    """
     found = []
     if "measure" not in table.columns:
         return found
-    for i, row in table.iterrows():
-        step = MEASURE_STEP.get(row["measure"])
-        for stratum in ("rural", "urban"):
-            n_col, mean_col = f"n_{stratum}", f"mean_{stratum}"
-            if step is None or n_col not in table or mean_col not in table:
+    for stratum in ("rural", "urban"):
+        n_col, mean_col = f"n_{stratum}", f"mean_{stratum}"
+        if n_col not in table or mean_col not in table:
+            continue
+        shown = [v for v in map(_number, table[n_col]) if v is not None]
+        largest = int(max(shown, default=0))
+        for i, row in table.iterrows():
+            step = MEASURE_STEP.get(row["measure"])
+            text = str(row[n_col])
+            if step is None or not is_suppressed(text) or _number(row[mean_col]) is None:
                 continue
-            if not is_suppressed(row[n_col]) or _number(row[mean_col]) is None:
-                continue
-            fits = [n for n in range(1, min_cell_size) if fits_mean(row[mean_col], n, step)]
-            value = _recovered(fits, "<", min_cell_size)
-            if value is not None and str(row[n_col]).startswith("<"):
+            ns = range(1, min_cell_size) if text.startswith("<") else range(1, largest + 1)
+            value = _recovered(
+                [n for n in ns if fits_mean(row[mean_col], n, step)], text, min_cell_size
+            )
+            if value is not None:
                 evidence = (Cell(name, int(i), mean_col),)
+                if not text.startswith("<"):
+                    evidence += (Cell(name, int(table[n_col].map(_number).idxmax()), n_col),)
                 found.append(
                     Finding(Cell(name, int(i), n_col), value, "mean_integrality", evidence)
                 )
