@@ -254,3 +254,68 @@ def test_complementary_stratum_n_from_its_mean_bounded_by_the_stratum_size():
     assert found == {("r.csv", 1, "n_rural", 13, "mean_integrality")}
     rows[0]["n_rural"] = 27
     assert audit_table("r.csv", pd.DataFrame(rows).astype(str), S) == []
+
+
+# --- before -> after through the package's publication step ------------------------------
+
+
+def test_replication_through_publish_replication(tmp_path):
+    from peermentor.io import write_csv
+    from peermentor.publish import publish_replication
+
+    days, hours = 6971 / 293, (2213 * 60 + 7) / 60 / 293  # 293 of 300 reached 7
+    table = pd.DataFrame(
+        {
+            "id": ["mean_days_to_7th_contact", "mean_hours_first_7_contacts"],
+            "published": [23.6, 8.0],
+            "computed": [days, hours],
+            "difference": [days - 23.6, hours - 8.0],
+            "relative_difference": [(days - 23.6) / 23.6, (hours - 8.0) / 8.0],
+        }
+    )
+    write(tmp_path, "tables/early_engagement.csv", early_overall())
+    before = table.astype(object)  # object dtype: printed at full precision, as before
+    write_csv(before, tmp_path / "tables/replication.csv")
+    leak = ("tables/early_engagement.csv", 0, "n_not_reached", 7, "mean_integrality")
+    assert leak in recovered(audit_disclosure(tmp_path, S))
+    write_csv(
+        publish_replication(table, bases={}, min_cell_size=S), tmp_path / "tables/replication.csv"
+    )
+    assert audit_disclosure(tmp_path, S) == []
+
+
+def test_rural_urban_through_the_comparison_policy(tmp_path):
+    import numpy as np
+
+    from peermentor.io import write_csv
+    from peermentor.publish import suppress_small_cells
+    from peermentor.stratify import (
+        COMPARISON_COLUMN_GROUPS,
+        COMPARISON_COLUMNS,
+        COMPARISON_COUNT_COLUMNS,
+        COMPARISON_DEPENDENT_COLUMNS,
+    )
+
+    values = {
+        "measure": "contacts", "kind": "continuous", "n_rural": 7, "n_urban": 290,
+        "mean_rural": 45 / 7, "mean_urban": 60.8, "test": "mann_whitney",
+        "statistic": 812.5, "effect_measure": "cliffs_delta",
+        "effect": 2 * 812.5 / (7 * 290) - 1, "effect_low": -0.5, "effect_high": 0.1,
+        "p_value": 0.0412345, "p_adjusted": 0.0824691,
+    }  # fmt: skip
+    table = pd.DataFrame([dict.fromkeys(COMPARISON_COLUMNS, np.nan) | values])
+    # before: only the n was marked, its statistics printed in full
+    before = table.astype(object)
+    before.loc[0, "n_rural"] = "<11"
+    write_csv(before, tmp_path / "tables/rural_urban.csv")
+    attacks = {f.attack for f in audit_disclosure(tmp_path, S)}
+    assert attacks == {"cliffs_delta", "mean_integrality"}
+    after = suppress_small_cells(
+        table,
+        count_columns=COMPARISON_COUNT_COLUMNS,
+        min_cell_size=S,
+        dependent_columns=COMPARISON_DEPENDENT_COLUMNS,
+        column_groups=COMPARISON_COLUMN_GROUPS,
+    )
+    write_csv(after, tmp_path / "tables/rural_urban.csv")
+    assert audit_disclosure(tmp_path, S) == []
