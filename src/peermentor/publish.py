@@ -190,7 +190,9 @@ def _as_display(count: pd.Series) -> pd.Series:
 PROFILE_STATS: tuple[str, ...] = ("mean", "sd", "median", "q1", "q3", "min", "max")
 
 
-def publish_profile_summary(summary: pd.DataFrame, *, min_cell_size: int) -> pd.DataFrame:
+def publish_profile_summary(
+    summary: pd.DataFrame, *, min_cell_size: int, decimals: Mapping[str, int] | None = None
+) -> pd.DataFrame:
     """Service-profile summary (overall + sites): sites add up to the overall row."""
     return suppress_small_cells(
         summary,
@@ -204,10 +206,12 @@ def publish_profile_summary(summary: pd.DataFrame, *, min_cell_size: int) -> pd.
         total_row_mask=_overall_rows(summary),
         group_columns=["measure"],
         column_groups={"n_families": ["n_receiving", "n_not_receiving"]},
-    ).pipe(round_published)
+    ).pipe(round_published, decimals)
 
 
-def publish_early_summary(summary: pd.DataFrame, *, min_cell_size: int) -> pd.DataFrame:
+def publish_early_summary(
+    summary: pd.DataFrame, *, min_cell_size: int, decimals: Mapping[str, int] | None = None
+) -> pd.DataFrame:
     """Early-engagement summary (overall and/or sites)."""
     reached_stats = [
         c for c in summary.columns if c.startswith(("days_to_nth_", "hours_mean", "mean_early_"))
@@ -223,10 +227,12 @@ def publish_early_summary(summary: pd.DataFrame, *, min_cell_size: int) -> pd.Da
         },
         total_row_mask=_overall_rows(summary),
         column_groups={"n_families": ["n_reached", "n_not_reached"]},
-    ).pipe(round_published)
+    ).pipe(round_published, decimals)
 
 
-def publish_workforce_summary(summary: pd.DataFrame, *, min_cell_size: int) -> pd.DataFrame:
+def publish_workforce_summary(
+    summary: pd.DataFrame, *, min_cell_size: int, decimals: Mapping[str, int] | None = None
+) -> pd.DataFrame:
     """Workforce summary: exit reasons and outcome groups each add up to all mentors."""
     return suppress_small_cells(
         summary,
@@ -238,7 +244,7 @@ def publish_workforce_summary(summary: pd.DataFrame, *, min_cell_size: int) -> p
         },
         total_row_mask=(summary["row_type"] == "overall").to_numpy(),
         group_columns=["row_type"],
-    ).pipe(round_published)
+    ).pipe(round_published, decimals)
 
 
 def _overall_rows(summary: pd.DataFrame) -> np.ndarray | None:

@@ -39,7 +39,7 @@ from __future__ import annotations
 import itertools
 import math
 import warnings
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -786,7 +786,11 @@ def outcome_by_stratum(
 
 
 def publish_comparison(
-    comparison: pd.DataFrame, profile: pd.DataFrame, *, min_cell_size: int
+    comparison: pd.DataFrame,
+    profile: pd.DataFrame,
+    *,
+    min_cell_size: int,
+    decimals: Mapping[str, int] | None = None,
 ) -> pd.DataFrame:
     """``compare_strata``'s table with small cells and what reveals them suppressed.
 
@@ -808,10 +812,12 @@ def publish_comparison(
         rows=(comparison["kind"] == "continuous").to_numpy(),
         min_cell_size=min_cell_size,
         dependent_columns=COMPARISON_DEPENDENT_COLUMNS,
-    ).pipe(round_published)
+    ).pipe(round_published, decimals)
 
 
-def publish_outcome(outcome: pd.DataFrame, *, min_cell_size: int) -> pd.DataFrame:
+def publish_outcome(
+    outcome: pd.DataFrame, *, min_cell_size: int, decimals: Mapping[str, int] | None = None
+) -> pd.DataFrame:
     """``outcome_by_stratum``'s table with counts below ``min_cell_size`` suppressed."""
     return suppress_small_cells(
         outcome,
@@ -819,4 +825,4 @@ def publish_outcome(outcome: pd.DataFrame, *, min_cell_size: int) -> pd.DataFram
         min_cell_size=min_cell_size,
         dependent_columns=OUTCOME_DEPENDENT_COLUMNS,
         column_groups=OUTCOME_COLUMN_GROUPS,
-    ).pipe(round_published)
+    ).pipe(round_published, decimals)
