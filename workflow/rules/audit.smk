@@ -13,7 +13,11 @@ rule audit_disclosure:
             and path.startswith(("results/tables/", "results/models/"))
         ],
     output:
-        "results/audit/disclosure_audit.csv",
+        audit_only(
+            "results/audit/disclosure_audit.csv",
+            caption="../report/disclosure_audit.rst",
+            category="Disclosure audit",
+        ),
     log:
         "logs/audit_disclosure.log",
     benchmark:
