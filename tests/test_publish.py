@@ -175,8 +175,15 @@ def test_publish_profile_and_early_summaries():
     )
     out = publish_profile_summary(profile, min_cell_size=11)
     assert out["n_families"].tolist() == [60, SMALL, C]
-    assert out["mean"].tolist() == [1.0, SMALL, C]
+    # Issue 18: the mean over the 52 families of s2 (a complement) is shown at 1 decimal,
+    # the share of all 60 is a lower bound: (60 - 10) / 60 = 0.833.., and says only "<11".
+    assert out["mean"].tolist() == [1.0, SMALL, 3.0]
     assert out["n_not_receiving"].tolist()[0] == SMALL
+    assert out["n_receiving"].tolist()[0] == C
+    assert out["share_receiving"].tolist()[0] == ">=0.833"
+    # At 2 decimals a mean could give a complement's n back: it is hidden with it.
+    fine = publish_profile_summary(profile, min_cell_size=11, decimals={"mean": 2})
+    assert fine["mean"].tolist() == [1.0, SMALL, C]
 
     early = pd.DataFrame(
         {
@@ -192,7 +199,12 @@ def test_publish_profile_and_early_summaries():
     )
     row = publish_early_summary(early, min_cell_size=11).iloc[0]
     assert (row["n_reached"], row["n_not_reached"]) == (C, SMALL)
-    assert row["days_to_nth_mean"] == C and row["share_reached"] == SMALL
+    # Issue 18: no longer blanked whole; the means over the 95 reached are shown.
+    assert (row["days_to_nth_mean"], row["hours_mean"]) == (23.6, 8.0)
+    assert row["share_reached"] == ">=0.900"
+    few = early.assign(n_families=[12], n_reached=[7], n_not_reached=[5], share_reached=[7 / 12])
+    row = publish_early_summary(few, min_cell_size=11).iloc[0]
+    assert row["days_to_nth_mean"] == SMALL and row["share_reached"] == SMALL
 
 
 def test_replication_figure_revealing_a_small_count_is_suppressed():

@@ -22,6 +22,13 @@ Policy (CMS cell-size policy; DESIGN.md section 7, ``disclosure.min_cell_size``)
 3. Dependent values. ``dependent_columns`` maps a count column to the columns derived
    from it (shares, means, SDs, CIs, tenure); they get the marker of their base count
    where it is suppressed (the small-cell marker wins over the complementary one).
+   ``primary_dependent_columns`` maps a count to statistics over its group (means,
+   SDs, quantiles, days to the Nth contact) that are hidden only where the count itself
+   is small: a group hidden as a complement has at least ``min_cell_size`` members,
+   and a mean over n of them printed at 1 decimal fits about 0.1 n whole totals (at
+   least one for every candidate n), so it reveals neither n nor the small count. The
+   publish helpers use it only when ``10 ** -decimals["mean"] * min_cell_size >= 1``.
+   Shares (count / denominator) always follow their counts: they give the count back.
 
 Suppressed and dependent columns come back as object dtype (numbers and marker
 strings); integral counts are shown as integers. A ``suppressed`` column says whether
@@ -70,6 +77,7 @@ def suppress_small_cells(
     count_columns: Sequence[str],
     min_cell_size: int = 11,
     dependent_columns: Mapping[str, Sequence[str]] | None = None,
+    primary_dependent_columns: Mapping[str, Sequence[str]] | None = None,
     total_row_mask: pd.Series | np.ndarray | None = None,
     group_columns: Sequence[str] | None = None,
     column_groups: Mapping[str, Sequence[str]] | None = None,
@@ -104,7 +112,21 @@ def suppress_small_cells(
     hidden_mask = pd.DataFrame(hidden, columns=counts.columns)
     return _apply_markers(
         table, counts, primary_mask, hidden_mask, min_cell_size, dependent_columns or {}
-    )
+    ).pipe(_mask_primary_dependents, primary_mask, primary_dependent_columns or {}, min_cell_size)
+
+
+def _mask_primary_dependents(
+    out: pd.DataFrame,
+    primary: pd.DataFrame,
+    dependent_columns: Mapping[str, Sequence[str]],
+    min_cell_size: int,
+) -> pd.DataFrame:
+    """Statistics over a group (means, SDs) hidden only where the group's n is small."""
+    marker = small_cell_marker(min_cell_size)
+    for base, deps in dependent_columns.items():
+        for dep in deps:
+            out[dep] = out[dep].astype(object).mask(primary[base].to_numpy(), marker)
+    return out
 
 
 def _total_mask(mask: pd.Series | np.ndarray | None, n_rows: int) -> np.ndarray:
@@ -194,12 +216,14 @@ def publish_profile_summary(
     summary: pd.DataFrame, *, min_cell_size: int, decimals: Mapping[str, int] | None = None
 ) -> pd.DataFrame:
     """Service-profile summary (overall + sites): sites add up to the overall row."""
-    return suppress_small_cells(
+    coarse = _means_protect_complements(min_cell_size, decimals)
+    out = suppress_small_cells(
         summary,
         count_columns=["n_families", "n_receiving", "n_not_receiving"],
         min_cell_size=min_cell_size,
+        primary_dependent_columns={"n_families": PROFILE_STATS} if coarse else None,
         dependent_columns={
-            "n_families": [*PROFILE_STATS, "share_receiving"],
+            "n_families": [*([] if coarse else PROFILE_STATS), "share_receiving"],
             "n_receiving": ["share_receiving"],
             "n_not_receiving": ["share_receiving"],
         },
@@ -207,6 +231,50 @@ def publish_profile_summary(
         group_columns=["measure"],
         column_groups={"n_families": ["n_receiving", "n_not_receiving"]},
     ).pipe(round_published, decimals)
+    return bound_near_complete_share(
+        out, summary, share="share_receiving", count="n_receiving",
+        complement="n_not_receiving", min_cell_size=min_cell_size, decimals=decimals,
+    )  # fmt: skip
+
+
+def _means_protect_complements(min_cell_size: int, decimals: Mapping[str, int] | None) -> bool:
+    """True when a mean at the published precision cannot reveal a complement's n."""
+    places = {**DEFAULT_DECIMALS, **(decimals or {})}["mean"]
+    return 10.0**-places * min_cell_size >= 1
+
+
+def bound_near_complete_share(
+    published: pd.DataFrame,
+    raw: pd.DataFrame,
+    *,
+    share: str,
+    count: str,
+    complement: str,
+    min_cell_size: int,
+    decimals: Mapping[str, int] | None = None,
+) -> pd.DataFrame:
+    """A share hidden only because its complement is small, shown as a lower bound.
+
+    Where ``complement`` is 1..min_cell_size-1 (hence ``count`` a complementary cell)
+    and the denominator is shown, the share is at least (n - (min_cell_size - 1)) / n;
+    that bound, rounded down at the share precision, is shown as ">=0.966". It says no
+    more than the "<11" beside it (the complement is below min_cell_size), and the
+    paper's headline share (families receiving recovery coaching) stays readable.
+    """
+    out = published.copy()
+    places = {**DEFAULT_DECIMALS, **(decimals or {})}["share"]
+    n = pd.to_numeric(raw["n_families"], errors="coerce").to_numpy(dtype=float)
+    small = pd.to_numeric(raw[complement], errors="coerce").to_numpy(dtype=float)
+    shown_total = pd.to_numeric(out["n_families"], errors="coerce").notna().to_numpy()
+    target = (
+        (small >= 1) & (small < min_cell_size) & shown_total
+        & (out[count].astype(str) == COMPLEMENTARY_MARKER).to_numpy()
+    )  # fmt: skip
+    for i in np.flatnonzero(target):
+        lower = math.floor((n[i] - (min_cell_size - 1)) / n[i] * 10**places) / 10**places
+        if lower > 0:
+            out.loc[out.index[i], share] = f">={lower:.{places}f}"
+    return out
 
 
 def publish_early_summary(
@@ -216,18 +284,25 @@ def publish_early_summary(
     reached_stats = [
         c for c in summary.columns if c.startswith(("days_to_nth_", "hours_mean", "mean_early_"))
     ]
-    return suppress_small_cells(
+    group_stats = {"n_families": reached_stats, "n_reached": reached_stats}
+    coarse = _means_protect_complements(min_cell_size, decimals)
+    out = suppress_small_cells(
         summary,
         count_columns=["n_families", "n_reached", "n_not_reached"],
         min_cell_size=min_cell_size,
         dependent_columns={
-            "n_families": ["share_reached", *reached_stats],
-            "n_reached": ["share_reached", *reached_stats],
+            "n_families": ["share_reached", *([] if coarse else reached_stats)],
+            "n_reached": ["share_reached", *([] if coarse else reached_stats)],
             "n_not_reached": ["share_reached"],
         },
+        primary_dependent_columns=group_stats if coarse else None,
         total_row_mask=_overall_rows(summary),
         column_groups={"n_families": ["n_reached", "n_not_reached"]},
     ).pipe(round_published, decimals)
+    return bound_near_complete_share(
+        out, summary, share="share_reached", count="n_reached", complement="n_not_reached",
+        min_cell_size=min_cell_size, decimals=decimals,
+    )  # fmt: skip
 
 
 def publish_workforce_summary(
