@@ -221,7 +221,7 @@ def test_changing_a_model_setting_reruns_only_the_model_branch(study, tmp_path):
     jobs = planned_jobs(study, "--configfile", "config/config.yaml", str(override))
     assert set(jobs) == {
         "outcome_models", "replication_table", "figure_outcome_models", "study_notebook",
-        "manifest", "all",
+        "audit_disclosure", "manifest", "all",
     }  # fmt: skip
 
 
