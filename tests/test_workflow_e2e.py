@@ -359,3 +359,20 @@ def test_a_killed_run_resumes_to_byte_identical_outputs(study, tmp_path):
     assert {path: second[path] for path in listed if path in second} == {
         path: digest for path, digest in listed.items() if path in second
     }
+
+
+def test_audit_report_holds_what_the_public_report_leaves_out(study):
+    # Issue 18: exact counts (reconciliation), diagnostics, the manifest and the
+    # disclosure audit are in the reviewers' report only; captions tell them apart.
+    audit_html = "results/audit/audit_report.html"
+    snakemake(study, "--cores", "1", "--config", "report=audit", "--report", audit_html)
+    public = (study / "results/report.html").read_text(errors="replace")
+    audit = (study / audit_html).read_text(errors="replace")
+    for caption in (
+        "This is an audit table for reviewers",  # reconciliation.csv
+        "Provenance: run manifest",
+        "tried to recover each suppressed",  # disclosure_audit.csv
+        "Model diagnostics",
+    ):
+        assert caption not in public and caption in audit, caption
+    assert "Replication table." in public and "Replication table." in audit
