@@ -26,6 +26,7 @@ include: "workflow/rules/aggregate.smk"
 include: "workflow/rules/stratify.smk"
 include: "workflow/rules/model.smk"
 include: "workflow/rules/report.smk"
+include: "workflow/rules/audit.smk"
 include: "workflow/rules/figures.smk"
 include: "workflow/rules/notebooks.smk"
 

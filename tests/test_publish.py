@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import math
+
+import numpy as np
 import pandas as pd
 
 from peermentor.publish import (
@@ -172,8 +175,15 @@ def test_publish_profile_and_early_summaries():
     )
     out = publish_profile_summary(profile, min_cell_size=11)
     assert out["n_families"].tolist() == [60, SMALL, C]
-    assert out["mean"].tolist() == [1.0, SMALL, C]
+    # Issue 18: the mean over the 52 families of s2 (a complement) is shown at 1 decimal,
+    # the share of all 60 is a lower bound: (60 - 10) / 60 = 0.833.., and says only "<11".
+    assert out["mean"].tolist() == [1.0, SMALL, 3.0]
     assert out["n_not_receiving"].tolist()[0] == SMALL
+    assert out["n_receiving"].tolist()[0] == C
+    assert out["share_receiving"].tolist()[0] == ">=0.833"
+    # At 2 decimals a mean could give a complement's n back: it is hidden with it.
+    fine = publish_profile_summary(profile, min_cell_size=11, decimals={"mean": 2})
+    assert fine["mean"].tolist() == [1.0, SMALL, C]
 
     early = pd.DataFrame(
         {
@@ -189,7 +199,12 @@ def test_publish_profile_and_early_summaries():
     )
     row = publish_early_summary(early, min_cell_size=11).iloc[0]
     assert (row["n_reached"], row["n_not_reached"]) == (C, SMALL)
-    assert row["days_to_nth_mean"] == C and row["share_reached"] == SMALL
+    # Issue 18: no longer blanked whole; the means over the 95 reached are shown.
+    assert (row["days_to_nth_mean"], row["hours_mean"]) == (23.6, 8.0)
+    assert row["share_reached"] == ">=0.900"
+    few = early.assign(n_families=[12], n_reached=[7], n_not_reached=[5], share_reached=[7 / 12])
+    row = publish_early_summary(few, min_cell_size=11).iloc[0]
+    assert row["days_to_nth_mean"] == SMALL and row["share_reached"] == SMALL
 
 
 def test_replication_figure_revealing_a_small_count_is_suppressed():
@@ -226,3 +241,119 @@ def test_linked_count_revealing_a_small_gap_is_hidden():
     )  # fmt: skip
     # 194 - 187 = 7 families would be revealed; 194 - 150 = 44 is not small.
     assert out["n_rural"].tolist() == [194, "[c]", 150]
+
+
+# --- issue 18: precision and statistics of suppressed groups ------------------------------
+
+
+def _consistent_n(mean: float, decimals: int | None, candidates: range) -> list[int]:
+    """The n whose whole-number total fits ``mean`` as printed (the attacker's test)."""
+    half = 0.5 * 10.0**-decimals if decimals is not None else 1e-9
+    return [n for n in candidates if math.floor((mean + half) * n) >= math.ceil((mean - half) * n)]
+
+
+def test_round_value_by_kind():
+    from peermentor.publish import round_value
+
+    assert round_value(9.452961672473867, "mean") == 9.5
+    assert round_value(0.98765, "share") == 0.988
+    assert round_value(-0.41666, "effect") == -0.42
+    assert round_value(1234.5000001, "statistic") == 1235.0
+    assert round_value(0.000123456, "p_value") == 0.000123
+    assert round_value(0.0456789, "p_value") == 0.0457
+    assert round_value(0.0, "p_value") == 0.0
+    assert round_value("<11", "mean") == "<11"  # markers pass through
+    assert round_value(2.345, "ratio", {"ratio": 1}) == 2.3  # configurable
+
+
+def test_replication_mean_at_full_precision_leaked_the_small_count():
+    from peermentor.publish import publish_replication
+
+    # 295 families, 287 reached 7 contacts (8 did not: a small count); 2713 days in all.
+    mean = 2713 / 287
+    table = pd.DataFrame(
+        {
+            "id": ["mean_days_to_7th_contact", "or_face_to_face_with_children"],
+            "published": [9.0, 1.5],
+            "computed": [mean, 1.23456],
+            "difference": [mean - 9.0, 1.23456 - 1.5],
+            "relative_difference": [(mean - 9.0) / 9.0, (1.23456 - 1.5) / 1.5],
+        }
+    )
+    candidates = range(295 - 10, 295)  # n_reached when 1..10 did not reach 7
+    # Before: only n = 287 makes mean x n whole at full precision.
+    assert _consistent_n(mean, None, candidates) == [287]
+    out = publish_replication(table, bases={}, min_cell_size=11)
+    assert out["computed"].tolist() == [9.5, 1.23]
+    assert out["difference"].tolist() == [0.5, -0.27]
+    # After: every candidate fits the printed 9.5, so the count stays hidden.
+    assert _consistent_n(out["computed"][0], 1, candidates) == list(candidates)
+
+
+def _comparison_row(**values) -> pd.DataFrame:
+    from peermentor.stratify import COMPARISON_COLUMNS
+
+    row = dict.fromkeys(COMPARISON_COLUMNS, np.nan) | {"measure": "contacts"} | values
+    return pd.DataFrame([row], columns=list(COMPARISON_COLUMNS))
+
+
+def test_stratum_n_suppressed_hides_its_mean_u_and_delta():
+    from peermentor.publish import suppress_small_cells
+    from peermentor.stratify import (
+        COMPARISON_COLUMN_GROUPS,
+        COMPARISON_COUNT_COLUMNS,
+        COMPARISON_DEPENDENT_COLUMNS,
+    )
+
+    # 8 rural, 120 urban families: U = 300 and delta = 2U/(n1 n2) - 1 = -0.375 give
+    # n1 n2 = 960, hence n_rural = 8 from the shown n_urban.
+    table = _comparison_row(
+        kind="continuous", n_rural=8, n_urban=120, mean_rural=4.0, mean_urban=5.5,
+        statistic=300.0, effect=-0.375, effect_low=-0.6, effect_high=-0.1,
+        p_value=0.04, p_adjusted=0.08,
+    )  # fmt: skip
+    assert round(2 * 300.0 / (-0.375 + 1) / 120) == 8  # the leak
+    out = suppress_small_cells(
+        table,
+        count_columns=COMPARISON_COUNT_COLUMNS,
+        min_cell_size=11,
+        dependent_columns=COMPARISON_DEPENDENT_COLUMNS,
+        column_groups=COMPARISON_COLUMN_GROUPS,
+    )
+    for col in ("n_rural", "mean_rural", "statistic", "effect", "effect_low", "p_value"):
+        assert out.loc[0, col] == "<11", col
+    assert out.loc[0, "n_urban"] == 120 and out.loc[0, "mean_urban"] == 5.5
+
+
+def test_linked_count_hides_its_dependent_statistics():
+    from peermentor.publish import suppress_linked_counts
+
+    table = pd.DataFrame(
+        {"n_rural": [187, 150], "mean_rural": [9.45, 3.1], "statistic": [310.0, 200.0]}
+    )
+    out = suppress_linked_counts(
+        table, count_columns=["n_rural"], reference={"n_rural": 194}, rows=[True, True],
+        min_cell_size=11, dependent_columns={"n_rural": ["mean_rural", "statistic"]},
+    )  # fmt: skip
+    assert out.iloc[0].tolist() == ["[c]", "[c]", "[c]"]
+    assert out.iloc[1].tolist() == [150, 3.1, 200.0]
+
+
+def test_round_published_rounds_statistics_not_counts_or_markers():
+    from peermentor.publish import round_published
+
+    table = pd.DataFrame(
+        {
+            "n_families": [295, 13],
+            "mean": [9.45296, "<11"],
+            "share_reached": [0.972881, 0.5],
+            "p_value": [0.0123456, 0.5],
+            "measure": ["days", "hours"],
+        }
+    )
+    out = round_published(table)
+    assert out["n_families"].tolist() == [295, 13]
+    assert out["mean"].tolist() == [9.5, "<11"]
+    assert out["share_reached"].tolist() == [0.973, 0.5]
+    assert out["p_value"].tolist() == [0.0123, 0.5]
+    assert out["measure"].tolist() == ["days", "hours"]

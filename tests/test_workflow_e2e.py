@@ -194,7 +194,7 @@ def test_changing_a_model_setting_reruns_only_the_model_branch(study, tmp_path):
     jobs = planned_jobs(study, "--configfile", "config/config.yaml", str(override))
     assert set(jobs) == {
         "outcome_models", "replication_table", "figure_outcome_models", "study_notebook",
-        "manifest", "all",
+        "audit_disclosure", "manifest", "all",
     }  # fmt: skip
 
 
@@ -276,6 +276,13 @@ def test_published_tables_show_no_small_counts(study):
                 assert not small_counts(table[column]), (path.name, column)
 
 
+def test_disclosure_audit_recovers_no_suppressed_count(study):
+    from peermentor.audit import audit_disclosure, findings_frame
+
+    findings = audit_disclosure(study / "results", min_cell_size=11)
+    assert not findings, findings_frame(findings).to_string()
+
+
 def test_notebook_html_shows_no_small_counts(study):
     from bs4 import BeautifulSoup
 
@@ -326,3 +333,20 @@ def test_a_killed_run_resumes_to_byte_identical_outputs(study, tmp_path):
     assert {path: second[path] for path in listed if path in second} == {
         path: digest for path, digest in listed.items() if path in second
     }
+
+
+def test_audit_report_holds_what_the_public_report_leaves_out(study):
+    # Issue 18: exact counts (reconciliation), diagnostics, the manifest and the
+    # disclosure audit are in the reviewers' report only; captions tell them apart.
+    audit_html = "results/audit/audit_report.html"
+    snakemake(study, "--cores", "1", "--config", "report=audit", "--report", audit_html)
+    public = (study / "results/report.html").read_text(errors="replace")
+    audit = (study / audit_html).read_text(errors="replace")
+    for caption in (
+        "This is an audit table for reviewers",  # reconciliation.csv
+        "Provenance: run manifest",
+        "tried to recover each suppressed",  # disclosure_audit.csv
+        "Model diagnostics",
+    ):
+        assert caption not in public and caption in audit, caption
+    assert "Replication table." in public and "Replication table." in audit

@@ -62,6 +62,16 @@ def _parser() -> argparse.ArgumentParser:
     )
     verify.add_argument("--manifest", default="results/manifest.json")
     verify.set_defaults(func=_cmd_verify)
+    audit = sub.add_parser(
+        "audit-disclosure",
+        help="try to recover suppressed counts from the published tables; exit 1 if any is",
+    )
+    audit.add_argument("results_dir", metavar="RESULTS_DIR", help="e.g. results")
+    audit.add_argument(
+        "--min-cell-size", type=int, help="default: disclosure.min_cell_size in the config"
+    )
+    audit.add_argument("--output", help="also write the findings as CSV here")
+    audit.set_defaults(func=_cmd_audit_disclosure)
     _site_parser(sub)
     return parser
 
@@ -214,6 +224,29 @@ def _cmd_site_check(args) -> int:
         print(f"error: {report['error']}", file=sys.stderr)
         return 1
     return 0
+
+
+def _cmd_audit_disclosure(args) -> int:
+    from peermentor.audit import audit_disclosure, findings_frame
+
+    results = Path(args.results_dir)
+    if not (results / "tables").is_dir():
+        print(f"error: {results}/tables is not a directory", file=sys.stderr)
+        return 2
+    min_cell_size = args.min_cell_size
+    if min_cell_size is None:
+        from peermentor.config import load_study
+
+        min_cell_size = int(load_study(args.config)["disclosure"]["min_cell_size"])
+    findings = audit_disclosure(results, min_cell_size)
+    if args.output:
+        Path(args.output).parent.mkdir(parents=True, exist_ok=True)
+        findings_frame(findings).to_csv(args.output, index=False)
+    for f in findings:
+        cells = ", ".join(str(c) for c in f.evidence)
+        print(f"recovered {f.cell} = {f.value} by {f.attack} from {cells}")
+    print(f"{len(findings)} suppressed count(s) recovered (min_cell_size {min_cell_size})")
+    return 1 if findings else 0
 
 
 def _cmd_verify(args) -> int:

@@ -252,12 +252,14 @@ def service_mix(
 
 def _bars_or_suppressed(ax, y, values, *, scale: float, span, colour=BLUE) -> None:
     for position, value in zip(y, values, strict=True):
-        number = as_number(value)
+        bound = str(value).startswith(">=")  # publish.bound_near_complete_share
+        number = float(str(value)[2:]) if bound else as_number(value)
         if number is None:
             _suppressed_band(ax, position, 0.7, value, span)
             continue
         ax.barh(position, number * scale, height=0.7, color=colour, zorder=2)
-        ax.text(number * scale, position, f" {number * scale:.1f}", va="center", fontsize=8)
+        label = f" {'≥ ' if bound else ''}{number * scale:.1f}"
+        ax.text(number * scale, position, label, va="center", fontsize=8)
 
 
 def _paper_coaching_marks(ax, measures: list[str]) -> None:

@@ -39,7 +39,7 @@ from __future__ import annotations
 import itertools
 import math
 import warnings
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -51,7 +51,7 @@ from peermentor import clusters
 from peermentor.estimable import not_estimable, one_stratum_reason
 from peermentor.measures import COMPARED_MEASURES
 from peermentor.profile import COUNT_MEASURES
-from peermentor.publish import suppress_linked_counts, suppress_small_cells
+from peermentor.publish import round_published, suppress_linked_counts, suppress_small_cells
 from peermentor.workforce import wilson_ci
 
 STRATA: tuple[str, ...] = ("rural", "urban")
@@ -126,8 +126,14 @@ COMPARISON_COLUMN_GROUPS: dict[str, list[str]] = {
     f"n_{s}": [f"n_receiving_{s}", f"n_not_receiving_{s}"] for s in ("rural", "urban")
 }
 _SHARE_DEPENDENT = ("statistic", "effect", "effect_low", "effect_high")
+# A stratum's n also hides the test on it: U and Cliff's delta give n1 n2 back
+# (delta = 2U / (n1 n2) - 1), and p-values follow from U and the n's.
+_TEST_DEPENDENT = (*_SHARE_DEPENDENT, "p_value", "p_adjusted")
 COMPARISON_DEPENDENT_COLUMNS: dict[str, list[str]] = {
-    **{f"n_{s}": [f"{d}_{s}" for d in (*DESCRIPTIVES, "share")] for s in ("rural", "urban")},
+    **{
+        f"n_{s}": [*(f"{d}_{s}" for d in (*DESCRIPTIVES, "share")), *_TEST_DEPENDENT]
+        for s in ("rural", "urban")
+    },
     **{
         f"n_{kind}_{s}": [f"share_{s}", *_SHARE_DEPENDENT]
         for kind in ("receiving", "not_receiving")
@@ -840,7 +846,11 @@ def outcome_by_stratum(
 
 
 def publish_comparison(
-    comparison: pd.DataFrame, profile: pd.DataFrame, *, min_cell_size: int
+    comparison: pd.DataFrame,
+    profile: pd.DataFrame,
+    *,
+    min_cell_size: int,
+    decimals: Mapping[str, int] | None = None,
 ) -> pd.DataFrame:
     """``compare_strata``'s table with small cells and what reveals them suppressed.
 
@@ -861,10 +871,13 @@ def publish_comparison(
         reference={"n_rural": families.get("rural", 0), "n_urban": families.get("urban", 0)},
         rows=(comparison["kind"] == "continuous").to_numpy(),
         min_cell_size=min_cell_size,
-    )
+        dependent_columns=COMPARISON_DEPENDENT_COLUMNS,
+    ).pipe(round_published, decimals)
 
 
-def publish_outcome(outcome: pd.DataFrame, *, min_cell_size: int) -> pd.DataFrame:
+def publish_outcome(
+    outcome: pd.DataFrame, *, min_cell_size: int, decimals: Mapping[str, int] | None = None
+) -> pd.DataFrame:
     """``outcome_by_stratum``'s table with counts below ``min_cell_size`` suppressed."""
     return suppress_small_cells(
         outcome,
@@ -872,4 +885,4 @@ def publish_outcome(outcome: pd.DataFrame, *, min_cell_size: int) -> pd.DataFram
         min_cell_size=min_cell_size,
         dependent_columns=OUTCOME_DEPENDENT_COLUMNS,
         column_groups=OUTCOME_COLUMN_GROUPS,
-    )
+    ).pipe(round_published, decimals)

@@ -62,6 +62,7 @@ rule service_summaries:
         runtime=5,
     params:
         min_cell_size=config["disclosure"]["min_cell_size"],
+        decimals=config["disclosure"]["decimals"],
         n_contacts=config["early_engagement"]["n_contacts"],
     message:
         "Summarizing service profile and early engagement, overall and per site"
@@ -95,6 +96,7 @@ rule workforce:
     params:
         data_cutoff=config["study"]["data_cutoff"],
         min_cell_size=config["disclosure"]["min_cell_size"],
+        decimals=config["disclosure"]["decimals"],
     message:
         "Summarizing mentor tenure and exits (P6)"
     script:

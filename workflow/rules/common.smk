@@ -21,6 +21,20 @@ try:
 except PeermentorError as _err:
     print(f"error: {_err}", file=sys.stderr)
     sys.exit(1)
+
+# Which report `snakemake --report` builds (README "Reports"): "public" for
+# results/report.html (published tables, figures, notebooks: may leave the data
+# environment) or, with `--config report=audit`, "audit" for the reviewers' report that
+# adds the exact reconciliation counts, data quality, model diagnostics, the manifest and
+# the disclosure audit (stays inside the data environment).
+REPORT = config["report"]
+
+
+def audit_only(path, **kwargs):
+    """``path`` flagged for the report only when the reviewers' audit report is built."""
+    return report(path, **kwargs) if REPORT == "audit" else path
+
+
 SITES = config["sites"]
 
 TABLES = ["families", "contacts", "mentors"]
@@ -98,6 +112,9 @@ def all_targets():
         "results/tables/rural_urban.csv",
         "results/models/coefficients.csv",
         "results/tables/replication.csv",
+        # Fails the run when a suppressed count can be recovered, so `make run` builds
+        # no public report from outputs that leak.
+        "results/audit/disclosure_audit.csv",
     ]
 
 

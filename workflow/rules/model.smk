@@ -23,10 +23,10 @@ rule outcome_models:
             caption="../report/predictor_ranking.rst",
             category="P5 Outcome at closure",
         ),
-        diagnostics=report(
+        diagnostics=audit_only(
             "results/models/diagnostics.csv",
             caption="../report/model_diagnostics.rst",
-            category="P5 Outcome at closure",
+            category="Diagnostics",
         ),
         visit_gap=report(
             "results/models/visit_gap.csv",

@@ -42,6 +42,7 @@ rule replication_table:
         data_cutoff=config["study"]["data_cutoff"],
         primary=config["model"]["primary"],
         min_cell_size=config["disclosure"]["min_cell_size"],
+        decimals=config["disclosure"]["decimals"],
     message:
         "Putting each published figure beside this run's value"
     script:
@@ -55,7 +56,7 @@ rule manifest:
         site_configs=expand("{dir}/{site}.yaml", dir=config["sites_dir"], site=SITES),
         results=manifest_outputs(),
     output:
-        report(
+        audit_only(
             "results/manifest.json",
             caption="../report/manifest.rst",
             category="Provenance",

@@ -49,6 +49,7 @@ rule rural_urban:
         seed=config["stratify"]["seed"],
         rucc_rural_threshold=config["rurality"]["rucc_rural_threshold"],
         min_cell_size=config["disclosure"]["min_cell_size"],
+        decimals=config["disclosure"]["decimals"],
     message:
         "Comparing rural and urban families on every service measure (P4)"
     script:

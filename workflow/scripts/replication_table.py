@@ -47,7 +47,10 @@ def main():
     stable = int((per_mentor["outcome_group"] == "stable_or_advanced").sum())
     bases = {"pct_mentors_stable_or_advanced": (stable, len(per_mentor) - stable)}
     table = publish_replication(
-        replication_rows(computed, definitions), bases=bases, min_cell_size=p.min_cell_size
+        replication_rows(computed, definitions),
+        bases=bases,
+        min_cell_size=p.min_cell_size,
+        decimals=p.decimals,
     )
     write_csv(table, snakemake.output[0])
 

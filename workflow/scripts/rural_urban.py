@@ -24,12 +24,14 @@ def main():
     outcome = stratify.outcome_by_stratum(profile, min_cell_size=p.min_cell_size)
     outcome["coding"] = coding
     write_csv(
-        stratify.publish_comparison(comparison, profile, min_cell_size=p.min_cell_size),
+        stratify.publish_comparison(
+            comparison, profile, min_cell_size=p.min_cell_size, decimals=p.decimals
+        ),
         snakemake.output.comparison,
     )
     write_csv(clustering, snakemake.output.clustering)
     write_csv(
-        stratify.publish_outcome(outcome, min_cell_size=p.min_cell_size),
+        stratify.publish_outcome(outcome, min_cell_size=p.min_cell_size, decimals=p.decimals),
         snakemake.output.outcome,
     )
     significant = comparison.loc[comparison["significant"].fillna(False).astype(bool), "measure"]

@@ -16,11 +16,11 @@ def main():
     service = summarize_profile_overall_and_sites(profile)
     early_summary = summarize_early_engagement_overall_and_sites(early, n_contacts=p.n_contacts)
     write_csv(
-        publish_profile_summary(service, min_cell_size=p.min_cell_size),
+        publish_profile_summary(service, min_cell_size=p.min_cell_size, decimals=p.decimals),
         snakemake.output.service_profile,
     )
     write_csv(
-        publish_early_summary(early_summary, min_cell_size=p.min_cell_size),
+        publish_early_summary(early_summary, min_cell_size=p.min_cell_size, decimals=p.decimals),
         snakemake.output.early_engagement,
     )
 

@@ -19,7 +19,8 @@ def main():
     summary = summarize_workforce(per_mentor)
     write_parquet(per_mentor, snakemake.output.per_mentor)
     write_csv(
-        publish_workforce_summary(summary, min_cell_size=p.min_cell_size), snakemake.output.summary
+        publish_workforce_summary(summary, min_cell_size=p.min_cell_size, decimals=p.decimals),
+        snakemake.output.summary,
     )
 
 

@@ -1,0 +1,40 @@
+# Disclosure audit: an attacker over the published tables (DESIGN.md section 10).
+# The job fails, naming each recovered count in its log, when any suppressed count
+# comes back; the public report is built only from a run whose audit passed.
+
+
+rule audit_disclosure:
+    input:
+        code=package_code("audit.py"),
+        tables=[
+            path
+            for path in manifest_outputs()
+            if path.endswith(".csv")
+            and path.startswith(("results/tables/", "results/models/"))
+        ],
+    output:
+        audit_only(
+            "results/audit/disclosure_audit.csv",
+            caption="../report/disclosure_audit.rst",
+            category="Disclosure audit",
+        ),
+    log:
+        "logs/audit_disclosure.log",
+    benchmark:
+        "results/benchmarks/audit_disclosure.tsv"
+    # Local on a cluster: reads the small published CSVs, about a second.
+    localrule: True
+    conda:
+        "../../environment.yml"
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=5,
+    params:
+        # results/audit/disclosure_audit.csv -> results: the public tables and models
+        results_dir=lambda w, output: Path(output[0]).parent.parent.as_posix(),
+        min_cell_size=config["disclosure"]["min_cell_size"],
+    message:
+        "Trying to recover each suppressed count from the published tables"
+    script:
+        "../scripts/audit_disclosure.py"
