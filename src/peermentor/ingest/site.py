@@ -64,16 +64,7 @@ def _add_rurality(mapped: Mapped, raw, spec: dict, threshold: int, site: str, fi
         rows, problems = _rucc_from_column(rows, problems, raw, spec, threshold, site, file)
     else:
         column = spec["county_column"]
-        if column not in raw.columns:
-            raise InputError(
-                "county column not found in the families export",
-                site=site,
-                table="families",
-                file=file,
-                column=column,
-                contract_column="rurality",
-                config_key="rurality.county_column",
-            )
+        _require_column(raw, column, "county", "rurality", "rurality.county_column", site, file)
         county = raw.set_index(SOURCE_ROW)[column].map(_county_text)
         codes = county.map({str(k): v for k, v in spec["county_rucc"].items()})
         rows["rucc"] = rows[SOURCE_ROW].map(codes).astype("Int64")
@@ -94,16 +85,7 @@ def _add_rurality(mapped: Mapped, raw, spec: dict, threshold: int, site: str, fi
 def _rucc_from_column(rows, problems, raw, spec, threshold, site, file):
     """``rurality: {rucc_column: <col>}``: the families export already holds each family's RUCC."""
     column = spec["rucc_column"]
-    if column not in raw.columns:
-        raise InputError(
-            "RUCC column not found in the families export",
-            site=site,
-            table="families",
-            file=file,
-            column=column,
-            contract_column="rucc",
-            config_key="rurality.rucc_column",
-        )
+    _require_column(raw, column, "RUCC", "rucc", "rurality.rucc_column", site, file)
     text = raw.set_index(SOURCE_ROW)[column].map(_county_text)
     number = pd.to_numeric(text, errors="coerce")
     valid = number.notna() & number.isin(range(RUCC_MIN, RUCC_MAX + 1))
@@ -132,3 +114,17 @@ def _county_text(value) -> str | None:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value).strip()
+
+
+def _require_column(raw, column, what, contract_column, config_key, site, file) -> None:
+    """Stop with the config key to fix when a rurality column is not in the families export."""
+    if column not in raw.columns:
+        raise InputError(
+            f"{what} column not found in the families export",
+            site=site,
+            table="families",
+            file=file,
+            column=column,
+            contract_column=contract_column,
+            config_key=config_key,
+        )
