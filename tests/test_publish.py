@@ -284,8 +284,8 @@ def test_replication_mean_at_full_precision_leaked_the_small_count():
     # Before: only n = 287 makes mean x n whole at full precision.
     assert _consistent_n(mean, None, candidates) == [287]
     out = publish_replication(table, bases={}, min_cell_size=11)
-    assert out["computed"].tolist() == [9.5, 1.23]
-    assert out["difference"].tolist() == [0.5, -0.27]
+    assert out["computed"].tolist() == [9.5, 1.235]
+    assert out["difference"].tolist() == [0.5, -0.265]
     # After: every candidate fits the printed 9.5, so the count stays hidden.
     assert _consistent_n(out["computed"][0], 1, candidates) == list(candidates)
 

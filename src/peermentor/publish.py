@@ -37,12 +37,13 @@ anything in the row was suppressed. The result is deterministic.
 4. Fixed precision. Every published statistic is rounded (``round_published``) to the
    decimals of its kind (``DEFAULT_DECIMALS``, configurable as ``disclosure.decimals``):
    means, SDs, quantiles, days, hours and months 1 decimal; shares and CIs of shares 3
-   decimals (0.1 percentage point); effects (Cliff's delta, share differences) and odds
-   ratios 2; test statistics (U) whole numbers; p-values 3 significant digits. Counts
-   are integers. Full float precision leaks: mean x n is an integer for exactly one n
-   near a small suppressed count, which gives that count back. At 1 decimal a mean over
-   n families fits about 0.1 n whole totals, so every candidate n fits once n is in the
-   tens (the audit, ``peermentor audit-disclosure``, checks it on every run).
+   decimals (0.1 percentage point); effects (Cliff's delta, share differences) 2; odds
+   ratios 3 (1.095 per visit beside the paper's 1.09); test statistics (U) whole
+   numbers; p-values 3 significant digits. Counts are integers. Full float precision
+   leaks: mean x n is an integer for exactly one n near a small suppressed count,
+   which gives that count back. At 1 decimal a mean over n families fits about 0.1 n
+   whole totals, so every candidate n fits once n is in the tens (the audit,
+   ``peermentor audit-disclosure``, checks it on every run).
 5. Statistics of a suppressed group are suppressed with it: a stratum's mean, SD,
    quantiles, U, Cliff's delta, effect CI and p-values take the marker of its n, also
    where the n is hidden only because its gap to a count published elsewhere is small
@@ -398,7 +399,7 @@ DEFAULT_DECIMALS: dict[str, int] = {
     "mean": 1,  # means, SDs, quantiles, days, hours, months
     "share": 3,  # shares in 0..1 and their CIs: 0.1 percentage point
     "effect": 2,  # Cliff's delta, share differences and their CIs
-    "ratio": 2,  # odds ratios
+    "ratio": 3,  # odds ratios
     "statistic": 0,  # test statistics (Mann-Whitney U)
     "p_value": 3,  # significant digits, not decimals
 }
