@@ -189,7 +189,9 @@ def test_no_exits_reach_the_study_tables(runs):
 def test_two_sites_sensitivity_cannot_reach_alpha(runs):
     workdir = runs("plain_two_sites")[0]
     text = html_text(workdir / "results/notebooks/study.html")
-    assert re.search(r"cannot reach alpha 0\.05: 2 sites \(1 rural\)", text)
+    assert "With 2 sites (1 rural) the site-level test cannot reach alpha 0.05" in text
+    clustering = pd.read_csv(workdir / "results/tables/rural_urban_clustering.csv")
+    assert clustering["note"].str.startswith("cannot reach alpha 0.05: 2 sites (1 rural)").all()
 
 
 # --- no no-shows anywhere: a constant predictor --------------------------------------------
