@@ -39,8 +39,8 @@ from pathlib import Path
 
 import pandas as pd
 
-#: Tables with exact counts for reviewers inside the data environment only.
-AUDIT_ONLY: frozenset[str] = frozenset({"reconciliation.csv"})
+#: Tables with exact counts for reviewers inside the data environment only (audit report).
+AUDIT_ONLY: frozenset[str] = frozenset({"reconciliation.csv", "data_quality.csv"})
 
 #: Row-level step of each measure's values (1 = whole numbers); others are not attacked.
 MEASURE_STEP: dict[str, Fraction] = {
