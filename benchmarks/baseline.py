@@ -48,20 +48,14 @@ matplotlib.use("Agg")  # as workflow/scripts/figures.py: no display, the same re
 
 import pandas as pd
 
-from peermentor import contract, figures, stratify
-from peermentor.config import SCHEMA_DIR, load_sites, load_study
-from peermentor.engagement import (
+from peermentor import contract
+from peermentor.analysis import rural_urban as stratify
+from peermentor.analysis.engagement import (
     early_engagement,
     summarize_early_engagement,
     summarize_early_engagement_overall_and_sites,
 )
-from peermentor.errors import PeermentorError
-from peermentor.ingest.clean import check_quarantine_limit, clean_site
-from peermentor.ingest.mapping import Mapped
-from peermentor.ingest.pseudonymize import resolve_salt
-from peermentor.ingest.site import ingest_site, site_files
-from peermentor.io import write_csv, write_json, write_parquet, write_text
-from peermentor.model import (
+from peermentor.analysis.outcome.model import (
     diagnostics_table,
     fit_models,
     model_frame,
@@ -71,28 +65,36 @@ from peermentor.model import (
     tidy_coefficients,
     visit_gap,
 )
-from peermentor.profile import (
+from peermentor.analysis.profile import (
     family_profile,
     summarize_profile,
     summarize_profile_overall_and_sites,
     with_early_engagement,
 )
-from peermentor.publish import (
+from peermentor.analysis.workforce import mentor_workforce, summarize_workforce
+from peermentor.config import SCHEMA_DIR, load_sites, load_study
+from peermentor.errors import PeermentorError
+from peermentor.ingest.clean import check_quarantine_limit, clean_site
+from peermentor.ingest.mapping import Mapped
+from peermentor.ingest.pseudonymize import resolve_salt
+from peermentor.ingest.rurality import describe_coding
+from peermentor.ingest.site import ingest_site, site_files
+from peermentor.ingest.validate import combine_sites, validate_table
+from peermentor.io import write_csv, write_json, write_parquet, write_text
+from peermentor.publish.disclosure import (
     publish_early_summary,
     publish_profile_summary,
     publish_replication,
     publish_workforce_summary,
     suppress_small_cells,
 )
-from peermentor.replication import (
+from peermentor.publish.replication import (
     p1_p3_p6_computed,
     p4_computed,
     replication_rows,
     run_definitions,
 )
-from peermentor.rurality import describe_coding
-from peermentor.validate import combine_sites, validate_table
-from peermentor.workforce import mentor_workforce, summarize_workforce
+from peermentor.report import figures
 
 REPO_DIR = Path(__file__).resolve().parents[1]
 TABLES = contract.TABLE_NAMES

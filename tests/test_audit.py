@@ -13,14 +13,14 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from peermentor.audit import (
+from peermentor.cli import main
+from peermentor.publish.audit import (
     audit_disclosure,
     audit_table,
     findings_frame,
     fits_mean,
     half_width,
 )
-from peermentor.cli import main
 
 S = 11  # min_cell_size
 
@@ -222,7 +222,7 @@ def test_command_exit_codes_and_findings_csv(tmp_path, capsys):
 
 
 def test_wilson_interval_gives_back_a_suppressed_count():
-    from peermentor.workforce import wilson_ci
+    from peermentor.analysis.workforce import wilson_ci
 
     low, high = wilson_ci(4, 28)
     row = {"row_type": "exit_reason", "count": "<11", "n_mentors": 28, "share": "<11"}
@@ -234,7 +234,7 @@ def test_wilson_interval_gives_back_a_suppressed_count():
 
 
 def test_wilson_interval_width_gives_back_a_suppressed_denominator():
-    from peermentor.workforce import wilson_ci
+    from peermentor.analysis.workforce import wilson_ci
 
     low, high = wilson_ci(3, 6)  # share 0.5 of a suppressed 6
     row = {"count": "<11", "n_mentors": "<11", "share": "0.5"}
@@ -261,7 +261,7 @@ def test_complementary_stratum_n_from_its_mean_bounded_by_the_stratum_size():
 
 def test_replication_through_publish_replication(tmp_path):
     from peermentor.io import write_csv
-    from peermentor.publish import publish_replication
+    from peermentor.publish.disclosure import publish_replication
 
     days, hours = 6971 / 293, (2213 * 60 + 7) / 60 / 293  # 293 of 300 reached 7
     table = pd.DataFrame(
@@ -287,14 +287,14 @@ def test_replication_through_publish_replication(tmp_path):
 def test_rural_urban_through_the_comparison_policy(tmp_path):
     import numpy as np
 
-    from peermentor.io import write_csv
-    from peermentor.publish import suppress_small_cells
-    from peermentor.stratify import (
+    from peermentor.analysis.rural_urban import (
         COMPARISON_COLUMN_GROUPS,
         COMPARISON_COLUMNS,
         COMPARISON_COUNT_COLUMNS,
         COMPARISON_DEPENDENT_COLUMNS,
     )
+    from peermentor.io import write_csv
+    from peermentor.publish.disclosure import suppress_small_cells
 
     values = {
         "measure": "contacts", "kind": "continuous", "n_rural": 7, "n_urban": 290,

@@ -9,7 +9,7 @@ import pytest
 import statsmodels.api as sm
 from scipy import stats
 
-from peermentor import clusters as cl
+from peermentor.analysis import clusters as cl
 
 
 def _tiny(seed: int = 3, G: int = 5, m: int = 12):

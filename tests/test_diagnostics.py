@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from peermentor import diagnostics as D
+from peermentor.analysis.outcome import diagnostics as D
 
 # --- formulas -----------------------------------------------------------------------
 

@@ -8,12 +8,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from peermentor.contract import ACTIVITY_COLUMNS
-from peermentor.engagement import (
+from peermentor.analysis.engagement import (
     early_engagement,
     summarize_early_engagement,
     summarize_early_engagement_overall_and_sites,
 )
+from peermentor.contract import ACTIVITY_COLUMNS
 
 
 def _families() -> pd.DataFrame:

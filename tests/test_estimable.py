@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from peermentor import estimable as E
+from peermentor.analysis import estimable as E
 
 FORMULA = "y ~ x + no_shows_or_refusals + C(rurality)"
 

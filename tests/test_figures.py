@@ -12,17 +12,17 @@ import statsmodels.formula.api as smf
 from matplotlib.figure import Figure
 from scipy.special import expit
 
-from peermentor import figures, narrative
-from peermentor.measures import EARLY, SERVICE
-from peermentor.model import fit_logit_clustered, model_frame
-from peermentor.publish import publish_workforce_summary, suppress_small_cells
-from peermentor.stratify import (
+from peermentor.analysis.measures import EARLY, SERVICE
+from peermentor.analysis.outcome.model import fit_logit_clustered, model_frame
+from peermentor.analysis.rural_urban import (
     COMPARISON_COLUMN_GROUPS,
     COMPARISON_COUNT_COLUMNS,
     COMPARISON_DEPENDENT_COLUMNS,
     compare_strata,
 )
-from peermentor.workforce import summarize_workforce
+from peermentor.analysis.workforce import summarize_workforce
+from peermentor.publish.disclosure import publish_workforce_summary, suppress_small_cells
+from peermentor.report import figures, narrative
 
 FORMULA = "unified_at_closure ~ face_to_face_with_children + no_shows_or_refusals + C(rurality)"
 
@@ -80,7 +80,7 @@ def texts(fig: Figure) -> list[str]:
 
 
 def coefficients_table(profile: pd.DataFrame) -> pd.DataFrame:
-    from peermentor.model import tidy_coefficients
+    from peermentor.analysis.outcome.model import tidy_coefficients
 
     frame = model_frame(profile, FORMULA, "mentor_id")
     return tidy_coefficients([fit_logit_clustered(frame, FORMULA, "mentor_id")])

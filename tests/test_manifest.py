@@ -6,7 +6,7 @@ import hashlib
 
 from peermentor.cli import main
 from peermentor.io import write_json
-from peermentor.manifest import build_manifest, file_entries, verify_manifest
+from peermentor.publish.manifest import build_manifest, file_entries, verify_manifest
 
 
 def test_file_entries_hash_and_size(tmp_path):

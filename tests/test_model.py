@@ -12,9 +12,9 @@ import pytest
 import statsmodels.api as sm
 from scipy import optimize, stats
 
-from peermentor import model as M
-from peermentor.clusters import CR3
-from peermentor.diagnostics import SeparationWarning
+from peermentor.analysis.clusters import CR3
+from peermentor.analysis.outcome import model as M
+from peermentor.analysis.outcome.diagnostics import SeparationWarning
 
 PRIMARY = (
     "unified_at_closure ~ face_to_face_with_children + no_shows_or_refusals"
@@ -385,8 +385,8 @@ def test_separation_with_collinear_columns_does_not_crash():
 
 def test_pipeline_recovers_the_demo_generators_true_odds_ratios():
     """Demo generator (known truth) -> family profile -> configured models, end to end."""
+    from peermentor.analysis.profile import family_profile
     from peermentor.demo.simulate import simulate_study
-    from peermentor.profile import family_profile
 
     study = simulate_study(seed=7, scale=4)  # 3,132 families, 112 mentors
     profile = family_profile(study.families, study.contacts, data_cutoff="2017-12-31")

@@ -8,10 +8,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from peermentor import clusters as cl
-from peermentor import model as M
+from peermentor.analysis import clusters as cl
+from peermentor.analysis.outcome import model as M
+from peermentor.analysis.profile import family_profile
 from peermentor.demo.simulate import DemoSite, simulate_study
-from peermentor.profile import family_profile
 
 PRIMARY = (
     "unified_at_closure ~ face_to_face_with_children + no_shows_or_refusals"

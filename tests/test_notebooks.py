@@ -12,11 +12,11 @@ import pandas as pd
 import pytest
 from test_figures import synthetic_profile
 
-from peermentor import narrative
-from peermentor.engagement import summarize_early_engagement_overall_and_sites
-from peermentor.profile import summarize_profile_overall_and_sites
-from peermentor.publish import publish_early_summary, publish_profile_summary
-from peermentor.render import notebook_html, render_notebook
+from peermentor.analysis.engagement import summarize_early_engagement_overall_and_sites
+from peermentor.analysis.profile import summarize_profile_overall_and_sites
+from peermentor.publish.disclosure import publish_early_summary, publish_profile_summary
+from peermentor.report import narrative
+from peermentor.report.render import notebook_html, render_notebook
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = {"study": ROOT / "notebooks/study.ipynb", "site": ROOT / "notebooks/site.ipynb"}
@@ -277,7 +277,7 @@ def test_site_notebook_html_is_identical_across_executions(executed):
 
 
 def test_site_reconciliation_and_quarantine_counts_are_suppressed_for_publication(tmp_path):
-    from peermentor import narrative
+    from peermentor.report import narrative
 
     recon = pd.DataFrame(
         {
@@ -307,7 +307,7 @@ def test_site_reconciliation_and_quarantine_counts_are_suppressed_for_publicatio
 
 def test_site_reconciliation_of_a_clean_site_shows_zeros():
     """A site without any quarantined row (no reason column) publishes its counts and zeros."""
-    from peermentor import narrative
+    from peermentor.report import narrative
 
     recon = pd.DataFrame(
         {
@@ -330,7 +330,7 @@ def test_site_reconciliation_of_a_clean_site_shows_zeros():
 
 
 def test_site_outcomes_says_when_every_case_is_open():
-    from peermentor import narrative
+    from peermentor.report import narrative
 
     profile = pd.DataFrame(
         {"site_id": ["a"] * 3 + ["b"] * 14 + ["c"] * 2, "case_closed": [False] * 3 + [True] * 14
@@ -349,7 +349,7 @@ def test_site_outcomes_says_when_every_case_is_open():
 
 def test_site_outcomes_withholds_a_closed_count_that_reveals_few_open_cases():
     """117 families are published; 110 closed would reveal 7 open cases, so it shows [c]."""
-    from peermentor import narrative
+    from peermentor.report import narrative
 
     profile = pd.DataFrame({"site_id": "d", "case_closed": [True] * 110 + [False] * 7})
     sentence = narrative.site_outcomes(profile, "d", 11)

@@ -8,14 +8,14 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from peermentor.contract import ACTIVITY_COLUMNS
-from peermentor.measures import EARLY, IDENTITY, SERVICE
-from peermentor.profile import (
+from peermentor.analysis.measures import EARLY, IDENTITY, SERVICE
+from peermentor.analysis.profile import (
     family_profile,
     summarize_profile,
     summarize_profile_overall_and_sites,
     with_early_engagement,
 )
+from peermentor.contract import ACTIVITY_COLUMNS
 
 CUTOFF = "2017-12-31"
 M = 30.4375  # days per month

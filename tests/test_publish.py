@@ -7,10 +7,10 @@ import math
 import numpy as np
 import pandas as pd
 
-from peermentor.publish import (
+from peermentor.publish.disclosure import (
     COMPLEMENTARY_MARKER as C,
 )
-from peermentor.publish import (
+from peermentor.publish.disclosure import (
     publish_early_summary,
     publish_profile_summary,
     publish_workforce_summary,
@@ -208,7 +208,7 @@ def test_publish_profile_and_early_summaries():
 
 
 def test_replication_figure_revealing_a_small_count_is_suppressed():
-    from peermentor.publish import publish_replication
+    from peermentor.publish.disclosure import publish_replication
 
     table = pd.DataFrame(
         {
@@ -230,7 +230,7 @@ def test_replication_figure_revealing_a_small_count_is_suppressed():
 
 
 def test_linked_count_revealing_a_small_gap_is_hidden():
-    from peermentor.publish import suppress_linked_counts
+    from peermentor.publish.disclosure import suppress_linked_counts
 
     table = pd.DataFrame(
         {"measure": ["contacts", "early_days_to_nth", "early_hours"], "n_rural": [194, 187, 150]}
@@ -253,7 +253,7 @@ def _consistent_n(mean: float, decimals: int | None, candidates: range) -> list[
 
 
 def test_round_value_by_kind():
-    from peermentor.publish import round_value
+    from peermentor.publish.disclosure import round_value
 
     assert round_value(9.452961672473867, "mean") == 9.5
     assert round_value(0.98765, "share") == 0.988
@@ -267,7 +267,7 @@ def test_round_value_by_kind():
 
 
 def test_replication_mean_at_full_precision_leaked_the_small_count():
-    from peermentor.publish import publish_replication
+    from peermentor.publish.disclosure import publish_replication
 
     # 295 families, 287 reached 7 contacts (8 did not: a small count); 2713 days in all.
     mean = 2713 / 287
@@ -291,19 +291,19 @@ def test_replication_mean_at_full_precision_leaked_the_small_count():
 
 
 def _comparison_row(**values) -> pd.DataFrame:
-    from peermentor.stratify import COMPARISON_COLUMNS
+    from peermentor.analysis.rural_urban import COMPARISON_COLUMNS
 
     row = dict.fromkeys(COMPARISON_COLUMNS, np.nan) | {"measure": "contacts"} | values
     return pd.DataFrame([row], columns=list(COMPARISON_COLUMNS))
 
 
 def test_stratum_n_suppressed_hides_its_mean_u_and_delta():
-    from peermentor.publish import suppress_small_cells
-    from peermentor.stratify import (
+    from peermentor.analysis.rural_urban import (
         COMPARISON_COLUMN_GROUPS,
         COMPARISON_COUNT_COLUMNS,
         COMPARISON_DEPENDENT_COLUMNS,
     )
+    from peermentor.publish.disclosure import suppress_small_cells
 
     # 8 rural, 120 urban families: U = 300 and delta = 2U/(n1 n2) - 1 = -0.375 give
     # n1 n2 = 960, hence n_rural = 8 from the shown n_urban.
@@ -326,7 +326,7 @@ def test_stratum_n_suppressed_hides_its_mean_u_and_delta():
 
 
 def test_linked_count_hides_its_dependent_statistics():
-    from peermentor.publish import suppress_linked_counts
+    from peermentor.publish.disclosure import suppress_linked_counts
 
     table = pd.DataFrame(
         {"n_rural": [187, 150], "mean_rural": [9.45, 3.1], "statistic": [310.0, 200.0]}
@@ -340,7 +340,7 @@ def test_linked_count_hides_its_dependent_statistics():
 
 
 def test_round_published_rounds_statistics_not_counts_or_markers():
-    from peermentor.publish import round_published
+    from peermentor.publish.disclosure import round_published
 
     table = pd.DataFrame(
         {

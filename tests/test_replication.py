@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from peermentor.replication import (
+from peermentor.publish.replication import (
     PUBLISHED,
     p1_p3_p6_computed,
     p4_computed,

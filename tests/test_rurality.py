@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from peermentor.rurality import describe_coding, rurality_from_rucc
+from peermentor.ingest.rurality import describe_coding, rurality_from_rucc
 
 
 def test_default_threshold_splits_metro_from_non_metro():

@@ -14,32 +14,32 @@ import matplotlib.pyplot as plt
 import pandas as pd
 import pytest
 
-from peermentor import figures, narrative
-from peermentor import model as M
-from peermentor import stratify as st
-from peermentor.clusters import CR3
-from peermentor.demo.simulate import DemoSite, simulate_study
-from peermentor.engagement import (
+from peermentor.analysis import rural_urban as st
+from peermentor.analysis.clusters import CR3
+from peermentor.analysis.engagement import (
     early_engagement,
     summarize_early_engagement,
     summarize_early_engagement_overall_and_sites,
 )
-from peermentor.profile import (
+from peermentor.analysis.outcome import model as M
+from peermentor.analysis.profile import (
     family_profile,
     summarize_profile,
     summarize_profile_overall_and_sites,
     with_early_engagement,
 )
-from peermentor.publish import (
+from peermentor.analysis.workforce import mentor_workforce, summarize_workforce
+from peermentor.demo.simulate import DemoSite, simulate_study
+from peermentor.publish.disclosure import (
     publish_early_summary,
     publish_profile_summary,
     publish_replication,
     publish_workforce_summary,
     suppress_small_cells,
 )
-from peermentor.render import render_notebook
-from peermentor.replication import p1_p3_p6_computed, p4_computed, replication_rows
-from peermentor.workforce import mentor_workforce, summarize_workforce
+from peermentor.publish.replication import p1_p3_p6_computed, p4_computed, replication_rows
+from peermentor.report import figures, narrative
+from peermentor.report.render import render_notebook
 
 ROOT = Path(__file__).resolve().parents[1]
 CUTOFF = "2017-12-31"

@@ -13,13 +13,13 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from peermentor import clusters as cl
-from peermentor import model as M
-from peermentor import stratify as st
+from peermentor.analysis import clusters as cl
+from peermentor.analysis import rural_urban as st
+from peermentor.analysis.engagement import early_engagement
+from peermentor.analysis.outcome import model as M
+from peermentor.analysis.profile import family_profile, with_early_engagement
 from peermentor.demo.simulate import DemoSite, simulate_study
-from peermentor.engagement import early_engagement
-from peermentor.profile import family_profile, with_early_engagement
-from peermentor.replication import p4_computed, replication_rows
+from peermentor.publish.replication import p4_computed, replication_rows
 
 CUTOFF = "2017-12-31"
 PRIMARY = (
@@ -175,7 +175,7 @@ def test_few_mentors_have_cr3_and_the_diagnostics_say_it_is_relied_on():
 
 
 def test_one_stratum_forest_shows_the_note_on_the_rurality_row(one_stratum):
-    from peermentor import figures
+    from peermentor.report import figures
 
     stratum, out = one_stratum
     fig = figures.odds_ratio_forest(out["coefficients"])

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from peermentor import stratify as st
+from peermentor.analysis import rural_urban as st
 
 # --- generated study: families nested in sites, rurality assigned per site ---------------
 
@@ -426,7 +426,7 @@ def test_family_without_rurality_is_left_out():
 
 
 def test_tables_pass_through_disclosure_control():
-    from peermentor.publish import suppress_small_cells
+    from peermentor.publish.disclosure import suppress_small_cells
 
     profile = tiny_profile([0] * 9 + [1] * 3, [3] * 12)
     table = st.compare_strata(profile, ["contacts"], min_cell_size=1, n_boot=0)

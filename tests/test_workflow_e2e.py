@@ -233,7 +233,7 @@ def test_manifest_records_command_code_and_versions(study):
 
 
 def test_editing_an_analysis_module_reruns_its_stage_only(study):
-    module = study / "src/peermentor/stratify.py"
+    module = study / "src/peermentor/analysis/rural_urban.py"
     original = module.read_bytes()
     try:
         module.write_bytes(original + b"\n# an edit\n")
@@ -277,7 +277,7 @@ def test_published_tables_show_no_small_counts(study):
 
 
 def test_disclosure_audit_recovers_no_suppressed_count(study):
-    from peermentor.audit import audit_disclosure, findings_frame
+    from peermentor.publish.audit import audit_disclosure, findings_frame
 
     findings = audit_disclosure(study / "results", min_cell_size=11)
     assert not findings, findings_frame(findings).to_string()

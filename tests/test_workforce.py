@@ -9,8 +9,8 @@ import pandas as pd
 import pytest
 from statsmodels.stats.proportion import proportion_confint
 
+from peermentor.analysis.workforce import mentor_workforce, summarize_workforce, wilson_ci
 from peermentor.contract import EXIT_REASONS
-from peermentor.workforce import mentor_workforce, summarize_workforce, wilson_ci
 
 CUTOFF = "2017-12-31"
 M = 30.4375
@@ -136,7 +136,7 @@ def test_summarize_workforce(per_mentor):
 
 
 def test_no_mentor_exits_give_zero_categories_and_no_crash(per_mentor):
-    from peermentor import figures
+    from peermentor.report import figures
 
     still = per_mentor.assign(exit_reason="still_employed", end_date=pd.NaT)
     still["outcome_group"] = "stable_or_advanced"

@@ -167,7 +167,7 @@ def _cmd_demo(args) -> int:
 
 
 def _cmd_describe(args) -> int:
-    from peermentor.describe import describe_configured_study
+    from peermentor.report.describe import describe_configured_study
 
     summary = describe_configured_study(
         args.config, progress=lambda line: print(line, file=sys.stderr, flush=True)
@@ -227,7 +227,7 @@ def _cmd_site_check(args) -> int:
 
 
 def _cmd_audit_disclosure(args) -> int:
-    from peermentor.audit import audit_disclosure, findings_frame
+    from peermentor.publish.audit import audit_disclosure, findings_frame
 
     results = Path(args.results_dir)
     if not (results / "tables").is_dir():
@@ -250,7 +250,7 @@ def _cmd_audit_disclosure(args) -> int:
 
 
 def _cmd_verify(args) -> int:
-    from peermentor.manifest import verify_manifest
+    from peermentor.publish.manifest import verify_manifest
 
     path = Path(args.manifest)
     if not path.is_file():

@@ -3,7 +3,9 @@
 
 rule family_profile:
     input:
-        code=package_code("measures.py", "profile.py", "engagement.py"),
+        code=package_code(
+            "analysis/measures.py", "analysis/profile.py", "analysis/engagement.py"
+        ),
         families="results/interim/study/families.parquet",
         contacts="results/interim/study/contacts.parquet",
     output:
@@ -33,7 +35,9 @@ rule family_profile:
 
 rule service_summaries:
     input:
-        code=package_code("profile.py", "engagement.py", "publish.py"),
+        code=package_code(
+            "analysis/profile.py", "analysis/engagement.py", "publish/disclosure.py"
+        ),
         profile="results/tables/family_profile.parquet",
         early="results/interim/study/early_engagement_by_family.parquet",
     output:
@@ -72,7 +76,7 @@ rule service_summaries:
 
 rule workforce:
     input:
-        code=package_code("workforce.py", "publish.py"),
+        code=package_code("analysis/workforce.py", "publish/disclosure.py"),
         mentors="results/interim/study/mentors.parquet",
         families="results/interim/study/families.parquet",
         contacts="results/interim/study/contacts.parquet",

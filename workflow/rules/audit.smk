@@ -5,7 +5,7 @@
 
 rule audit_disclosure:
     input:
-        code=package_code("audit.py"),
+        code=package_code("publish/audit.py"),
         tables=[
             path
             for path in manifest_outputs()

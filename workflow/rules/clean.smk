@@ -4,7 +4,7 @@
 rule clean_site:
     input:
         code=package_code(
-            "contract.py", "validate.py", "ingest/clean.py", "ingest/quality.py"
+            "contract.py", "ingest/validate.py", "ingest/clean.py", "ingest/quality.py"
         ),
         mapped=expand("results/interim/{{site}}/mapped/{table}.parquet", table=TABLES),
         problems=expand(
@@ -39,7 +39,7 @@ rule clean_site:
 
 rule combine_sites:
     input:
-        code=package_code("contract.py", "validate.py", "combine.py"),
+        code=package_code("contract.py", "ingest/validate.py", "ingest/combine.py"),
         kept=expand("results/interim/{site}/{table}.parquet", site=SITES, table=TABLES),
         reconciliation=expand("results/interim/{site}/reconciliation.csv", site=SITES),
         data_quality=expand("results/interim/{site}/data_quality.csv", site=SITES),

@@ -54,8 +54,15 @@ PACKAGE_DIR = Path(peermentor.__file__).parent
 
 
 def package_code(*modules):
-    """Package modules a step runs, as its inputs; editing one reruns the step and what follows."""
-    return [str(PACKAGE_DIR / module) for module in modules]
+    """Package modules a step runs, as its inputs; editing one reruns the step and what follows.
+
+    A name is a module ("contract.py") or a subpackage ("analysis/rural_urban"): all its modules.
+    """
+    paths = []
+    for module in modules:
+        path = PACKAGE_DIR / module
+        paths += sorted(path.rglob("*.py")) if path.is_dir() else [path]
+    return [str(path) for path in paths]
 
 
 def site_config_file(wildcards):

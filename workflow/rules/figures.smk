@@ -4,7 +4,9 @@
 
 rule figure_service_profile:
     input:
-        code=package_code("figures.py", "profile.py", "publish.py"),
+        code=package_code(
+            "report/figures.py", "analysis/profile.py", "publish/disclosure.py"
+        ),
         profile="results/tables/family_profile.parquet",
     output:
         distribution_png=report(
@@ -55,7 +57,7 @@ rule figure_service_profile:
 
 rule figure_early_engagement:
     input:
-        code=package_code("figures.py"),
+        code=package_code("report/figures.py"),
         contacts="results/interim/study/contacts.parquet",
         families="results/interim/study/families.parquet",
         early_engagement="results/tables/early_engagement.csv",
@@ -102,12 +104,12 @@ rule figure_early_engagement:
 rule figure_outcome_models:
     input:
         code=package_code(
-            "figures.py",
-            "model.py",
-            "coefficients.py",
-            "diagnostics.py",
-            "clusters.py",
-            "estimable.py",
+            "report/figures.py",
+            "analysis/outcome/model.py",
+            "analysis/outcome/coefficients.py",
+            "analysis/outcome/diagnostics.py",
+            "analysis/clusters.py",
+            "analysis/estimable.py",
         ),
         coefficients="results/models/coefficients.csv",
         profile="results/tables/family_profile.parquet",
@@ -164,7 +166,7 @@ rule figure_outcome_models:
 
 rule figure_workforce:
     input:
-        code=package_code("figures.py"),
+        code=package_code("report/figures.py"),
         workforce="results/tables/workforce.csv",
     output:
         exits_png=report(
@@ -201,7 +203,7 @@ rule figure_workforce:
 
 rule figure_rural_urban:
     input:
-        code=package_code("figures.py"),
+        code=package_code("report/figures.py"),
         comparison="results/tables/rural_urban.csv",
     output:
         effects_png=report(

@@ -5,7 +5,7 @@ rule ingest_site:
     input:
         code=package_code(
             "contract.py",
-            "rurality.py",
+            "ingest/rurality.py",
             "ingest/read.py",
             "ingest/mapping.py",
             "ingest/pseudonymize.py",

@@ -4,12 +4,12 @@
 rule outcome_models:
     input:
         code=package_code(
-            "model.py",
-            "coefficients.py",
-            "diagnostics.py",
-            "publish.py",
-            "clusters.py",
-            "estimable.py",
+            "analysis/outcome/model.py",
+            "analysis/outcome/coefficients.py",
+            "analysis/outcome/diagnostics.py",
+            "publish/disclosure.py",
+            "analysis/clusters.py",
+            "analysis/estimable.py",
         ),
         profile="results/tables/family_profile.parquet",
     output:

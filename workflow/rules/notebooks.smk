@@ -1,10 +1,12 @@
 # Notebooks: the narrative notebooks, executed with papermill and converted to HTML without code,
-# in one process per notebook (peermentor.render). The templates in notebooks/ are inputs; the
+# in one process per notebook (peermentor.report.render). The templates in notebooks/ are inputs; the
 # executed notebook (execution timestamps removed, so reruns give identical files) and its HTML
 # are outputs. Code is hidden; `snakemake results/notebooks/<name>.code.html` shows it.
 rule study_notebook:
     input:
-        code=package_code("render.py", "narrative.py", "figures.py"),
+        code=package_code(
+            "report/render.py", "report/narrative.py", "report/figures.py"
+        ),
         notebook="notebooks/study.ipynb",
         replication="results/tables/replication.csv",
         service_profile="results/tables/service_profile.csv",
@@ -53,7 +55,9 @@ rule study_notebook:
 
 rule site_notebook:
     input:
-        code=package_code("render.py", "narrative.py", "figures.py"),
+        code=package_code(
+            "report/render.py", "report/narrative.py", "report/figures.py"
+        ),
         notebook="notebooks/site.ipynb",
         reconciliation="results/tables/reconciliation.csv",
         service_profile="results/tables/service_profile.csv",
@@ -95,7 +99,7 @@ rule site_notebook:
 
 rule notebook_with_code:
     input:
-        code=package_code("render.py"),
+        code=package_code("report/render.py"),
         notebook="results/notebooks/{notebook}.ipynb",
     output:
         html="results/notebooks/{notebook}.code.html",

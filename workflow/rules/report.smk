@@ -4,12 +4,12 @@
 rule replication_table:
     input:
         code=package_code(
-            "profile.py",
-            "engagement.py",
-            "workforce.py",
-            "replication.py",
-            "publish.py",
-            "estimable.py",
+            "analysis/profile.py",
+            "analysis/engagement.py",
+            "analysis/workforce.py",
+            "publish/replication.py",
+            "publish/disclosure.py",
+            "analysis/estimable.py",
         ),
         profile="results/tables/family_profile.parquet",
         comparison="results/tables/rural_urban.csv",
@@ -51,7 +51,7 @@ rule replication_table:
 
 rule manifest:
     input:
-        code=package_code("manifest.py"),
+        code=package_code("publish/manifest.py"),
         raw=all_raw_files(),
         site_configs=expand("{dir}/{site}.yaml", dir=config["sites_dir"], site=SITES),
         results=manifest_outputs(),

@@ -4,12 +4,12 @@
 rule rural_urban:
     input:
         code=package_code(
-            "measures.py",
-            "rurality.py",
-            "stratify.py",
-            "publish.py",
-            "clusters.py",
-            "estimable.py",
+            "analysis/measures.py",
+            "ingest/rurality.py",
+            "analysis/rural_urban.py",
+            "publish/disclosure.py",
+            "analysis/clusters.py",
+            "analysis/estimable.py",
         ),
         profile="results/tables/family_profile.parquet",
     output:

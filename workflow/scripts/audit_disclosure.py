@@ -1,10 +1,10 @@
-"""Adapter: the disclosure audit over the published tables (peermentor.audit)."""
+"""Adapter: the disclosure audit over the published tables (peermentor.publish.audit)."""
 
 from pathlib import Path
 
-from peermentor.audit import audit_disclosure, findings_frame
 from peermentor.errors import PeermentorError
 from peermentor.io import write_csv
+from peermentor.publish.audit import audit_disclosure, findings_frame
 from peermentor.runner import log, run_step
 
 

@@ -11,9 +11,9 @@ from peermentor.ingest.clean import (
 from peermentor.ingest.mapping import Mapped
 from peermentor.ingest.quality import data_quality
 from peermentor.ingest.site import site_files
+from peermentor.ingest.validate import validate_table
 from peermentor.io import write_csv, write_parquet
 from peermentor.runner import log, run_step
-from peermentor.validate import validate_table
 
 
 def main():

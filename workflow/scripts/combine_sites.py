@@ -1,8 +1,8 @@
-"""Adapter: concatenate every site's clean tables into the study tables (peermentor.combine)."""
+"""Adapter: concatenate every site's clean tables into the study tables (ingest.combine)."""
 
 import pandas as pd
 
-from peermentor.combine import combine_tables
+from peermentor.ingest.combine import combine_tables
 from peermentor.io import write_csv, write_parquet
 from peermentor.runner import log, run_step
 

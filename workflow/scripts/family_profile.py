@@ -1,10 +1,10 @@
-"""Adapter: per-family service profile with early engagement (peermentor.profile, .engagement)."""
+"""Adapter: per-family service profile with early engagement (analysis.profile, .engagement)."""
 
 import pandas as pd
 
-from peermentor.engagement import early_engagement
+from peermentor.analysis.engagement import early_engagement
+from peermentor.analysis.profile import family_profile, with_early_engagement
 from peermentor.io import write_parquet
-from peermentor.profile import family_profile, with_early_engagement
 from peermentor.runner import log, run_step
 
 

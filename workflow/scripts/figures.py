@@ -1,4 +1,4 @@
-"""Adapter: the study's figures (peermentor.figures), each written as PNG and SVG.
+"""Adapter: the study's figures (peermentor.report.figures), each written as PNG and SVG.
 
 One script serves every figure rule; ``snakemake.rule`` picks the figure family.
 """
@@ -9,7 +9,7 @@ matplotlib.use("Agg")  # no display; the same renderer on every machine
 
 import pandas as pd
 
-from peermentor import figures
+from peermentor.report import figures
 from peermentor.runner import log, run_step
 
 

@@ -1,9 +1,9 @@
-"""Adapter: the run manifest (peermentor.manifest)."""
+"""Adapter: the run manifest (peermentor.publish.manifest)."""
 
 import os
 
 from peermentor.io import write_json
-from peermentor.manifest import build_manifest
+from peermentor.publish.manifest import build_manifest
 from peermentor.runner import run_step
 
 

@@ -1,9 +1,9 @@
-"""Adapter: an executed notebook as HTML with its code shown (peermentor.render)."""
+"""Adapter: an executed notebook as HTML with its code shown (peermentor.report.render)."""
 
 import nbformat
 
 from peermentor.io import write_text
-from peermentor.render import notebook_html
+from peermentor.report.render import notebook_html
 from peermentor.runner import run_step
 
 

@@ -1,9 +1,8 @@
-"""Adapter: outcome models, predictor ranking and diagnostics (peermentor.model)."""
+"""Adapter: outcome models, predictor ranking and diagnostics (analysis.outcome.model)."""
 
 import pandas as pd
 
-from peermentor.io import write_csv, write_json, write_text
-from peermentor.model import (
+from peermentor.analysis.outcome.model import (
     diagnostics_table,
     fit_models,
     model_frame,
@@ -13,7 +12,8 @@ from peermentor.model import (
     tidy_coefficients,
     visit_gap,
 )
-from peermentor.publish import suppress_small_cells
+from peermentor.io import write_csv, write_json, write_text
+from peermentor.publish.disclosure import suppress_small_cells
 from peermentor.runner import log, run_step
 
 

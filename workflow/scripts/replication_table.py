@@ -1,22 +1,22 @@
-"""Adapter: the replication table (peermentor.replication)."""
+"""Adapter: the replication table (peermentor.publish.replication)."""
 
 import json
 from pathlib import Path
 
 import pandas as pd
 
-from peermentor.engagement import summarize_early_engagement
+from peermentor.analysis.engagement import summarize_early_engagement
+from peermentor.analysis.profile import summarize_profile
+from peermentor.analysis.workforce import summarize_workforce
 from peermentor.io import write_csv
-from peermentor.profile import summarize_profile
-from peermentor.publish import publish_replication
-from peermentor.replication import (
+from peermentor.publish.disclosure import publish_replication
+from peermentor.publish.replication import (
     p1_p3_p6_computed,
     p4_computed,
     replication_rows,
     run_definitions,
 )
 from peermentor.runner import run_step
-from peermentor.workforce import summarize_workforce
 
 
 def main():

@@ -2,10 +2,10 @@
 
 import pandas as pd
 
-from peermentor import stratify
+from peermentor.analysis import rural_urban as stratify
+from peermentor.ingest.rurality import describe_coding
 from peermentor.io import write_csv
 from peermentor.runner import log, run_step
-from peermentor.rurality import describe_coding
 
 
 def main():

@@ -2,10 +2,10 @@
 
 import pandas as pd
 
-from peermentor.engagement import summarize_early_engagement_overall_and_sites
+from peermentor.analysis.engagement import summarize_early_engagement_overall_and_sites
+from peermentor.analysis.profile import summarize_profile_overall_and_sites
 from peermentor.io import write_csv
-from peermentor.profile import summarize_profile_overall_and_sites
-from peermentor.publish import publish_early_summary, publish_profile_summary
+from peermentor.publish.disclosure import publish_early_summary, publish_profile_summary
 from peermentor.runner import run_step
 
 

@@ -1,11 +1,11 @@
-"""Adapter: mentor workforce per mentor and summary (peermentor.workforce)."""
+"""Adapter: mentor workforce per mentor and summary (peermentor.analysis.workforce)."""
 
 import pandas as pd
 
+from peermentor.analysis.workforce import mentor_workforce, summarize_workforce
 from peermentor.io import write_csv, write_parquet
-from peermentor.publish import publish_workforce_summary
+from peermentor.publish.disclosure import publish_workforce_summary
 from peermentor.runner import run_step
-from peermentor.workforce import mentor_workforce, summarize_workforce
 
 
 def main():

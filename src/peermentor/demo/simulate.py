@@ -39,8 +39,8 @@ import numpy as np
 import pandas as pd
 
 from peermentor import contract
+from peermentor.analysis.measures import COMPARED_MEASURES
 from peermentor.contract import ACTIVITY_COLUMNS, STABLE_OR_ADVANCED
-from peermentor.measures import COMPARED_MEASURES
 
 MONTH_DAYS = 30.4375  # days in an average month: months_of_service = days / MONTH_DAYS
 EARLY_N = 7  # P3 counts the first 7 contacts

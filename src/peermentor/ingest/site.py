@@ -11,7 +11,7 @@ from peermentor.errors import InputError
 from peermentor.ingest.mapping import Mapped, map_table
 from peermentor.ingest.pseudonymize import pseudonymize
 from peermentor.ingest.read import SOURCE_ROW, read_export
-from peermentor.rurality import RUCC_MAX, RUCC_MIN, rurality_from_rucc
+from peermentor.ingest.rurality import RUCC_MAX, RUCC_MIN, rurality_from_rucc
 
 TABLE_ORDER = ("mentors", "families", "contacts")
 

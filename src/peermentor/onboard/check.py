@@ -25,9 +25,9 @@ from peermentor.ingest.clean import ID_COLUMNS, CleanResult, check_quarantine_li
 from peermentor.ingest.pseudonymize import resolve_salt
 from peermentor.ingest.read import SOURCE_ROW
 from peermentor.ingest.site import ingest_site, site_files
+from peermentor.ingest.validate import validate_table
 from peermentor.onboard.drafted import todo_paths
 from peermentor.onboard.infer import swap_day_month
-from peermentor.validate import validate_table
 
 DATE_COLUMNS = {
     "families": ("case_open_date", "case_close_date"),

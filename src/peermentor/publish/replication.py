@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from peermentor.estimable import is_not_estimable, not_estimable
+from peermentor.analysis.estimable import is_not_estimable, not_estimable
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,7 @@ import pandas as pd
 import statsmodels.api as sm
 from scipy import stats
 
-from peermentor.estimable import not_estimable
+from peermentor.analysis.estimable import not_estimable
 
 CR1 = "CR1 (statsmodels cluster = sandwich::vcovCL HC1)"
 CR3 = "CR3 jackknife (leave-one-mentor-out)"

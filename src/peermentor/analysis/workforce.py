@@ -13,9 +13,9 @@ import numpy as np
 import pandas as pd
 from scipy.special import ndtri  # the normal quantile; scipy.stats would cost ~1 s to import
 
+from peermentor.analysis.estimable import not_estimable
+from peermentor.analysis.profile import DAYS_PER_MONTH, contacts_until
 from peermentor.contract import CHALLENGE_EXITS, EXIT_REASONS, STABLE_OR_ADVANCED
-from peermentor.estimable import not_estimable
-from peermentor.profile import DAYS_PER_MONTH, contacts_until
 
 OUTCOME_GROUPS: tuple[str, ...] = ("stable_or_advanced", "challenge", "other")
 

@@ -25,8 +25,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from peermentor.analysis.measures import EARLY, IDENTITY, SERVICE
 from peermentor.contract import ACTIVITY_COLUMNS, MODES
-from peermentor.measures import EARLY, IDENTITY, SERVICE
 
 DAYS_PER_MONTH = 365.25 / 12  # 30.4375: the mean Gregorian month
 

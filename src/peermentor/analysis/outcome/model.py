@@ -30,15 +30,16 @@ from scipy import stats
 from scipy.special import expit
 from statsmodels.tools.sm_exceptions import PerfectSeparationError
 
-from peermentor import clusters as cl
-from peermentor.coefficients import (  # noqa: F401 - tidy tables, re-exported here
+from peermentor.analysis import clusters as cl
+from peermentor.analysis.estimable import estimable_terms, not_estimable
+from peermentor.analysis.outcome.coefficients import (  # noqa: F401 - tidy tables, re-exported here
     TIDY_COLUMNS,
     inference_table,
     jackknife_lines,
     replication_values,
     tidy_coefficients,
 )
-from peermentor.diagnostics import (
+from peermentor.analysis.outcome.diagnostics import (
     SeparationWarning,
     auc,
     design_matrices,
@@ -47,8 +48,7 @@ from peermentor.diagnostics import (
     hosmer_lemeshow,
     vif,
 )
-from peermentor.estimable import estimable_terms, not_estimable
-from peermentor.publish import suppress_small_cells
+from peermentor.publish.disclosure import suppress_small_cells
 
 RANK_COLUMNS: tuple[str, ...] = (
     "term",

@@ -19,14 +19,14 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from peermentor.contract import ACTIVITY_COLUMNS, MODES
-from peermentor.profile import (
+from peermentor.analysis.profile import (
     contact_hours,
     contacts_until,
     counted_contact_flags,
     family_index,
     per_family_sum,
 )
+from peermentor.contract import ACTIVITY_COLUMNS, MODES
 
 ANCHORS: tuple[str, ...] = ("first_contact", "case_open")
 MIX_COLUMNS: tuple[str, ...] = (

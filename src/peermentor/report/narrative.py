@@ -8,7 +8,7 @@ The one row-level input, the family profile, is only plotted (the site notebook)
 tabulated.
 
 ``strip_volatile`` removes what makes two executions of the same notebook differ
-(papermill's and nbclient's timestamps and durations); ``peermentor.render`` applies it
+(papermill's and nbclient's timestamps and durations); ``peermentor.report.render`` applies it
 to every executed notebook before writing it.
 """
 
@@ -22,9 +22,9 @@ import nbformat
 import numpy as np
 import pandas as pd
 
-from peermentor import clusters as clusters_module
-from peermentor.estimable import is_not_estimable, not_estimable
-from peermentor.publish import COMPLEMENTARY_MARKER
+from peermentor.analysis import clusters as clusters_module
+from peermentor.analysis.estimable import is_not_estimable, not_estimable
+from peermentor.publish.disclosure import COMPLEMENTARY_MARKER
 
 # Published tables the study notebook reads: its parameter names and default paths (the
 # workflow passes every path explicitly, so the notebook reads exactly its rule's inputs).
@@ -436,7 +436,7 @@ def site_reconciliation(
     table = rows[["table", "rows_read", "rows_kept", "rows_quarantined", "balanced", *reasons]]
     if min_cell_size is None:
         return table
-    from peermentor.publish import suppress_small_cells
+    from peermentor.publish.disclosure import suppress_small_cells
 
     groups = {"rows_read": ["rows_kept", "rows_quarantined"]}
     if reasons:  # a clean site has no reason columns: no group of reasons to protect
@@ -468,7 +468,7 @@ def quarantine_summary(
     counts = counts.reset_index(drop=True)
     if min_cell_size is None:
         return counts
-    from peermentor.publish import suppress_small_cells
+    from peermentor.publish.disclosure import suppress_small_cells
 
     return suppress_small_cells(
         counts, count_columns=["rows"], min_cell_size=min_cell_size, group_columns=["table"]

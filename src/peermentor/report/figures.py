@@ -32,13 +32,13 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
+from peermentor.analysis.profile import summarize_profile
+from peermentor.analysis.workforce import OUTCOME_GROUPS
 from peermentor.contract import ACTIVITY_COLUMNS, EXIT_REASONS
 from peermentor.io import atomic_path
-from peermentor.narrative import as_number, is_marker, is_true, measure_label
-from peermentor.profile import summarize_profile
-from peermentor.publish import COMPLEMENTARY_MARKER, publish_profile_summary
-from peermentor.replication import PUBLISHED
-from peermentor.workforce import OUTCOME_GROUPS
+from peermentor.publish.disclosure import COMPLEMENTARY_MARKER, publish_profile_summary
+from peermentor.publish.replication import PUBLISHED
+from peermentor.report.narrative import as_number, is_marker, is_true, measure_label
 
 DPI = 150
 # seaborn's "colorblind" palette and its "whitegrid" style at "paper" scale x 1.1, written
@@ -683,9 +683,9 @@ def unification_curve(
     from scipy import stats
     from scipy.special import expit
 
-    from peermentor.diagnostics import design_matrices
-    from peermentor.estimable import estimable_terms, not_estimable
-    from peermentor.model import fit_logit_clustered, model_frame
+    from peermentor.analysis.estimable import estimable_terms, not_estimable
+    from peermentor.analysis.outcome.diagnostics import design_matrices
+    from peermentor.analysis.outcome.model import fit_logit_clustered, model_frame
 
     frame = model_frame(profile, formula, cluster)
     formula, dropped = estimable_terms(frame, formula)
@@ -731,7 +731,7 @@ def unification_curve(
 
 def typical_covariates(frame: pd.DataFrame, formula: str, predictor: str) -> dict[str, dict]:
     """Each other right-hand-side variable: its mean (numeric) or reference level."""
-    from peermentor.diagnostics import formula_variables
+    from peermentor.analysis.outcome.diagnostics import formula_variables
 
     _, variables = formula_variables(formula, frame.columns)
     held = {}

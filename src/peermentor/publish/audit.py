@@ -383,7 +383,7 @@ def _wilson(
     name: str, table: pd.DataFrame, min_cell_size: int, level: float = 0.95
 ) -> list[Finding]:
     """A shown Wilson interval pins k (N shown) or N (share shown) of a suppressed count."""
-    from peermentor.workforce import wilson_ci
+    from peermentor.analysis.workforce import wilson_ci
 
     found = []
     if not {"ci_low", "ci_high"} <= set(table.columns):

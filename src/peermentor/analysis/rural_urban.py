@@ -47,12 +47,16 @@ import statsmodels.api as sm
 from scipy import stats
 from statsmodels.stats.multitest import multipletests
 
-from peermentor import clusters
-from peermentor.estimable import not_estimable, one_stratum_reason
-from peermentor.measures import COMPARED_MEASURES
-from peermentor.profile import COUNT_MEASURES
-from peermentor.publish import round_published, suppress_linked_counts, suppress_small_cells
-from peermentor.workforce import wilson_ci
+from peermentor.analysis import clusters
+from peermentor.analysis.estimable import not_estimable, one_stratum_reason
+from peermentor.analysis.measures import COMPARED_MEASURES
+from peermentor.analysis.profile import COUNT_MEASURES
+from peermentor.analysis.workforce import wilson_ci
+from peermentor.publish.disclosure import (
+    round_published,
+    suppress_linked_counts,
+    suppress_small_cells,
+)
 
 STRATA: tuple[str, ...] = ("rural", "urban")
 TESTS: tuple[str, ...] = ("mann_whitney", "t_test")

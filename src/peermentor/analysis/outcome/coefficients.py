@@ -12,11 +12,11 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from peermentor import clusters as cl
-from peermentor.estimable import not_estimable
+from peermentor.analysis import clusters as cl
+from peermentor.analysis.estimable import not_estimable
 
 if TYPE_CHECKING:
-    from peermentor.model import FitResult
+    from peermentor.analysis.outcome.model import FitResult
 
 TIDY_COLUMNS: tuple[str, ...] = (
     "model",

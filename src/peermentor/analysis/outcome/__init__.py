@@ -1,0 +1,1 @@
+"""P5: predictors of family unification at case closure (logistic models, clustered errors)."""

@@ -1,0 +1,1 @@
+"""Figures, the narrative notebooks' text and the HTML rendering."""
