@@ -409,8 +409,8 @@ def test_cumulative_contacts_curve_from_case_opening_and_a_cutoff():
 
 
 def test_theme_and_palette_are_seaborns_whitegrid_paper_and_colorblind():
-    # figures.py writes them out to spare every job seaborn's import; the pinned seaborn
-    # is the reference, so an upgrade that changes its look fails here.
+    # report/figures/style.py writes them out to spare every job seaborn's import; the pinned
+    # seaborn is the reference, so an upgrade that changes its look fails here.
     import seaborn as sns
 
     expected = {**sns.axes_style("whitegrid"), **sns.plotting_context("paper", font_scale=1.1)}

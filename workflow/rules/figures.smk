@@ -5,7 +5,7 @@
 rule figure_service_profile:
     input:
         code=package_code(
-            "report/figures.py", "analysis/profile.py", "publish/disclosure.py"
+            "report/figures", "analysis/profile.py", "publish/disclosure.py"
         ),
         profile="results/tables/family_profile.parquet",
     output:
@@ -57,7 +57,7 @@ rule figure_service_profile:
 
 rule figure_early_engagement:
     input:
-        code=package_code("report/figures.py"),
+        code=package_code("report/figures"),
         contacts="results/interim/study/contacts.parquet",
         families="results/interim/study/families.parquet",
         early_engagement="results/tables/early_engagement.csv",
@@ -104,7 +104,7 @@ rule figure_early_engagement:
 rule figure_outcome_models:
     input:
         code=package_code(
-            "report/figures.py",
+            "report/figures",
             "analysis/outcome/model.py",
             "analysis/outcome/coefficients.py",
             "analysis/outcome/diagnostics.py",
@@ -166,7 +166,7 @@ rule figure_outcome_models:
 
 rule figure_workforce:
     input:
-        code=package_code("report/figures.py"),
+        code=package_code("report/figures"),
         workforce="results/tables/workforce.csv",
     output:
         exits_png=report(
@@ -203,7 +203,7 @@ rule figure_workforce:
 
 rule figure_rural_urban:
     input:
-        code=package_code("report/figures.py"),
+        code=package_code("report/figures"),
         comparison="results/tables/rural_urban.csv",
     output:
         effects_png=report(

@@ -4,9 +4,7 @@
 # are outputs. Code is hidden; `snakemake results/notebooks/<name>.code.html` shows it.
 rule study_notebook:
     input:
-        code=package_code(
-            "report/render.py", "report/narrative.py", "report/figures.py"
-        ),
+        code=package_code("report/render.py", "report/narrative.py", "report/figures"),
         notebook="notebooks/study.ipynb",
         replication="results/tables/replication.csv",
         service_profile="results/tables/service_profile.csv",
@@ -55,9 +53,7 @@ rule study_notebook:
 
 rule site_notebook:
     input:
-        code=package_code(
-            "report/render.py", "report/narrative.py", "report/figures.py"
-        ),
+        code=package_code("report/render.py", "report/narrative.py", "report/figures"),
         notebook="notebooks/site.ipynb",
         reconciliation="results/tables/reconciliation.csv",
         service_profile="results/tables/service_profile.csv",

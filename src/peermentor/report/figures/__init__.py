@@ -1,0 +1,68 @@
+"""The study's figures: DataFrames in, matplotlib Figures out (no pyplot, no file I/O).
+
+Every function builds a ``matplotlib.figure.Figure`` under one theme (seaborn
+"whitegrid", the colour-blind-safe "colorblind" palette, fixed sizes) and puts the
+number of families or mentors in its title. ``save_figure`` is the only writer: PNG and
+SVG, atomically, byte-identical on rerun (fixed DPI, no timestamps or version strings
+in the metadata, a fixed SVG hash salt).
+
+Disclosure control: published tables (CSV) carry suppression markers ("<11", "[c]")
+in count and dependent columns. A suppressed value is drawn as a hatched band that
+spans the whole axis and says "suppressed", so neither a number nor a bar length
+reveals it. Shares computed here from row-level data go through the same ``publish``
+step as the published tables first. A count shown in a title is replaced by the
+small-cell marker when it is below ``min_cell_size``.
+
+Data for figures that no stage writes (the early-engagement curve and the predicted
+probability of unification) is computed by the ``*_curve`` functions, so it is
+tested like every other analysis.
+
+One module per analysis: ``service`` (P1-P2), ``early`` (P3), ``rural_urban`` (P4),
+``outcome`` (P5), ``workforce`` (P6); ``style`` holds the theme, saving and the shared
+panels. Callers use the names below as ``figures.<name>``.
+"""
+
+from peermentor.report.figures.early import cumulative_contacts_curve, early_engagement_curve
+from peermentor.report.figures.outcome import (
+    PredictionCurve,
+    odds_ratio_forest,
+    typical_covariates,
+    unification_curve,
+    unification_curve_figure,
+)
+from peermentor.report.figures.rural_urban import rural_urban_effects
+from peermentor.report.figures.service import (
+    service_distribution,
+    service_mix,
+    service_mix_table,
+)
+from peermentor.report.figures.style import (
+    PALETTE,
+    THEME_RC,
+    not_estimable_panel,
+    png_bytes,
+    save_figure,
+    show_count,
+)
+from peermentor.report.figures.workforce import workforce_exits
+
+__all__ = [
+    "PALETTE",
+    "THEME_RC",
+    "PredictionCurve",
+    "cumulative_contacts_curve",
+    "early_engagement_curve",
+    "not_estimable_panel",
+    "odds_ratio_forest",
+    "png_bytes",
+    "rural_urban_effects",
+    "save_figure",
+    "service_distribution",
+    "service_mix",
+    "service_mix_table",
+    "show_count",
+    "typical_covariates",
+    "unification_curve",
+    "unification_curve_figure",
+    "workforce_exits",
+]
