@@ -94,6 +94,7 @@ from peermentor.publish.replication import (
     replication_rows,
     run_definitions,
 )
+from peermentor.publish.rural_urban import publish_comparison, publish_outcome
 from peermentor.report import figures
 
 REPO_DIR = Path(__file__).resolve().parents[1]
@@ -302,12 +303,10 @@ def rural_urban(p: Project, out: Output) -> None:
     )  # fmt: skip
     outcome = stratify.outcome_by_stratum(per_family, min_cell_size=min_cell)
     outcome["coding"] = coding
-    published = stratify.publish_comparison(comparison, per_family, min_cell_size=min_cell)
+    published = publish_comparison(comparison, per_family, min_cell_size=min_cell)
     out.csv(published, "tables/rural_urban.csv")
     out.csv(clustering, "tables/rural_urban_clustering.csv")
-    out.csv(
-        stratify.publish_outcome(outcome, min_cell_size=min_cell), "tables/outcome_by_stratum.csv"
-    )
+    out.csv(publish_outcome(outcome, min_cell_size=min_cell), "tables/outcome_by_stratum.csv")
 
 
 # --- model: workflow/scripts/outcome_models.py ---

@@ -38,6 +38,7 @@ from peermentor.publish.disclosure import (
     suppress_small_cells,
 )
 from peermentor.publish.replication import p1_p3_p6_computed, p4_computed, replication_rows
+from peermentor.publish.rural_urban import publish_comparison
 from peermentor.report import figures, narrative
 from peermentor.report.render import render_notebook
 
@@ -71,7 +72,7 @@ def published_tables(sites, *, seed=3, scale=1, contacts=None, mentors=None, n_p
     frame = M.model_frame(profile, PRIMARY, "mentor_id")
     gap = M.visit_gap(profile)
     per_mentor = mentor_workforce(study.mentors, families, log, data_cutoff=CUTOFF)
-    published_comparison = st.publish_comparison(comparison, profile, min_cell_size=MIN)
+    published_comparison = publish_comparison(comparison, profile, min_cell_size=MIN)
     computed = p1_p3_p6_computed(
         summarize_profile(profile),
         summarize_early_engagement(early, n_contacts=7),

@@ -20,6 +20,7 @@ from peermentor.analysis.outcome import model as M
 from peermentor.analysis.profile import family_profile, with_early_engagement
 from peermentor.demo.simulate import DemoSite, simulate_study
 from peermentor.publish.replication import p4_computed, replication_rows
+from peermentor.publish.rural_urban import publish_comparison
 
 CUTOFF = "2017-12-31"
 PRIMARY = (
@@ -43,7 +44,7 @@ def profile_of(sites, *, scale: int = 1, seed: int = 3, contacts=None) -> pd.Dat
 def analyse(profile: pd.DataFrame, n_permutations: int = 2000) -> dict[str, pd.DataFrame]:
     """The P4 and P5 tables and the replication table, as the workflow builds them."""
     comparison = st.compare_strata(profile, n_boot=50)
-    published = st.publish_comparison(comparison, profile, min_cell_size=11)
+    published = publish_comparison(comparison, profile, min_cell_size=11)
     clustering = st.clustering_sensitivity(
         profile, comparison=comparison, n_permutations=n_permutations
     )

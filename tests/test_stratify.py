@@ -10,6 +10,7 @@ import pytest
 from scipy import stats
 
 from peermentor.analysis import rural_urban as st
+from peermentor.analysis.rural_urban.effects import _cliffs_delta_of_resample
 
 # --- generated study: families nested in sites, rurality assigned per site ---------------
 
@@ -446,7 +447,7 @@ def test_bootstrap_fast_path_gives_exactly_cliffs_delta_of_each_resample():
     # Ties within and across strata; the fast path ranks pooled distinct values.
     x = np.array([1.0, 2.0, 2.0, 5.0, 7.0])
     y = np.array([2.0, 3.0, 5.0, 5.0])
-    of_resample = st._cliffs_delta_of_resample(x, y)
+    of_resample = _cliffs_delta_of_resample(x, y)
     everything = (np.arange(5), np.arange(4))
     # By hand, over the 20 pairs: wins 0+0+0+2+4 = 6 (x=5 beats 2 and 3, x=7 beats all),
     # ties 0+1+1+2+0 = 4, losses 20 - 6 - 4 = 10, so delta = (6 - 10) / 20 = -0.2.

@@ -233,7 +233,7 @@ def test_manifest_records_command_code_and_versions(study):
 
 
 def test_editing_an_analysis_module_reruns_its_stage_only(study):
-    module = study / "src/peermentor/analysis/rural_urban.py"
+    module = study / "src/peermentor/analysis/rural_urban/compare.py"
     original = module.read_bytes()
     try:
         module.write_bytes(original + b"\n# an edit\n")

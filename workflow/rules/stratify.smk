@@ -6,7 +6,8 @@ rule rural_urban:
         code=package_code(
             "analysis/measures.py",
             "ingest/rurality.py",
-            "analysis/rural_urban.py",
+            "analysis/rural_urban",
+            "publish/rural_urban.py",
             "publish/disclosure.py",
             "analysis/clusters.py",
             "analysis/estimable.py",

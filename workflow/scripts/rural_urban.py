@@ -5,6 +5,7 @@ import pandas as pd
 from peermentor.analysis import rural_urban as stratify
 from peermentor.ingest.rurality import describe_coding
 from peermentor.io import write_csv
+from peermentor.publish.rural_urban import publish_comparison, publish_outcome
 from peermentor.runner import log, run_step
 
 
@@ -24,14 +25,12 @@ def main():
     outcome = stratify.outcome_by_stratum(profile, min_cell_size=p.min_cell_size)
     outcome["coding"] = coding
     write_csv(
-        stratify.publish_comparison(
-            comparison, profile, min_cell_size=p.min_cell_size, decimals=p.decimals
-        ),
+        publish_comparison(comparison, profile, min_cell_size=p.min_cell_size, decimals=p.decimals),
         snakemake.output.comparison,
     )
     write_csv(clustering, snakemake.output.clustering)
     write_csv(
-        stratify.publish_outcome(outcome, min_cell_size=p.min_cell_size, decimals=p.decimals),
+        publish_outcome(outcome, min_cell_size=p.min_cell_size, decimals=p.decimals),
         snakemake.output.outcome,
     )
     significant = comparison.loc[comparison["significant"].fillna(False).astype(bool), "measure"]
