@@ -55,7 +55,7 @@ from peermentor.analysis.engagement import (
     summarize_early_engagement,
     summarize_early_engagement_overall_and_sites,
 )
-from peermentor.analysis.outcome.model import (
+from peermentor.analysis.outcome import (
     diagnostics_table,
     fit_models,
     model_frame,

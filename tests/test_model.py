@@ -12,9 +12,9 @@ import pytest
 import statsmodels.api as sm
 from scipy import optimize, stats
 
+from peermentor.analysis import outcome as M
 from peermentor.analysis.clusters import CR3
-from peermentor.analysis.outcome import model as M
-from peermentor.analysis.outcome.diagnostics import SeparationWarning
+from peermentor.analysis.outcome import SeparationWarning, firth
 
 PRIMARY = (
     "unified_at_closure ~ face_to_face_with_children + no_shows_or_refusals"
@@ -298,7 +298,9 @@ def test_firth_maximizes_penalized_likelihood():
     X = sm.add_constant(data[["GPA", "TUCE", "PSI"]])
     fit = M.fit_firth(data["GRADE"], X)
     y, Xv = data["GRADE"].to_numpy(), X.to_numpy()
-    best = optimize.minimize(lambda b: -M._penalized_loglik(b, y, Xv), np.zeros(4), method="BFGS")
+    best = optimize.minimize(
+        lambda b: -firth._penalized_loglik(b, y, Xv), np.zeros(4), method="BFGS"
+    )
     assert fit.params.to_numpy() == pytest.approx(best.x, abs=1e-3)
     ml = M.fit_logit(data, "GRADE ~ GPA + TUCE + PSI", cov_type="nonrobust").result.params
     assert np.all(np.abs(fit.params.to_numpy()) < np.abs(ml.to_numpy()))  # shrunk toward 0

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from peermentor.analysis import clusters as cl
-from peermentor.analysis.outcome import model as M
+from peermentor.analysis import outcome as M
 from peermentor.analysis.profile import family_profile
 from peermentor.demo.simulate import DemoSite, simulate_study
 

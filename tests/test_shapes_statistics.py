@@ -14,9 +14,9 @@ import pandas as pd
 import pytest
 
 from peermentor.analysis import clusters as cl
+from peermentor.analysis import outcome as M
 from peermentor.analysis import rural_urban as st
 from peermentor.analysis.engagement import early_engagement
-from peermentor.analysis.outcome import model as M
 from peermentor.analysis.profile import family_profile, with_early_engagement
 from peermentor.demo.simulate import DemoSite, simulate_study
 from peermentor.publish.replication import p4_computed, replication_rows

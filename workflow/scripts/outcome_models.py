@@ -1,8 +1,8 @@
-"""Adapter: outcome models, predictor ranking and diagnostics (analysis.outcome.model)."""
+"""Adapter: outcome models, predictor ranking and diagnostics (analysis.outcome)."""
 
 import pandas as pd
 
-from peermentor.analysis.outcome.model import (
+from peermentor.analysis.outcome import (
     diagnostics_table,
     fit_models,
     model_frame,
