@@ -15,6 +15,7 @@ from scipy import optimize, stats
 from peermentor.analysis import outcome as M
 from peermentor.analysis.clusters import CR3
 from peermentor.analysis.outcome import SeparationWarning, firth
+from peermentor.publish.outcome import publish_diagnostics
 
 PRIMARY = (
     "unified_at_closure ~ face_to_face_with_children + no_shows_or_refusals"
@@ -186,6 +187,21 @@ def test_fit_quality_reports_auc_and_hosmer_lemeshow(study):
     assert quality["model"].tolist() == [f.name for f in fits]
     assert quality["auc"].between(0.6, 1.0).all()
     assert (quality["hl_df"] == 8).all()
+
+
+def test_published_diagnostics_suppress_small_exclusion_counts(study):
+    profile, fits, _ = study
+    frame = M.model_frame(profile, PRIMARY, "mentor_id")
+
+    def excluded(table: pd.DataFrame) -> pd.Series:
+        rows = table[(table["check"] == "excluded_families") & (table["model"] == "primary")]
+        return rows.set_index("statistic")["value"]
+
+    raw = excluded(M.diagnostics_table(fits, frame, PRIMARY, excluded=M.exclusions_table(fits)))
+    published = excluded(publish_diagnostics(fits, frame, PRIMARY, min_cell_size=1000))
+    assert 0 < raw["case_open"] < 1000 and published["case_open"] == "<1000"
+    assert raw["outcome_missing"] == 0 and published["outcome_missing"] == 0
+    assert list(published.index) == list(raw.index)
 
 
 # --- the analysis frame -------------------------------------------------------------

@@ -5,6 +5,7 @@ rule outcome_models:
     input:
         code=package_code(
             "analysis/outcome",
+            "publish/outcome.py",
             "publish/disclosure.py",
             "analysis/clusters.py",
             "analysis/estimable.py",

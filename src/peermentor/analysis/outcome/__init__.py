@@ -11,7 +11,8 @@ Modules, in the order a run uses them (``fit`` describes the models and the pape
     ranking       rank_predictors: drop-one likelihood-ratio tests of each predictor
     gap           visit_gap: face-to-face visits, unified minus separated (Welch CI)
 
-The names used outside the package are re-exported here.
+The names used outside the package are re-exported here. Publishing (small counts of the
+diagnostics table suppressed) is ``peermentor.publish.outcome``.
 """
 
 from peermentor.analysis.outcome.coefficients import (

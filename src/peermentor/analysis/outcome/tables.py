@@ -2,7 +2,9 @@
 
 The families excluded before each model, discrimination and calibration (AUC,
 Hosmer-Lemeshow), the long diagnostics table (results/models/diagnostics.csv) and the
-readable summaries (summaries.txt).
+readable summaries (summaries.txt). Small counts in the diagnostics table are
+suppressed by ``peermentor.publish.outcome.publish_diagnostics``, not here: the
+analysis layer does not publish.
 """
 
 from __future__ import annotations
@@ -17,7 +19,6 @@ from peermentor.analysis.outcome.coefficients import inference_table, jackknife_
 from peermentor.analysis.outcome.diagnostics import auc, hosmer_lemeshow, vif
 from peermentor.analysis.outcome.firth import FirthResult
 from peermentor.analysis.outcome.fit import FitResult
-from peermentor.publish.disclosure import suppress_small_cells
 
 
 def exclusions_table(fits: list[FitResult]) -> pd.DataFrame:
@@ -83,12 +84,13 @@ def fit_quality(fits: list[FitResult], groups: int = 10) -> pd.DataFrame:
 
 
 def diagnostics_table(
-    fits: list[FitResult], frame: pd.DataFrame, formula: str, *, min_cell_size: int
+    fits: list[FitResult], frame: pd.DataFrame, formula: str, *, excluded: pd.DataFrame
 ) -> pd.DataFrame:
     """One long table (check, model, statistic, value): fit quality of every model, VIFs
     of the primary model's terms (a term left out of the fit: blank value, its
-    not-estimable ``note``), families excluded before each model (counts below ``min_cell_size``
-    suppressed, as in every published table), and the clustered inference used."""
+    not-estimable ``note``), families excluded before each model (``excluded``: the
+    ``exclusions_table`` as published, small counts suppressed by
+    ``publish.outcome.publish_diagnostics``), and the clustered inference used."""
     quality = fit_quality(fits).melt(id_vars="model", var_name="statistic")
     quality.insert(0, "check", "fit_quality")
     fitted, dropped = estimable_terms(frame, formula)
@@ -97,9 +99,6 @@ def diagnostics_table(
     vifs = pd.concat([vifs.assign(note=""), pd.DataFrame(left_out)], ignore_index=True)
     vifs.insert(0, "check", "vif")
     vifs.insert(1, "model", "primary")
-    excluded = suppress_small_cells(
-        exclusions_table(fits), count_columns=["families"], min_cell_size=min_cell_size
-    ).drop(columns="suppressed")
     excluded = excluded.rename(columns={"reason": "statistic", "families": "value"})
     excluded.insert(0, "check", "excluded_families")
     table = pd.concat([quality, vifs, excluded, inference_table(fits)], ignore_index=True)
