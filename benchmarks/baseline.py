@@ -55,8 +55,7 @@ from peermentor.analysis.engagement import (
     summarize_early_engagement,
     summarize_early_engagement_overall_and_sites,
 )
-from peermentor.analysis.outcome.model import (
-    diagnostics_table,
+from peermentor.analysis.outcome import (
     fit_models,
     model_frame,
     model_summary_text,
@@ -88,6 +87,7 @@ from peermentor.publish.disclosure import (
     publish_workforce_summary,
     suppress_small_cells,
 )
+from peermentor.publish.outcome import publish_diagnostics
 from peermentor.publish.replication import (
     p1_p3_p6_computed,
     p4_computed,
@@ -332,7 +332,7 @@ def outcome_models(p: Project, out: Output) -> None:
     counts = ["n", "events", "clusters"]
     out.csv(_publish(coefficients, counts, min_cell), "models/coefficients.csv")
     out.csv(rank_predictors(frame, m["primary"], m["cluster"]), "models/predictor_ranking.csv")
-    diagnostics = diagnostics_table(fits, frame, m["primary"], min_cell_size=min_cell)
+    diagnostics = publish_diagnostics(fits, frame, m["primary"], min_cell_size=min_cell)
     out.csv(diagnostics, "models/diagnostics.csv")
     out.csv(_publish(gap_table, ["n_unified", "n_separated"], min_cell), "models/visit_gap.csv")
     out.text("\n\n".join(model_summary_text(f) for f in fits), "models/summaries.txt")

@@ -13,7 +13,7 @@ from matplotlib.figure import Figure
 from scipy.special import expit
 
 from peermentor.analysis.measures import EARLY, SERVICE
-from peermentor.analysis.outcome.model import fit_logit_clustered, model_frame
+from peermentor.analysis.outcome import fit_logit_clustered, model_frame
 from peermentor.analysis.rural_urban import (
     COMPARISON_COLUMN_GROUPS,
     COMPARISON_COUNT_COLUMNS,
@@ -80,7 +80,7 @@ def texts(fig: Figure) -> list[str]:
 
 
 def coefficients_table(profile: pd.DataFrame) -> pd.DataFrame:
-    from peermentor.analysis.outcome.model import tidy_coefficients
+    from peermentor.analysis.outcome import tidy_coefficients
 
     frame = model_frame(profile, FORMULA, "mentor_id")
     return tidy_coefficients([fit_logit_clustered(frame, FORMULA, "mentor_id")])

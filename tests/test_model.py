@@ -12,9 +12,10 @@ import pytest
 import statsmodels.api as sm
 from scipy import optimize, stats
 
+from peermentor.analysis import outcome as M
 from peermentor.analysis.clusters import CR3
-from peermentor.analysis.outcome import model as M
-from peermentor.analysis.outcome.diagnostics import SeparationWarning
+from peermentor.analysis.outcome import SeparationWarning, firth
+from peermentor.publish.outcome import publish_diagnostics
 
 PRIMARY = (
     "unified_at_closure ~ face_to_face_with_children + no_shows_or_refusals"
@@ -188,6 +189,21 @@ def test_fit_quality_reports_auc_and_hosmer_lemeshow(study):
     assert (quality["hl_df"] == 8).all()
 
 
+def test_published_diagnostics_suppress_small_exclusion_counts(study):
+    profile, fits, _ = study
+    frame = M.model_frame(profile, PRIMARY, "mentor_id")
+
+    def excluded(table: pd.DataFrame) -> pd.Series:
+        rows = table[(table["check"] == "excluded_families") & (table["model"] == "primary")]
+        return rows.set_index("statistic")["value"]
+
+    raw = excluded(M.diagnostics_table(fits, frame, PRIMARY, excluded=M.exclusions_table(fits)))
+    published = excluded(publish_diagnostics(fits, frame, PRIMARY, min_cell_size=1000))
+    assert 0 < raw["case_open"] < 1000 and published["case_open"] == "<1000"
+    assert raw["outcome_missing"] == 0 and published["outcome_missing"] == 0
+    assert list(published.index) == list(raw.index)
+
+
 # --- the analysis frame -------------------------------------------------------------
 
 
@@ -298,7 +314,9 @@ def test_firth_maximizes_penalized_likelihood():
     X = sm.add_constant(data[["GPA", "TUCE", "PSI"]])
     fit = M.fit_firth(data["GRADE"], X)
     y, Xv = data["GRADE"].to_numpy(), X.to_numpy()
-    best = optimize.minimize(lambda b: -M._penalized_loglik(b, y, Xv), np.zeros(4), method="BFGS")
+    best = optimize.minimize(
+        lambda b: -firth._penalized_loglik(b, y, Xv), np.zeros(4), method="BFGS"
+    )
     assert fit.params.to_numpy() == pytest.approx(best.x, abs=1e-3)
     ml = M.fit_logit(data, "GRADE ~ GPA + TUCE + PSI", cov_type="nonrobust").result.params
     assert np.all(np.abs(fit.params.to_numpy()) < np.abs(ml.to_numpy()))  # shrunk toward 0

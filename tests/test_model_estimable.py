@@ -9,9 +9,10 @@ import pandas as pd
 import pytest
 
 from peermentor.analysis import clusters as cl
-from peermentor.analysis.outcome import model as M
+from peermentor.analysis import outcome as M
 from peermentor.analysis.profile import family_profile
 from peermentor.demo.simulate import DemoSite, simulate_study
+from peermentor.publish.outcome import publish_diagnostics
 
 PRIMARY = (
     "unified_at_closure ~ face_to_face_with_children + no_shows_or_refusals"
@@ -57,7 +58,7 @@ def test_one_stratum_ranking_diagnostics_and_summary_say_not_estimable(one_strat
     assert not row["estimable"] and row["note"] == ONE_STRATUM
     assert pd.isna(row["rank"]) and pd.isna(row["lr_chi2"])
     assert ranking["rank"].dropna().tolist() == [1, 2, 3]
-    diagnostics = M.diagnostics_table(fits, frame, PRIMARY, min_cell_size=11)
+    diagnostics = publish_diagnostics(fits, frame, PRIMARY, min_cell_size=11)
     vif = diagnostics[(diagnostics["check"] == "vif") & (diagnostics["statistic"] == "C(rurality)")]
     assert vif["note"].tolist() == [ONE_STRATUM] and vif["value"].isna().all()
     assert f"Term C(rurality): {ONE_STRATUM}" in M.model_summary_text(fits[0])
@@ -104,7 +105,7 @@ def test_few_mentors_add_cr3_rows_and_the_narrative_relies_on_them():
         np.exp(cr3.at[term, "coef"] + q * cr3.at[term, "se"])
     )
     frame = M.model_frame(profile, PRIMARY, "mentor_id")
-    diagnostics = M.diagnostics_table(fits, frame, PRIMARY, min_cell_size=11)
+    diagnostics = publish_diagnostics(fits, frame, PRIMARY, min_cell_size=11)
     inference = diagnostics[
         (diagnostics["check"] == "inference") & (diagnostics["model"] == "primary")
     ]

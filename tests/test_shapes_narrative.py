@@ -14,6 +14,7 @@ import matplotlib.pyplot as plt
 import pandas as pd
 import pytest
 
+from peermentor.analysis import outcome as M
 from peermentor.analysis import rural_urban as st
 from peermentor.analysis.clusters import CR3
 from peermentor.analysis.engagement import (
@@ -21,7 +22,6 @@ from peermentor.analysis.engagement import (
     summarize_early_engagement,
     summarize_early_engagement_overall_and_sites,
 )
-from peermentor.analysis.outcome import model as M
 from peermentor.analysis.profile import (
     family_profile,
     summarize_profile,

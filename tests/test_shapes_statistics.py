@@ -14,11 +14,12 @@ import pandas as pd
 import pytest
 
 from peermentor.analysis import clusters as cl
+from peermentor.analysis import outcome as M
 from peermentor.analysis import rural_urban as st
 from peermentor.analysis.engagement import early_engagement
-from peermentor.analysis.outcome import model as M
 from peermentor.analysis.profile import family_profile, with_early_engagement
 from peermentor.demo.simulate import DemoSite, simulate_study
+from peermentor.publish.outcome import publish_diagnostics
 from peermentor.publish.replication import p4_computed, replication_rows
 from peermentor.publish.rural_urban import publish_comparison
 
@@ -59,7 +60,7 @@ def analyse(profile: pd.DataFrame, n_permutations: int = 2000) -> dict[str, pd.D
         "outcome": st.outcome_by_stratum(profile),
         "coefficients": coefficients,
         "ranking": M.rank_predictors(frame, PRIMARY, "mentor_id"),
-        "diagnostics": M.diagnostics_table(fits, frame, PRIMARY, min_cell_size=11),
+        "diagnostics": publish_diagnostics(fits, frame, PRIMARY, min_cell_size=11),
         "replication": replication_rows(computed | p4, definitions).set_index("id"),
     }
 

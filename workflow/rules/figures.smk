@@ -105,9 +105,7 @@ rule figure_outcome_models:
     input:
         code=package_code(
             "report/figures",
-            "analysis/outcome/model.py",
-            "analysis/outcome/coefficients.py",
-            "analysis/outcome/diagnostics.py",
+            "analysis/outcome",
             "analysis/clusters.py",
             "analysis/estimable.py",
         ),

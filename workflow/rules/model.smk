@@ -4,9 +4,8 @@
 rule outcome_models:
     input:
         code=package_code(
-            "analysis/outcome/model.py",
-            "analysis/outcome/coefficients.py",
-            "analysis/outcome/diagnostics.py",
+            "analysis/outcome",
+            "publish/outcome.py",
             "publish/disclosure.py",
             "analysis/clusters.py",
             "analysis/estimable.py",

@@ -1,9 +1,8 @@
-"""Adapter: outcome models, predictor ranking and diagnostics (analysis.outcome.model)."""
+"""Adapter: outcome models, predictor ranking and diagnostics (analysis.outcome)."""
 
 import pandas as pd
 
-from peermentor.analysis.outcome.model import (
-    diagnostics_table,
+from peermentor.analysis.outcome import (
     fit_models,
     model_frame,
     model_summary_text,
@@ -14,6 +13,7 @@ from peermentor.analysis.outcome.model import (
 )
 from peermentor.io import write_csv, write_json, write_text
 from peermentor.publish.disclosure import suppress_small_cells
+from peermentor.publish.outcome import publish_diagnostics
 from peermentor.runner import log, run_step
 
 
@@ -31,7 +31,7 @@ def main():
     coefficients = tidy_coefficients(fits)
     frame = model_frame(profile, p.primary, p.cluster)
     ranking = rank_predictors(frame, p.primary, p.cluster)
-    diagnostics = diagnostics_table(fits, frame, p.primary, min_cell_size=p.min_cell_size)
+    diagnostics = publish_diagnostics(fits, frame, p.primary, min_cell_size=p.min_cell_size)
     gap = visit_gap(profile)
     gap_table = pd.DataFrame([{k: v for k, v in gap.items() if k != "excluded"}])
 

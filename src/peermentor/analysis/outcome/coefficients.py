@@ -1,22 +1,18 @@
 """Tidy tables of the fitted outcome models (P5): coefficients with their variance
 variant, the clustered inference used, and the replication figures.
 
-Split from ``model`` (fitting) so each module stays short; ``model`` re-exports
-these names. See ``clusters`` for CR1 vs the CR3 cluster jackknife.
+Kept apart from ``fit`` (fitting) so each module stays short. See ``clusters`` for CR1
+vs the CR3 cluster jackknife.
 """
 
 from __future__ import annotations
-
-from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
 from peermentor.analysis import clusters as cl
 from peermentor.analysis.estimable import not_estimable
-
-if TYPE_CHECKING:
-    from peermentor.analysis.outcome.model import FitResult
+from peermentor.analysis.outcome.fit import FitResult
 
 TIDY_COLUMNS: tuple[str, ...] = (
     "model",

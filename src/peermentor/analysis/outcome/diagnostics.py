@@ -1,6 +1,6 @@
 """Checks of the outcome model (P5): separation, collinearity, discrimination, calibration.
 
-Every function takes an analysis-ready frame (``model.model_frame`` output: closed
+Every function takes an analysis-ready frame (``frame.model_frame`` output: closed
 cases, no missing formula variables) or plain arrays, and returns plain values or
 DataFrames. Missing values are refused with a message, never dropped here, so the
 exclusion counts reported by ``model_frame`` stay the whole story.
@@ -52,7 +52,7 @@ def design_matrices(data: pd.DataFrame, formula: str) -> tuple[pd.Series, pd.Dat
     """Outcome vector and design matrix (with intercept) as statsmodels builds them (patsy).
 
     Raises ValueError when a formula variable has missing values: pass the output of
-    ``model.model_frame`` so exclusions are counted there instead of dropped here.
+    ``frame.model_frame`` so exclusions are counted there instead of dropped here.
     """
     lhs, rhs = formula_variables(formula, data.columns)
     missing = [col for col in lhs + rhs if data[col].isna().any()]

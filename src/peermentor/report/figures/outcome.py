@@ -183,8 +183,7 @@ def unification_curve(
     from scipy.special import expit
 
     from peermentor.analysis.estimable import estimable_terms, not_estimable
-    from peermentor.analysis.outcome.diagnostics import design_matrices
-    from peermentor.analysis.outcome.model import fit_logit_clustered, model_frame
+    from peermentor.analysis.outcome import design_matrices, fit_logit_clustered, model_frame
 
     frame = model_frame(profile, formula, cluster)
     formula, dropped = estimable_terms(frame, formula)
@@ -230,7 +229,7 @@ def unification_curve(
 
 def typical_covariates(frame: pd.DataFrame, formula: str, predictor: str) -> dict[str, dict]:
     """Each other right-hand-side variable: its mean (numeric) or reference level."""
-    from peermentor.analysis.outcome.diagnostics import formula_variables
+    from peermentor.analysis.outcome import formula_variables
 
     _, variables = formula_variables(formula, frame.columns)
     held = {}
