@@ -58,7 +58,7 @@ def design_matrices(data: pd.DataFrame, formula: str) -> tuple[pd.Series, pd.Dat
     missing = [col for col in lhs + rhs if data[col].isna().any()]
     if missing:
         raise ValueError(
-            f"missing values in {missing}; build the data with model.model_frame() first"
+            f"missing values in {missing}; build the data with analysis.outcome.model_frame() first"
         )
     y, X = patsy.dmatrices(formula, data, return_type="dataframe", NA_action="raise")
     if y.shape[1] != 1:
