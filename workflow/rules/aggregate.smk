@@ -36,7 +36,7 @@ rule family_profile:
 rule service_summaries:
     input:
         code=package_code(
-            "analysis/profile.py", "analysis/engagement.py", "publish/disclosure.py"
+            "analysis/profile.py", "analysis/engagement.py", "publish/disclosure"
         ),
         profile="results/tables/family_profile.parquet",
         early="results/interim/study/early_engagement_by_family.parquet",
@@ -76,7 +76,7 @@ rule service_summaries:
 
 rule workforce:
     input:
-        code=package_code("analysis/workforce.py", "publish/disclosure.py"),
+        code=package_code("analysis/workforce.py", "publish/disclosure"),
         mentors="results/interim/study/mentors.parquet",
         families="results/interim/study/families.parquet",
         contacts="results/interim/study/contacts.parquet",

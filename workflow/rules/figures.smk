@@ -5,7 +5,7 @@
 rule figure_service_profile:
     input:
         code=package_code(
-            "report/figures.py", "analysis/profile.py", "publish/disclosure.py"
+            "report/figures.py", "analysis/profile.py", "publish/disclosure"
         ),
         profile="results/tables/family_profile.parquet",
     output:

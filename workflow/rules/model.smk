@@ -7,7 +7,7 @@ rule outcome_models:
             "analysis/outcome/model.py",
             "analysis/outcome/coefficients.py",
             "analysis/outcome/diagnostics.py",
-            "publish/disclosure.py",
+            "publish/disclosure",
             "analysis/clusters.py",
             "analysis/estimable.py",
         ),

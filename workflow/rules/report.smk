@@ -8,7 +8,7 @@ rule replication_table:
             "analysis/engagement.py",
             "analysis/workforce.py",
             "publish/replication.py",
-            "publish/disclosure.py",
+            "publish/disclosure",
             "analysis/estimable.py",
         ),
         profile="results/tables/family_profile.parquet",

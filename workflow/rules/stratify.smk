@@ -7,7 +7,7 @@ rule rural_urban:
             "analysis/measures.py",
             "ingest/rurality.py",
             "analysis/rural_urban.py",
-            "publish/disclosure.py",
+            "publish/disclosure",
             "analysis/clusters.py",
             "analysis/estimable.py",
         ),
