@@ -5,7 +5,10 @@
 rule study_notebook:
     input:
         code=package_code(
-            "report/render.py", "report/narrative.py", "report/figures.py"
+            "report/render.py",
+            "report/narrative.py",
+            "report/figures.py",
+            "publish/disclosure",
         ),
         notebook="notebooks/study.ipynb",
         replication="results/tables/replication.csv",
@@ -56,7 +59,10 @@ rule study_notebook:
 rule site_notebook:
     input:
         code=package_code(
-            "report/render.py", "report/narrative.py", "report/figures.py"
+            "report/render.py",
+            "report/narrative.py",
+            "report/figures.py",
+            "publish/disclosure",
         ),
         notebook="notebooks/site.ipynb",
         reconciliation="results/tables/reconciliation.csv",

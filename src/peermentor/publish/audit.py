@@ -31,13 +31,14 @@ shows a count of 1..min_cell_size-1 in an ``n_*`` or ``count`` column is a findi
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
 
 import pandas as pd
+
+from peermentor.publish.disclosure import is_marker
 
 #: Tables with exact counts for reviewers inside the data environment only (audit report).
 AUDIT_ONLY: frozenset[str] = frozenset({"reconciliation.csv", "data_quality.csv"})
@@ -80,8 +81,6 @@ SHARES: dict[str, tuple[str, str]] = {
 NOT_PEOPLE: frozenset[str] = frozenset(
     {"n_contacts", "n_sites", "n_rural_sites", "n_clusters", "n_assignments"}
 )
-
-_MARKER = re.compile(r"^(<\d+|\[c\])$")
 
 
 @dataclass(frozen=True)
@@ -149,10 +148,6 @@ def findings_frame(findings: Sequence[Finding]) -> pd.DataFrame:
 
 
 # --- cells ------------------------------------------------------------------------------
-
-
-def is_suppressed(text: str) -> bool:
-    return bool(_MARKER.match(str(text).strip()))
 
 
 def _number(text: str) -> float | None:
@@ -266,7 +261,7 @@ def _solve_sum(name, totals, parts, table, min_cell_size) -> list[Finding]:
     texts = {c: str(table.at[c[0], c[1]]).strip() for c in cells}
     if any(t == "" for t in texts.values()):
         return []
-    hidden = [c for c in cells if is_suppressed(texts[c])]
+    hidden = [c for c in cells if is_marker(texts[c])]
     if len(hidden) != 1:
         return []
     shown = {c: _number(texts[c]) for c in cells if c not in hidden}
@@ -293,7 +288,7 @@ def _shares(name: str, table: pd.DataFrame, min_cell_size: int) -> list[Finding]
                 continue
             s, h = float(share_text), half_width(share_text)
             for target, sign in [(count, 1), *[(c, -1) for c in complements]]:
-                if not is_suppressed(row[target]):
+                if not is_marker(row[target]):
                     continue
                 fits = [
                     k
@@ -325,7 +320,7 @@ def _stratum_means(name: str, table: pd.DataFrame, min_cell_size: int) -> list[F
         for i, row in table.iterrows():
             step = MEASURE_STEP.get(row["measure"])
             text = str(row[n_col])
-            if step is None or not is_suppressed(text) or _number(row[mean_col]) is None:
+            if step is None or not is_marker(text) or _number(row[mean_col]) is None:
                 continue
             ns = range(1, min_cell_size) if text.startswith("<") else range(1, largest + 1)
             value = _recovered(
@@ -351,7 +346,7 @@ def _cliffs_delta(name: str, table: pd.DataFrame, min_cell_size: int) -> list[Fi
         if row["effect_measure"] != "cliffs_delta":
             continue
         u, delta = _number(row["statistic"]), _number(row["effect"])
-        hidden = [c for c in ("n_rural", "n_urban") if is_suppressed(row[c])]
+        hidden = [c for c in ("n_rural", "n_urban") if is_marker(row[c])]
         if u is None or delta is None or len(hidden) != 1 or delta <= -1:
             continue
         other = _number(row[({"n_rural", "n_urban"} - set(hidden)).pop()])
@@ -403,10 +398,10 @@ def _wilson(
 
             k_text, n_text = str(row[count]), str(row[denominator])
             big_n, s = _number(n_text), _number(row[share])
-            if is_suppressed(k_text) and big_n is not None and big_n > 0:
+            if is_marker(k_text) and big_n is not None and big_n > 0:
                 target, fitting = count, [k for k in range(int(big_n) + 1) if fits(k, int(big_n))]
                 text = k_text
-            elif is_suppressed(n_text) and s is not None:
+            elif is_marker(n_text) and s is not None:
                 ns = range(1, min_cell_size) if n_text.startswith("<") else range(1, 5000)
                 target, text = denominator, n_text
                 fitting = [n for n in ns if fits(round(s * n), n)]
@@ -444,7 +439,7 @@ def _replication_means(tables: dict[str, pd.DataFrame], min_cell_size: int) -> l
             sources.append(("tables/replication.csv", int(j), "computed", rep.at[j, "computed"]))
         for target in ("n_not_reached", "n_reached"):
             text = early.at[o, target]
-            if n_families is None or not is_suppressed(text):
+            if n_families is None or not is_marker(text):
                 continue
             for file, row, column, mean_text in sources:
                 if _number(mean_text) is None:

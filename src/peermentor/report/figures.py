@@ -36,9 +36,9 @@ from peermentor.analysis.profile import summarize_profile
 from peermentor.analysis.workforce import OUTCOME_GROUPS
 from peermentor.contract import ACTIVITY_COLUMNS, EXIT_REASONS
 from peermentor.io import atomic_path
-from peermentor.publish.disclosure import COMPLEMENTARY_MARKER, publish_profile_summary
+from peermentor.publish.disclosure import COMPLEMENTARY_MARKER, is_marker, publish_profile_summary
 from peermentor.publish.replication import PUBLISHED
-from peermentor.report.narrative import as_number, is_marker, is_true, measure_label
+from peermentor.report.narrative import as_number, is_true, measure_label
 
 DPI = 150
 # seaborn's "colorblind" palette and its "whitegrid" style at "paper" scale x 1.1, written

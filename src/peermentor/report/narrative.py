@@ -24,7 +24,7 @@ import pandas as pd
 
 from peermentor.analysis import clusters as clusters_module
 from peermentor.analysis.estimable import is_not_estimable, not_estimable
-from peermentor.publish.disclosure import COMPLEMENTARY_MARKER
+from peermentor.publish.disclosure import is_marker
 
 # Published tables the study notebook reads: its parameter names and default paths (the
 # workflow passes every path explicitly, so the notebook reads exactly its rule's inputs).
@@ -68,11 +68,6 @@ def read_study_tables(paths: Mapping[str, str | Path]) -> dict[str, pd.DataFrame
 
 
 # --- values of published tables, and labels ---------------------------------------------
-
-
-def is_marker(value: object) -> bool:
-    """A suppression marker of the publish step ("<11", "[c]")."""
-    return isinstance(value, str) and (value.startswith("<") or value == COMPLEMENTARY_MARKER)
 
 
 def as_number(value: object) -> float | None:
