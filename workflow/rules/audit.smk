@@ -5,7 +5,7 @@
 
 rule audit_disclosure:
     input:
-        code=package_code("publish/audit.py", "publish/disclosure"),
+        code=package_code("publish/audit", "publish/disclosure"),
         tables=[
             path
             for path in manifest_outputs()
