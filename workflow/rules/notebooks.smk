@@ -6,7 +6,7 @@ rule study_notebook:
     input:
         code=package_code(
             "report/render.py",
-            "report/narrative.py",
+            "report/narrative",
             "report/figures.py",
             "publish/disclosure",
         ),
@@ -60,7 +60,7 @@ rule site_notebook:
     input:
         code=package_code(
             "report/render.py",
-            "report/narrative.py",
+            "report/narrative",
             "report/figures.py",
             "publish/disclosure",
         ),
