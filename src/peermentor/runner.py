@@ -1,7 +1,9 @@
-"""Running one pipeline step with a log and a clear message instead of a traceback."""
+"""Running one pipeline step with a log and a clear message instead of a traceback; its code."""
 
 from __future__ import annotations
 
+import ast
+import json
 import logging
 import sys
 import time
@@ -31,3 +33,61 @@ def run_step(name: str, log_file: str | Path | None, step: Callable[[], None]) -
         logging.shutdown()
         sys.exit(1)
     log.info("%s: done in %.1f s", name, time.perf_counter() - started)
+
+
+# --- The code a step runs: its package modules are inputs of the rule ---------------------------
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+
+
+def code_files(*scripts: str | Path) -> list[str]:
+    """The package's source files that ``scripts`` import, directly or through other modules.
+
+    A workflow rule lists them as inputs, so editing any module its step runs reruns the step
+    (and what follows), and nothing it runs is left out. Read from the source with ``ast``:
+    nothing is imported. Imports inside functions count; a notebook counts by its code cells.
+    """
+    todo = [Path(script) for script in scripts]
+    seen: set[Path] = set()
+    while todo:
+        for module in _imported_modules(_source(todo.pop())):
+            for file in _module_files(module):
+                if file not in seen:
+                    seen.add(file)
+                    todo.append(file)
+    return sorted(str(file) for file in seen)
+
+
+def _source(path: Path) -> str:
+    if path.suffix != ".ipynb":
+        return path.read_text(encoding="utf-8")
+    cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+    return "\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "code")
+
+
+def _imported_modules(source: str) -> set[str]:
+    """Dotted names under ``peermentor`` that the source imports (or imports names from)."""
+    names = set()
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            # `from peermentor.report import figures` imports the module report/figures too.
+            names.add(node.module)
+            names.update(f"{node.module}.{alias.name}" for alias in node.names)
+    return {name for name in names if name.split(".")[0] == "peermentor"}
+
+
+def _module_files(dotted: str) -> list[Path]:
+    """A module's file and every package ``__init__.py`` on its way (importing runs them)."""
+    files, here = [PACKAGE_DIR / "__init__.py"], PACKAGE_DIR
+    for part in dotted.split(".")[1:]:
+        here = here / part
+        if (here / "__init__.py").is_file():
+            files.append(here / "__init__.py")
+        elif here.with_suffix(".py").is_file():
+            files.append(here.with_suffix(".py"))
+            break
+        else:  # a function or constant imported from the module before it
+            break
+    return files

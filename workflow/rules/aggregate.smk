@@ -3,9 +3,7 @@
 
 rule family_profile:
     input:
-        code=package_code(
-            "analysis/measures.py", "analysis/profile.py", "analysis/engagement.py"
-        ),
+        code=script_code("family_profile.py"),
         families="results/interim/study/families.parquet",
         contacts="results/interim/study/contacts.parquet",
     output:
@@ -35,9 +33,7 @@ rule family_profile:
 
 rule service_summaries:
     input:
-        code=package_code(
-            "analysis/profile.py", "analysis/engagement.py", "publish/disclosure.py"
-        ),
+        code=script_code("service_summaries.py"),
         profile="results/tables/family_profile.parquet",
         early="results/interim/study/early_engagement_by_family.parquet",
     output:
@@ -76,7 +72,7 @@ rule service_summaries:
 
 rule workforce:
     input:
-        code=package_code("analysis/workforce.py", "publish/disclosure.py"),
+        code=script_code("workforce.py"),
         mentors="results/interim/study/mentors.parquet",
         families="results/interim/study/families.parquet",
         contacts="results/interim/study/contacts.parquet",

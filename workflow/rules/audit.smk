@@ -5,7 +5,7 @@
 
 rule audit_disclosure:
     input:
-        code=package_code("publish/audit.py"),
+        code=script_code("audit_disclosure.py"),
         tables=[
             path
             for path in manifest_outputs()

@@ -3,9 +3,7 @@
 
 rule clean_site:
     input:
-        code=package_code(
-            "contract.py", "ingest/validate.py", "ingest/clean.py", "ingest/quality.py"
-        ),
+        code=script_code("clean_site.py"),
         mapped=expand("results/interim/{{site}}/mapped/{table}.parquet", table=TABLES),
         problems=expand(
             "results/interim/{{site}}/mapped/{table}_problems.parquet", table=TABLES
@@ -39,7 +37,7 @@ rule clean_site:
 
 rule combine_sites:
     input:
-        code=package_code("contract.py", "ingest/validate.py", "ingest/combine.py"),
+        code=script_code("combine_sites.py"),
         kept=expand("results/interim/{site}/{table}.parquet", site=SITES, table=TABLES),
         reconciliation=expand("results/interim/{site}/reconciliation.csv", site=SITES),
         data_quality=expand("results/interim/{site}/data_quality.csv", site=SITES),

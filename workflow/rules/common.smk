@@ -4,9 +4,9 @@ import shlex
 import sys
 from pathlib import Path
 
-import peermentor
 from peermentor.config import load_workflow_configs
 from peermentor.errors import PeermentorError
+from peermentor.runner import code_files
 
 # One validation path with `peermentor site check`: the package validates the study
 # config in place (filling the schema defaults the rules read) and loads every site
@@ -50,19 +50,20 @@ FIGURES = [
     "unification_curve",
     "workforce_exits",
 ]
-PACKAGE_DIR = Path(peermentor.__file__).parent
+WORKFLOW_DIR = Path(workflow.current_basedir).parent
+PROJECT_DIR = WORKFLOW_DIR.parent
 
 
-def package_code(*modules):
-    """Package modules a step runs, as its inputs; editing one reruns the step and what follows.
+def script_code(script, *notebooks):
+    """The package modules a rule's script (and notebooks) import, found by peermentor.runner.
 
-    A name is a module ("contract.py") or a subpackage ("analysis/rural_urban"): all its modules.
+    They are the rule's inputs: editing any module the step runs reruns it and what follows.
     """
-    paths = []
-    for module in modules:
-        path = PACKAGE_DIR / module
-        paths += sorted(path.rglob("*.py")) if path.is_dir() else [path]
-    return [str(path) for path in paths]
+    scripts = [
+        WORKFLOW_DIR / "scripts" / script,
+        *(PROJECT_DIR / nb for nb in notebooks),
+    ]
+    return code_files(*scripts)
 
 
 def site_config_file(wildcards):

@@ -5,9 +5,7 @@ if config["demo"]["enabled"]:
 
     rule demo_data:
         input:
-            code=package_code(
-                "demo/simulate.py", "demo/export.py", "demo/build.py", "demo/shapes.py"
-            ),
+            code=script_code("demo_data.py"),
         output:
             truth=config["demo"]["truth_file"],
             exports=all_raw_files(),

@@ -4,9 +4,7 @@
 
 rule figure_service_profile:
     input:
-        code=package_code(
-            "report/figures", "analysis/profile.py", "publish/disclosure.py"
-        ),
+        code=script_code("figures.py"),
         profile="results/tables/family_profile.parquet",
     output:
         distribution_png=report(
@@ -57,7 +55,7 @@ rule figure_service_profile:
 
 rule figure_early_engagement:
     input:
-        code=package_code("report/figures"),
+        code=script_code("figures.py"),
         contacts="results/interim/study/contacts.parquet",
         families="results/interim/study/families.parquet",
         early_engagement="results/tables/early_engagement.csv",
@@ -103,12 +101,7 @@ rule figure_early_engagement:
 
 rule figure_outcome_models:
     input:
-        code=package_code(
-            "report/figures",
-            "analysis/outcome",
-            "analysis/clusters.py",
-            "analysis/estimable.py",
-        ),
+        code=script_code("figures.py"),
         coefficients="results/models/coefficients.csv",
         profile="results/tables/family_profile.parquet",
     output:
@@ -164,7 +157,7 @@ rule figure_outcome_models:
 
 rule figure_workforce:
     input:
-        code=package_code("report/figures"),
+        code=script_code("figures.py"),
         workforce="results/tables/workforce.csv",
     output:
         exits_png=report(
@@ -201,7 +194,7 @@ rule figure_workforce:
 
 rule figure_rural_urban:
     input:
-        code=package_code("report/figures"),
+        code=script_code("figures.py"),
         comparison="results/tables/rural_urban.csv",
     output:
         effects_png=report(

@@ -3,14 +3,7 @@
 
 rule ingest_site:
     input:
-        code=package_code(
-            "contract.py",
-            "ingest/rurality.py",
-            "ingest/read.py",
-            "ingest/mapping.py",
-            "ingest/pseudonymize.py",
-            "ingest/site.py",
-        ),
+        code=script_code("ingest_site.py"),
         site_config=site_config_file,
         exports=site_raw_files,
     output:

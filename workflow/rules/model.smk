@@ -3,13 +3,7 @@
 
 rule outcome_models:
     input:
-        code=package_code(
-            "analysis/outcome",
-            "publish/outcome.py",
-            "publish/disclosure.py",
-            "analysis/clusters.py",
-            "analysis/estimable.py",
-        ),
+        code=script_code("outcome_models.py"),
         profile="results/tables/family_profile.parquet",
     output:
         coefficients=report(

@@ -4,7 +4,7 @@
 # are outputs. Code is hidden; `snakemake results/notebooks/<name>.code.html` shows it.
 rule study_notebook:
     input:
-        code=package_code("report/render.py", "report/narrative.py", "report/figures"),
+        code=script_code("render_notebook.py", "notebooks/study.ipynb"),
         notebook="notebooks/study.ipynb",
         replication="results/tables/replication.csv",
         service_profile="results/tables/service_profile.csv",
@@ -53,7 +53,7 @@ rule study_notebook:
 
 rule site_notebook:
     input:
-        code=package_code("report/render.py", "report/narrative.py", "report/figures"),
+        code=script_code("render_notebook.py", "notebooks/site.ipynb"),
         notebook="notebooks/site.ipynb",
         reconciliation="results/tables/reconciliation.csv",
         service_profile="results/tables/service_profile.csv",
@@ -95,7 +95,7 @@ rule site_notebook:
 
 rule notebook_with_code:
     input:
-        code=package_code("report/render.py"),
+        code=script_code("notebook_with_code.py"),
         notebook="results/notebooks/{notebook}.ipynb",
     output:
         html="results/notebooks/{notebook}.code.html",

@@ -3,14 +3,7 @@
 
 rule replication_table:
     input:
-        code=package_code(
-            "analysis/profile.py",
-            "analysis/engagement.py",
-            "analysis/workforce.py",
-            "publish/replication.py",
-            "publish/disclosure.py",
-            "analysis/estimable.py",
-        ),
+        code=script_code("replication_table.py"),
         profile="results/tables/family_profile.parquet",
         comparison="results/tables/rural_urban.csv",
         early="results/interim/study/early_engagement_by_family.parquet",
@@ -51,7 +44,7 @@ rule replication_table:
 
 rule manifest:
     input:
-        code=package_code("publish/manifest.py"),
+        code=script_code("manifest.py"),
         raw=all_raw_files(),
         site_configs=expand("{dir}/{site}.yaml", dir=config["sites_dir"], site=SITES),
         results=manifest_outputs(),

@@ -3,15 +3,7 @@
 
 rule rural_urban:
     input:
-        code=package_code(
-            "analysis/measures.py",
-            "ingest/rurality.py",
-            "analysis/rural_urban",
-            "publish/rural_urban.py",
-            "publish/disclosure.py",
-            "analysis/clusters.py",
-            "analysis/estimable.py",
-        ),
+        code=script_code("rural_urban.py"),
         profile="results/tables/family_profile.parquet",
     output:
         comparison=report(
