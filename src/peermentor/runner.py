@@ -88,6 +88,6 @@ def _module_files(dotted: str) -> list[Path]:
         elif here.with_suffix(".py").is_file():
             files.append(here.with_suffix(".py"))
             break
-        else:  # a function or constant imported from the module before it
+        elif not here.is_dir():  # a function or constant imported from the module before it
             break
     return files

@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
+from peermentor.publish.disclosure import is_marker
 from peermentor.report.figures.style import (
     BLUE,
     GREY,
@@ -23,7 +24,7 @@ from peermentor.report.figures.style import (
     show_count,
     theme,
 )
-from peermentor.report.narrative import as_number, is_marker
+from peermentor.report.narrative import as_number
 
 
 def cumulative_contacts_curve(

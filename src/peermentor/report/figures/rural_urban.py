@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
+from peermentor.publish.disclosure import is_marker
 from peermentor.report.figures.style import (
     BLUE,
     GREY,
@@ -15,7 +16,7 @@ from peermentor.report.figures.style import (
     show_count,
     theme,
 )
-from peermentor.report.narrative import as_number, is_marker, is_true, measure_label
+from peermentor.report.narrative import as_number, is_true, measure_label
 
 
 def rural_urban_effects(
