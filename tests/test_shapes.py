@@ -194,17 +194,17 @@ def test_two_sites_sensitivity_cannot_reach_alpha(runs):
     assert clustering["note"].str.startswith("cannot reach alpha 0.05: 2 sites (1 rural)").all()
 
 
-# --- no no-shows anywhere: a constant predictor --------------------------------------------
+# --- no no-shows anywhere (plain_two_sites): a constant predictor ---------------------------
 
 
 def test_no_no_shows_reach_the_study_tables(runs):
-    workdir = runs("no_no_shows", check=False)[0]
+    workdir = runs("plain_two_sites")[0]
     contacts = pd.read_parquet(workdir / "results/interim/study/contacts.parquet")
     assert set(contacts["status"].astype(str)) == {"completed"}
 
 
 def test_no_no_shows_runs_to_the_report(runs):
-    workdir, main, report = runs("no_no_shows", check=False)
+    workdir, main, report = runs("plain_two_sites")
     assert main.returncode == 0, main.stderr[-2000:]
     assert report.returncode == 0
     dry = snakemake(workdir, "-n", check=False)
@@ -216,7 +216,7 @@ def test_no_no_shows_runs_to_the_report(runs):
 
 
 def test_constant_no_show_predictor_is_not_estimable(runs):
-    workdir = runs("no_no_shows", check=False)[0]
+    workdir = runs("plain_two_sites")[0]
     coefficients = pd.read_csv(workdir / "results/models/coefficients.csv")
     rows = coefficients[coefficients.astype(str).apply(lambda c: c.str.contains("no_shows")).any(
         axis=1
@@ -246,7 +246,7 @@ def test_few_mentors_get_few_cluster_inference(runs):
     assert inference.apply(lambda c: c.str.contains("CR3")).any().any()
 
 
-# --- 30+ small sites -------------------------------------------------------------------------
+# --- many small sites ----------------------------------------------------------------------
 
 
 def test_many_sites_permutation_is_monte_carlo(runs):
@@ -258,7 +258,7 @@ def test_many_sites_permutation_is_monte_carlo(runs):
 def test_many_sites_all_ingested(runs):
     workdir = runs("many_sites")[0]
     recon = pd.read_csv(workdir / "results/tables/reconciliation.csv")
-    assert recon["site_id"].nunique() == len(SHAPES["many_sites"]["sites"]) >= 30
+    assert recon["site_id"].nunique() == len(SHAPES["many_sites"]["sites"]) >= 10
 
 
 # --- a mentor two sites' roster lists with different records: a clear stop -----------------

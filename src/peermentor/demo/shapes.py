@@ -1,6 +1,7 @@
 """Study shapes: demo studies that are not the demo (few sites, tiny sites, no defects ...).
 
-A shape is a set of ``demo:`` keys plus a list of sites. Its sites are copies of the demo sites,
+A shape is a set of ``demo:`` keys plus a list of sites (and, under ``config``, study settings
+it needs). Its sites are copies of the demo sites,
 named ``<demo site>_<n>`` (``perry_1`` is another rural RUCC-7 site with perry's TSV export), so a
 shape reuses the committed site configs of ``config/sites/``; :func:`apply_shape` writes the
 copies' site configs and the study's ``config/config.yaml`` into a project directory. The knobs
@@ -58,15 +59,19 @@ SHAPES: dict[str, dict] = {
             "shared_roster": {"sites": ["jefferson_1", "kenton_1"], "agree": True},
         },
     },
+    # No no-show or refusal anywhere (a constant predictor) shares this study: it touches only
+    # the models, the two sites only the site-level test, no exits only the workforce.
     "plain_two_sites": {
-        "description": "one urban and one rural site; no defects and no mentor exits",
+        "description": "one urban and one rural site; no defects, no mentor exits, no no-show "
+        "or refusal (a constant predictor)",
         "sites": ["jefferson_1", "perry_1"],
-        "demo": {"families": 100, "mentors": 8, "defects": False, "exits": False},
-    },
-    "no_no_shows": {
-        "description": "two sites without any no-show or refusal (a constant predictor)",
-        "sites": ["jefferson_1", "perry_1"],
-        "demo": {"families": 60, "mentors": 4, "defects": False, "no_shows": False},
+        "demo": {
+            "families": 100,
+            "mentors": 8,
+            "defects": False,
+            "exits": False,
+            "no_shows": False,
+        },
     },
     "one_urban_site": {
         "description": "one urban site with few mentors",
@@ -78,10 +83,14 @@ SHAPES: dict[str, dict] = {
         "sites": ["perry_1"],
         "demo": {"families": 60, "mentors": 4, "defects": False},
     },
+    # Enough sites that the site-level permutation test samples: C(10, 5) = 252 assignments
+    # > stratify.n_permutations. (32 sites are tested on the functions, tests/test_stratify.py.)
     "many_sites": {
-        "description": "32 tiny sites (16 urban, 16 rural), no defects",
-        "sites": [f"{base}_{k}" for k in range(1, 17) for base in ("daviess", "perry")],
-        "demo": {"families": 192, "mentors": 64, "defects": False},
+        "description": "10 tiny sites (5 urban, 5 rural), no defects; the site-level "
+        "permutation test samples 100 of the 252 assignments (a Monte Carlo test)",
+        "sites": [f"{base}_{k}" for k in range(1, 6) for base in ("daviess", "perry")],
+        "demo": {"families": 100, "mentors": 20, "defects": False},
+        "config": {"stratify": {"n_permutations": 100}},
     },
     "roster_disagrees": {
         "description": "two sites' shared roster lists one mentor with different hire dates "
@@ -146,6 +155,8 @@ def apply_shape(project_dir: str | Path, name: str) -> dict:
     write_site_copies(Path(project_dir), shape["sites"], config["sites_dir"])
     config["sites"] = list(shape["sites"])
     config["demo"] = {**config["demo"], **SHAPE_DEFAULTS, **copy.deepcopy(shape["demo"])}
+    for section, settings in shape.get("config", {}).items():  # study settings the shape needs
+        config[section] = {**config[section], **settings}
     config["study"]["name"] = f"Study shape {name}: {shape['description']}"
     config_path.write_text(yaml.safe_dump(config, sort_keys=False))
     return config
