@@ -11,7 +11,8 @@ import pytest
 from peermentor.analysis import clusters as cl
 from peermentor.analysis.outcome import model as M
 from peermentor.analysis.profile import family_profile
-from peermentor.demo.simulate import DemoSite, simulate_study
+from peermentor.demo.simulate import simulate_study
+from peermentor.demo.sites import DemoSite
 
 PRIMARY = (
     "unified_at_closure ~ face_to_face_with_children + no_shows_or_refusals"

@@ -11,14 +11,9 @@ import pytest
 import statsmodels.formula.api as smf
 
 from peermentor import contract
-from peermentor.demo.simulate import (
-    DEFAULT_SITES,
-    MONTH_DAYS,
-    OUTCOME_FORMULA,
-    Study,
-    describe_study,
-    simulate_study,
-)
+from peermentor.demo.calibration import MONTH_DAYS, OUTCOME_FORMULA, describe_study
+from peermentor.demo.simulate import Study, simulate_study
+from peermentor.demo.sites import DEFAULT_SITES
 
 EXPECTED_DTYPE = {"date": "datetime64[ns]", "int": "int64", "float": "float64", "bool": "bool"}
 

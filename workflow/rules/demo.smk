@@ -5,8 +5,18 @@ if config["demo"]["enabled"]:
 
     rule demo_data:
         input:
+            # the generator's modules (not demo/command.py: the CLI does not change the data)
             code=package_code(
-                "demo/simulate.py", "demo/export.py", "demo/build.py", "demo/shapes.py"
+                "demo/calibration.py",
+                "demo/sites.py",
+                "demo/timeline.py",
+                "demo/mentors.py",
+                "demo/contacts.py",
+                "demo/frames.py",
+                "demo/simulate.py",
+                "demo/export.py",
+                "demo/build.py",
+                "demo/shapes.py",
             ),
         output:
             truth=config["demo"]["truth_file"],

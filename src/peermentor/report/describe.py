@@ -7,7 +7,7 @@ from collections.abc import Callable
 import pandas as pd
 
 from peermentor.config import load_sites, load_study
-from peermentor.demo.simulate import TARGETS, describe_study
+from peermentor.demo.calibration import TARGETS, describe_study
 from peermentor.ingest.clean import check_quarantine_limit
 from peermentor.ingest.pseudonymize import resolve_salt
 from peermentor.onboard.check import ingest_and_clean
