@@ -52,7 +52,8 @@ def _parser() -> argparse.ArgumentParser:
 
     describe = sub.add_parser(
         "describe",
-        help="ingest every configured site in memory and print the study's calibration summary",
+        help="ingest every configured site in memory; print its counts and its replication "
+        "figures (P1-P3, P6) beside the paper's",
     )
     describe.add_argument("--json", action="store_true", help="print JSON for scripts")
     describe.set_defaults(func=_cmd_describe)
@@ -167,7 +168,7 @@ def _cmd_demo(args) -> int:
 
 
 def _cmd_describe(args) -> int:
-    from peermentor.report.describe import describe_configured_study
+    from peermentor.onboard.describe import describe_configured_study
 
     summary = describe_configured_study(
         args.config, progress=lambda line: print(line, file=sys.stderr, flush=True)
