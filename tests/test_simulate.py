@@ -15,7 +15,7 @@ from peermentor import contract
 from peermentor.analysis.outcome.model import visit_gap
 from peermentor.analysis.profile import family_profile
 from peermentor.config import load_study
-from peermentor.demo.calibration import MONTH_DAYS, OUTCOME_FORMULA
+from peermentor.demo.calibration import MONTH_DAYS, OUTCOME_FORMULA, REPLICATION_IDS
 from peermentor.demo.simulate import Study, simulate_study
 from peermentor.demo.sites import DEFAULT_SITES
 from peermentor.onboard.describe import study_figures
@@ -170,6 +170,18 @@ def test_the_pipeline_figures_match_a_plain_groupby(study: Study, figures: dict)
     first7 = done.groupby("family_id").head(7).groupby("family_id")["contact_date"]
     days = (first7.max() - first7.min()).dt.days[done.groupby("family_id").size() >= 7]
     assert figures["mean_days_to_7th_contact"] == pytest.approx(days.mean())
+
+
+def test_the_truth_file_records_the_pipeline_figures(
+    study: Study, figures: dict, profile: pd.DataFrame
+) -> None:
+    realized = study.truth["realized"]
+    for name, figure in REPLICATION_IDS.items():
+        assert realized[name] == figures[figure], name
+    share = figures["pct_mentors_stable_or_advanced"] / 100
+    assert realized["mentor_stable_or_advanced_share"] == pytest.approx(share)
+    assert realized["face_to_face_with_children_gap"] == visit_gap(profile)["difference"]
+    assert realized["n_contacts"] == len(study.contacts)
 
 
 def test_rural_families_differ_only_where_the_truth_says(study: Study) -> None:
