@@ -1,8 +1,10 @@
 """What the demo is calibrated to: the paper's figures, every generator constant, and the check.
 
 ``TARGETS`` are the published figures (DESIGN.md section 1) per unit of scale; the constants
-below set the draws of ``simulate.py`` (grouped by what they shape). ``realized_figures``
-measures a simulated study with the pipeline's own functions, as the truth file records it.
+below set the draws of ``simulate.py`` (grouped by what they shape). ``describe_study``
+computes those figures from the canonical tables, as the truth file records them: plain numpy,
+independent of the pipeline's measures, which tests/test_simulate.py checks it agrees with (the
+calibration tests and ``peermentor describe`` use the pipeline's own measures).
 
 One published figure cannot be met together with the others: 45,184 logged contacts over 783
 families is 57.7 per family, fewer than the 60.5 completed contacts per family of P1 plus the
@@ -14,12 +16,10 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import pandas as pd
 
-from peermentor.analysis.engagement import early_engagement, summarize_early_engagement
-from peermentor.analysis.profile import family_profile, summarize_profile
-from peermentor.analysis.workforce import mentor_workforce, summarize_workforce
-from peermentor.publish.replication import p1_p3_p6_computed
+from peermentor.contract import STABLE_OR_ADVANCED
 
 MONTH_DAYS = 30.4375  # days in an average month: months_of_service = days / MONTH_DAYS
 EARLY_N = 7  # P3 counts the first 7 contacts
@@ -119,66 +119,76 @@ OUTCOME_FORMULA = (
 )
 
 
-# --- The check: the calibration figures as the pipeline measures them --------------------------
-# The replication figure behind each calibration name that has one (TARGETS' keys).
-REPLICATION_IDS = {
-    "mean_contacts_per_family": "mean_contacts_per_family",
-    "mean_hours_per_family": "mean_hours_per_family",
-    "mean_months_of_service": "mean_months_of_service",
-    "mean_days_to_7th_contact": "mean_days_to_7th_contact",
-    "mean_hours_first_7": "mean_hours_first_7_contacts",
-    "mean_recovery_coaching": "mean_recovery_coaching_contacts",
-    "mean_daily_living_coaching": "mean_daily_living_coaching_contacts",
-}
-# Only these profile measures feed those figures: summarizing the others would cost time.
-_PROFILE_MEASURES = (
-    "contacts",
-    "hours",
-    "months_of_service",
-    "act_recovery_coaching",
-    "act_daily_living_coaching",
-)
-
-
-def realized_figures(
-    families: pd.DataFrame, contacts: pd.DataFrame, mentors: pd.DataFrame, cutoff: str
+# --- Calibration summary -------------------------------------------------------------------------
+def describe_study(
+    families: pd.DataFrame, contacts: pd.DataFrame, mentors: pd.DataFrame, cutoff: str | None = None
 ) -> dict:
-    """The calibration figures of a simulated study, measured with the pipeline's functions.
+    """The figures the generator is calibrated to, computed from canonical tables.
 
-    The demo config's choices: completed contacts counted, collateral hours included, the first
-    7 contacts from the first one, open cases measured to ``cutoff``. The means are the
-    replication table's P1-P3 figures (``p1_p3_p6_computed``), the mentor share is P6's
-    (``summarize_workforce``); the no-shows, shares and the visit gap come from the same family
-    profile. A figure no family has a value for is NaN.
+    Per-family means count completed contacts and cover every family (0 when none); the early
+    engagement figures cover families with at least 7 completed contacts, taken in date order
+    (same-day contacts in table order). Months of service run to closure or ``cutoff`` (default:
+    the latest date in the data).
     """
-    profile = family_profile(families, contacts, data_cutoff=cutoff)
-    early = early_engagement(contacts, families, n_contacts=EARLY_N, data_cutoff=cutoff)
-    per_mentor = mentor_workforce(mentors, families, contacts, data_cutoff=cutoff)
-    workforce = summarize_workforce(per_mentor).set_index(["row_type", "category"])
-    computed = p1_p3_p6_computed(
-        summarize_profile(profile, measures=_PROFILE_MEASURES),
-        summarize_early_engagement(early, n_contacts=EARLY_N),
-        workforce.reset_index(),
+    n = len(families)
+    family = pd.Index(families["family_id"]).get_indexer(contacts["family_id"])
+    done = (contacts["status"] == "completed").to_numpy() & (family >= 0)
+    minutes = contacts["duration_minutes"].to_numpy()[done]
+    family_done = family[done]
+
+    def per_family(mask: np.ndarray | None = None, weights: np.ndarray | None = None) -> np.ndarray:
+        keep = slice(None) if mask is None else mask[done]
+        w = None if weights is None else weights[keep]
+        return np.bincount(family_done[keep], w, minlength=n)
+
+    visits = (contacts["mode"] == "face_to_face").to_numpy() & contacts["with_children"].to_numpy()
+    f2f_children = per_family(visits)
+    days_to_seventh, early_hours = _early_engagement(
+        family_done, contacts["contact_date"].to_numpy()[done], minutes
     )
-    closed = profile[profile["case_closed"]]
-    visits = closed.groupby("outcome_at_closure")["face_to_face_with_children"].mean()
-    visits = visits.reindex(["unified", "separated"])
+    if cutoff is None:
+        cutoff = max(contacts["contact_date"].max(), families["case_close_date"].max())
+    end = families["case_close_date"].fillna(pd.Timestamp(cutoff))
+    months = (end - families["case_open_date"]).dt.days / MONTH_DAYS
+    closed = families["case_close_date"].notna().to_numpy()
+    unified = (families["outcome_at_closure"] == "unified").to_numpy()
+    missed = np.bincount(family[(family >= 0) & ~done], minlength=n)
+    gap = f2f_children[closed & unified].mean() - f2f_children[closed & ~unified].mean()
     return {
         "n_sites": int(families["site_id"].nunique()),
         "n_mentors": len(mentors),
-        "n_families": len(families),
+        "n_families": n,
         "n_contacts": len(contacts),
-        **{name: _number(computed[figure]) for name, figure in REPLICATION_IDS.items()},
-        "mean_no_shows_or_refusals": float(profile["no_shows_or_refusals"].mean()),
-        "share_closed": float(profile["case_closed"].mean()),
-        "unified_share_of_closed": float(closed["unified_at_closure"].mean()),
-        "mentor_stable_or_advanced_share": float(
-            workforce.loc[("outcome_group", "stable_or_advanced"), "share"]
+        "mean_contacts_per_family": float(per_family().mean()),
+        "mean_hours_per_family": float(per_family(None, minutes).mean() / 60),
+        "mean_months_of_service": float(months.mean()),
+        "mean_days_to_7th_contact": float(days_to_seventh.mean()),
+        "mean_hours_first_7": float(early_hours.mean()),
+        "mean_recovery_coaching": float(
+            per_family(contacts["act_recovery_coaching"].to_numpy()).mean()
         ),
-        "face_to_face_with_children_gap": float(visits["unified"] - visits["separated"]),
+        "mean_daily_living_coaching": float(
+            per_family(contacts["act_daily_living_coaching"].to_numpy()).mean()
+        ),
+        "mean_no_shows_or_refusals": float(missed.mean()),
+        "share_closed": float(closed.mean()),
+        "unified_share_of_closed": float(unified[closed].mean()),
+        "mentor_stable_or_advanced_share": float(
+            mentors["exit_reason"].isin(STABLE_OR_ADVANCED).mean()
+        ),
+        "face_to_face_with_children_gap": float(gap),
     }
 
 
-def _number(value: float | str) -> float:
-    """A replication figure as a number: its not-estimable note is NaN here."""
-    return float("nan") if isinstance(value, str) else value
+def _early_engagement(family: np.ndarray, date: np.ndarray, minutes: np.ndarray):
+    """Days from the first to the 7th completed contact, and hours of the first 7, per family."""
+    order = np.lexsort((date, family))  # stable: same-day contacts keep table order
+    family, date, minutes = family[order], date[order], minutes[order]
+    starts = np.flatnonzero(np.r_[True, family[1:] != family[:-1]])
+    sizes = np.diff(np.r_[starts, len(family)])
+    rank = np.arange(len(family)) - np.repeat(starts, sizes)
+    reached = starts[sizes >= EARLY_N]
+    days = (date[reached + EARLY_N - 1] - date[reached]) / np.timedelta64(1, "D")
+    early = rank < EARLY_N
+    hours = np.add.reduceat(np.where(early, minutes, 0.0), starts)[sizes >= EARLY_N] / 60
+    return days, hours

@@ -61,7 +61,7 @@ from peermentor.demo.calibration import (
     RURAL_DURATION_RATIO,
     RURAL_TRANSPORTATION_RATIO,
     TARGETS,
-    realized_figures,
+    describe_study,
 )
 from peermentor.demo.contacts import draw_contacts
 from peermentor.demo.frames import FREE_TEXT_COLUMNS, contact_frame, family_frame, mentor_frame
@@ -121,7 +121,7 @@ def simulate_study(
     contacts = contact_frame(rng, log, families["family_id"], mentor_ids, calendar)
     truth = _truth(seed, scale, sites, families_per_site, mentors_per_site, staff, start, cutoff)
     truth |= {"n_families": len(families), "n_mentors": len(mentors), "n_contacts": len(contacts)}
-    truth["realized"] = realized_figures(families, contacts, mentors, cutoff=cutoff)
+    truth["realized"] = describe_study(families, contacts, mentors, cutoff=cutoff)
     return Study(families, contacts, mentors, truth)
 
 
