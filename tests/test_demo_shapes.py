@@ -181,3 +181,33 @@ def test_truth_records_the_shape(tmp_path):
     saved = json.loads((project / "data/raw/demo_truth.json").read_text())
     assert saved["shape"]["options"]["exits"] is False
     assert truth["shape"]["applied"]["exits_removed"] is True
+
+
+# --- `peermentor demo`: a plugin command (demo/command.py), not part of cli.py ------------------
+def test_demo_is_a_plugin_command_of_the_cli(capsys):
+    from importlib.metadata import entry_points
+
+    from peermentor.cli import PLUGIN_COMMANDS, main
+
+    (entry,) = [e for e in entry_points(group=PLUGIN_COMMANDS) if e.name == "demo"]
+    assert entry.value == "peermentor.demo.command:register"
+    assert main(["demo", "--list-shapes"]) == 0
+    listed = capsys.readouterr().out.splitlines()
+    assert [line.split(":")[0] for line in listed] == list(shapes.SHAPES)
+    with pytest.raises(SystemExit) as exit_:
+        main(["--help"])
+    assert exit_.value.code == 0
+    assert "generate the synthetic demo study's raw exports" in capsys.readouterr().out
+
+
+def test_the_demo_command_generates_the_demo(tmp_path, capsys):
+    from peermentor.cli import main
+
+    shutil.copytree(ROOT / "config", tmp_path / "config")
+    shutil.copytree(ROOT / "workflow/schemas", tmp_path / "workflow/schemas")
+    config = tmp_path / "config/config.yaml"
+    args = ["--config", str(config), "demo", "--project-dir", str(tmp_path), "--seed", "5"]
+    assert main([*args, "--shape", "one_rural_site"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("demo study: 60 families, 4 mentors, ") and "(seed 5, scale 1)" in out
+    assert json.loads((tmp_path / "data/raw/demo_truth.json").read_text())["seed"] == 5

@@ -11,7 +11,8 @@ import pytest
 from peermentor.analysis import clusters as cl
 from peermentor.analysis import outcome as M
 from peermentor.analysis.profile import family_profile
-from peermentor.demo.simulate import DemoSite, simulate_study
+from peermentor.demo.simulate import simulate_study
+from peermentor.demo.sites import DemoSite
 from peermentor.publish.outcome import publish_diagnostics
 
 PRIMARY = (

@@ -29,7 +29,8 @@ from peermentor.analysis.profile import (
     with_early_engagement,
 )
 from peermentor.analysis.workforce import mentor_workforce, summarize_workforce
-from peermentor.demo.simulate import DemoSite, simulate_study
+from peermentor.demo.simulate import simulate_study
+from peermentor.demo.sites import DemoSite
 from peermentor.publish.disclosure import (
     publish_early_summary,
     publish_profile_summary,

@@ -18,7 +18,8 @@ from peermentor.analysis import outcome as M
 from peermentor.analysis import rural_urban as st
 from peermentor.analysis.engagement import early_engagement
 from peermentor.analysis.profile import family_profile, with_early_engagement
-from peermentor.demo.simulate import DemoSite, simulate_study
+from peermentor.demo.simulate import simulate_study
+from peermentor.demo.sites import DemoSite
 from peermentor.publish.outcome import publish_diagnostics
 from peermentor.publish.replication import p4_computed, replication_rows
 from peermentor.publish.rural_urban import publish_comparison

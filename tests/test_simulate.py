@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -11,14 +12,17 @@ import pytest
 import statsmodels.formula.api as smf
 
 from peermentor import contract
-from peermentor.demo.simulate import (
-    DEFAULT_SITES,
-    MONTH_DAYS,
-    OUTCOME_FORMULA,
-    Study,
-    describe_study,
-    simulate_study,
-)
+from peermentor.analysis.outcome import visit_gap
+from peermentor.analysis.profile import family_profile
+from peermentor.config import load_study
+from peermentor.demo.calibration import MONTH_DAYS, OUTCOME_FORMULA
+from peermentor.demo.simulate import Study, simulate_study
+from peermentor.demo.sites import DEFAULT_SITES
+from peermentor.onboard.describe import study_figures
+
+ROOT = Path(__file__).resolve().parents[1]
+# The calibration is checked with the pipeline's measures and the demo config's choices.
+DEMO_STUDY = load_study(ROOT / "config/config.yaml", schema_dir=ROOT / "workflow/schemas")
 
 EXPECTED_DTYPE = {"date": "datetime64[ns]", "int": "int64", "float": "float64", "bool": "bool"}
 
@@ -29,8 +33,20 @@ def study() -> Study:
 
 
 @pytest.fixture(scope="module")
-def summary(study: Study) -> dict:
-    return describe_study(study.families, study.contacts, study.mentors)
+def figures(study: Study) -> dict:
+    """The replication table's P1-P3 and P6 figures of the simulated tables."""
+    tables = {t: getattr(study, t) for t in contract.TABLE_NAMES}
+    return study_figures(tables, DEMO_STUDY)
+
+
+@pytest.fixture(scope="module")
+def profile(study: Study) -> pd.DataFrame:
+    return family_profile(
+        study.families,
+        study.contacts,
+        data_cutoff=DEMO_STUDY["study"]["data_cutoff"],
+        **DEMO_STUDY["profile"],
+    )
 
 
 def csv_hash(study: Study) -> str:
@@ -122,38 +138,63 @@ def test_mentors_per_site_and_exits(study: Study) -> None:
     assert (mentors["end_date"].dropna() > mentors["hire_date"][mentors["end_date"].notna()]).all()
 
 
-def test_calibrated_to_the_paper(summary: dict) -> None:
+def test_calibrated_to_the_paper(study: Study, figures: dict, profile: pd.DataFrame) -> None:
     targets = {
-        "n_mentors": 28,
-        "n_families": 783,
         "mean_contacts_per_family": 60.5,
         "mean_hours_per_family": 55.3,
         "mean_months_of_service": 15.0,
         "mean_days_to_7th_contact": 23.6,
-        "mean_hours_first_7": 8.0,
-        "mean_recovery_coaching": 40.2,
-        "mean_daily_living_coaching": 38.5,
-        "unified_share_of_closed": 2 / 3,
-        "face_to_face_with_children_gap": 14.0,
+        "mean_hours_first_7_contacts": 8.0,
+        "mean_recovery_coaching_contacts": 40.2,
+        "mean_daily_living_coaching_contacts": 38.5,
     }
     for name, target in targets.items():
-        assert summary[name] == pytest.approx(target, rel=0.10), name
-    assert summary["mentor_stable_or_advanced_share"] == 18 / 28
+        assert figures[name] == pytest.approx(target, rel=0.10), name
+    assert figures["pct_mentors_stable_or_advanced"] == pytest.approx(100 * 18 / 28)
+    closed = profile[profile["case_closed"]]
+    assert closed["unified_at_closure"].mean() == pytest.approx(2 / 3, rel=0.10)
+    assert visit_gap(profile)["difference"] == pytest.approx(14.0, rel=0.10)
+    assert (len(study.families), len(study.mentors)) == (783, 28)
     # 45,184 logged contacts cannot go with 60.5 completed ones per family (57.7 per family in
     # all): the simulator keeps the per-family figures and lets the total run a little high
-    assert summary["n_contacts"] == pytest.approx(45184, rel=0.15)
-    assert 0.85 <= summary["share_closed"] <= 0.92
-    assert summary["n_sites"] == len(DEFAULT_SITES)
+    assert len(study.contacts) == pytest.approx(45184, rel=0.15)
+    assert 0.85 <= profile["case_closed"].mean() <= 0.92
+    assert study.families["site_id"].nunique() == len(DEFAULT_SITES)
 
 
-def test_describe_study_matches_a_plain_groupby(study: Study, summary: dict) -> None:
+def test_the_pipeline_figures_match_a_plain_groupby(study: Study, figures: dict) -> None:
     done = study.contacts[study.contacts["status"] == "completed"]
     hours = done.groupby("family_id")["duration_minutes"].sum() / 60
     per_family = hours.reindex(study.families["family_id"], fill_value=0)
-    assert summary["mean_hours_per_family"] == pytest.approx(per_family.mean())
+    assert figures["mean_hours_per_family"] == pytest.approx(per_family.mean())
     first7 = done.groupby("family_id").head(7).groupby("family_id")["contact_date"]
     days = (first7.max() - first7.min()).dt.days[done.groupby("family_id").size() >= 7]
-    assert summary["mean_days_to_7th_contact"] == pytest.approx(days.mean())
+    assert figures["mean_days_to_7th_contact"] == pytest.approx(days.mean())
+
+
+# The truth file's figures (calibration.describe_study, plain numpy) against the pipeline's own.
+SAME_FIGURE = {
+    "mean_contacts_per_family": "mean_contacts_per_family",
+    "mean_hours_per_family": "mean_hours_per_family",
+    "mean_months_of_service": "mean_months_of_service",
+    "mean_days_to_7th_contact": "mean_days_to_7th_contact",
+    "mean_hours_first_7": "mean_hours_first_7_contacts",
+    "mean_recovery_coaching": "mean_recovery_coaching_contacts",
+    "mean_daily_living_coaching": "mean_daily_living_coaching_contacts",
+}
+
+
+def test_the_truth_file_agrees_with_the_pipeline_figures(
+    study: Study, figures: dict, profile: pd.DataFrame
+) -> None:
+    realized = study.truth["realized"]
+    for name, figure in SAME_FIGURE.items():
+        assert realized[name] == pytest.approx(figures[figure], rel=1e-12), name
+    share = figures["pct_mentors_stable_or_advanced"] / 100
+    assert realized["mentor_stable_or_advanced_share"] == pytest.approx(share)
+    gap = visit_gap(profile)["difference"]
+    assert realized["face_to_face_with_children_gap"] == pytest.approx(gap, rel=1e-12)
+    assert realized["n_contacts"] == len(study.contacts)
 
 
 def test_rural_families_differ_only_where_the_truth_says(study: Study) -> None:

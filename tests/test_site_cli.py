@@ -217,6 +217,20 @@ def test_check_text_report(demo, cli):
     assert "PASS: every table within the study's max_quarantine_share of 5%" in stdout
 
 
+def test_describe_prints_the_study_and_the_paper_figures(demo, cli):
+    code, stdout, stderr = cli("describe", "--json", cwd=demo)
+    assert code == 0 and "reading site perry" in stderr
+    summary = json.loads(stdout)
+    assert set(summary) == {
+        "study", "data_cutoff", "rurality_coding", "sites", "analysis", "summary", "against_paper",
+    }  # fmt: skip
+    assert set(summary["sites"]) == set(SITES)
+    assert summary["summary"]["n_families"] == sum(s["families"] for s in summary["sites"].values())
+    assert summary["against_paper"]["pct_mentors_stable_or_advanced"]["published"] == 64.3
+    code, text, _ = cli("describe", cwd=demo)
+    assert code == 0 and "against_paper:\n  mean_hours_per_family:\n    computed: " in text
+
+
 @pytest.mark.parametrize("case", sorted(BAD_EXPORTS))
 def test_check_stops_with_the_pipelines_own_message(tmp_path, cli, case):
     cfg = BAD_EXPORTS[case](tmp_path)

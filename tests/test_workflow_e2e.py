@@ -210,9 +210,8 @@ def test_describe_shows_the_demo_within_ten_percent_of_the_paper(study):
         "mean_contacts_per_family",
         "mean_hours_per_family",
         "mean_days_to_7th_contact",
-        "mean_hours_first_7",
-        "unified_share_of_closed",
-        "mentor_stable_or_advanced_share",
+        "mean_hours_first_7_contacts",
+        "pct_mentors_stable_or_advanced",
     ):
         assert abs(summary["against_paper"][figure]["relative_difference"]) < 0.10, figure
 

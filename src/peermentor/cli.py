@@ -1,4 +1,7 @@
-"""Command-line interface: ``peermentor demo``, ``describe``, ``verify`` and ``site``.
+"""Command-line interface: ``peermentor describe``, ``verify``, ``audit-disclosure`` and ``site``.
+
+Plugin commands come from the ``peermentor.commands`` entry points: ``peermentor demo``
+(``peermentor.demo.command``) is one, so this module never imports the demo.
 
 Run from the project directory (where config/ and workflow/schemas/ are).
 Exit codes: 0 success, 1 a data or config problem (message printed), 2 usage error.
@@ -10,10 +13,13 @@ import argparse
 import json
 import re
 import sys
-import time
+from importlib.metadata import entry_points
 from pathlib import Path
 
 from peermentor.errors import PeermentorError
+
+# Entry-point group of sub-commands other packages add (pyproject.toml: the demo's ``demo``).
+PLUGIN_COMMANDS = "peermentor.commands"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -36,23 +42,13 @@ def _parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(required=True, metavar="COMMAND")
 
-    demo = sub.add_parser("demo", help="generate the synthetic demo study's raw exports")
-    demo.add_argument("--seed", type=int, help="random seed (default: demo.seed in the config)")
-    demo.add_argument(
-        "--scale", type=int, help="multiply families and contacts (default: demo.scale)"
-    )
-    demo.add_argument("--project-dir", default=".", help="where data/raw/ is written")
-    demo.add_argument(
-        "--shape",
-        help="first make the project in --project-dir this study shape (its config/config.yaml "
-        "and the copied site configs are rewritten); see --list-shapes",
-    )
-    demo.add_argument("--list-shapes", action="store_true", help="list the study shapes and exit")
-    demo.set_defaults(func=_cmd_demo)
+    for command in _plugins():
+        command(sub)
 
     describe = sub.add_parser(
         "describe",
-        help="ingest every configured site in memory and print the study's calibration summary",
+        help="ingest every configured site in memory; print its counts and its replication "
+        "figures (P1-P3, P6) beside the paper's",
     )
     describe.add_argument("--json", action="store_true", help="print JSON for scripts")
     describe.set_defaults(func=_cmd_describe)
@@ -74,6 +70,12 @@ def _parser() -> argparse.ArgumentParser:
     audit.set_defaults(func=_cmd_audit_disclosure)
     _site_parser(sub)
     return parser
+
+
+def _plugins() -> list:
+    """The ``register(sub)`` function of every installed plugin command, by name (``demo``)."""
+    found = sorted(entry_points(group=PLUGIN_COMMANDS), key=lambda entry: entry.name)
+    return [entry.load() for entry in found]
 
 
 def _site_parser(sub) -> None:
@@ -127,47 +129,8 @@ def _site_id(text: str) -> str:
     return text
 
 
-def _cmd_demo(args) -> int:
-    from peermentor.config import load_sites, load_study
-    from peermentor.demo.build import build_demo
-    from peermentor.demo.shapes import SHAPES, apply_shape
-
-    if args.list_shapes:
-        for name, shape in SHAPES.items():
-            print(f"{name}: {shape['description']} ({len(shape['sites'])} sites)")
-        return 0
-    config_path = Path(args.config)
-    if args.shape:
-        apply_shape(args.project_dir, args.shape)
-        config_path = Path(args.project_dir) / "config" / "config.yaml"
-    study = load_study(config_path)
-    project_sites = {**study, "sites_dir": str(Path(args.project_dir) / study["sites_dir"])}
-    sites = load_sites(study if not args.shape else project_sites)
-    seed = study["demo"]["seed"] if args.seed is None else args.seed
-    scale = study["demo"]["scale"] if args.scale is None else args.scale
-    started = time.perf_counter()
-    truth = build_demo(
-        sites,
-        seed=seed,
-        scale=scale,
-        data_cutoff=study["study"]["data_cutoff"],
-        truth_file=study["demo"]["truth_file"],
-        project_dir=args.project_dir,
-        shape=study["demo"],
-    )
-    print(
-        f"demo study: {truth['n_families']} families, {truth['n_mentors']} mentors, "
-        f"{truth['n_contacts']} contacts (seed {seed}, scale {scale}) "
-        f"in {time.perf_counter() - started:.1f} s"
-    )
-    for path in truth["files"]:
-        print(f"  wrote {path}")
-    print(f"  true parameters: {Path(args.project_dir) / study['demo']['truth_file']}")
-    return 0
-
-
 def _cmd_describe(args) -> int:
-    from peermentor.report.describe import describe_configured_study
+    from peermentor.onboard.describe import describe_configured_study
 
     summary = describe_configured_study(
         args.config, progress=lambda line: print(line, file=sys.stderr, flush=True)

@@ -11,7 +11,8 @@ import pandas as pd
 
 from peermentor.demo import shapes
 from peermentor.demo.export import inject_defects, site_tables, to_export, write_exports
-from peermentor.demo.simulate import DEFAULT_SITES, DemoSite, simulate_study
+from peermentor.demo.simulate import simulate_study
+from peermentor.demo.sites import DEFAULT_SITES, DemoSite
 from peermentor.errors import ConfigError
 
 
