@@ -4,7 +4,10 @@
 rule family_profile:
     input:
         code=package_code(
-            "analysis/measures.py", "analysis/profile.py", "analysis/engagement.py"
+            "jobs/aggregate.py",
+            "analysis/measures.py",
+            "analysis/profile.py",
+            "analysis/engagement.py",
         ),
         families="results/interim/study/families.parquet",
         contacts="results/interim/study/contacts.parquet",
@@ -36,7 +39,10 @@ rule family_profile:
 rule service_summaries:
     input:
         code=package_code(
-            "analysis/profile.py", "analysis/engagement.py", "publish/disclosure.py"
+            "jobs/aggregate.py",
+            "analysis/profile.py",
+            "analysis/engagement.py",
+            "publish/disclosure.py",
         ),
         profile="results/tables/family_profile.parquet",
         early="results/interim/study/early_engagement_by_family.parquet",
@@ -76,7 +82,9 @@ rule service_summaries:
 
 rule workforce:
     input:
-        code=package_code("analysis/workforce.py", "publish/disclosure.py"),
+        code=package_code(
+            "jobs/aggregate.py", "analysis/workforce.py", "publish/disclosure.py"
+        ),
         mentors="results/interim/study/mentors.parquet",
         families="results/interim/study/families.parquet",
         contacts="results/interim/study/contacts.parquet",

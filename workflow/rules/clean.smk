@@ -4,7 +4,11 @@
 rule clean_site:
     input:
         code=package_code(
-            "contract.py", "ingest/validate.py", "ingest/clean.py", "ingest/quality.py"
+            "jobs/clean.py",
+            "contract.py",
+            "ingest/validate.py",
+            "ingest/clean.py",
+            "ingest/quality.py",
         ),
         mapped=expand("results/interim/{{site}}/mapped/{table}.parquet", table=TABLES),
         problems=expand(
@@ -26,6 +30,7 @@ rule clean_site:
         mem_mb=1000,
         runtime=5,
     params:
+        site=lambda wildcards: wildcards.site,
         tables=TABLES,
         site_config=site_config_params,
         grace_days=config["cleaning"]["contact_window_grace_days"],
@@ -39,7 +44,9 @@ rule clean_site:
 
 rule combine_sites:
     input:
-        code=package_code("contract.py", "ingest/validate.py", "ingest/combine.py"),
+        code=package_code(
+            "jobs/clean.py", "contract.py", "ingest/validate.py", "ingest/combine.py"
+        ),
         kept=expand("results/interim/{site}/{table}.parquet", site=SITES, table=TABLES),
         reconciliation=expand("results/interim/{site}/reconciliation.csv", site=SITES),
         data_quality=expand("results/interim/{site}/data_quality.csv", site=SITES),

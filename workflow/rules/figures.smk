@@ -5,7 +5,10 @@
 rule figure_service_profile:
     input:
         code=package_code(
-            "report/figures.py", "analysis/profile.py", "publish/disclosure.py"
+            "jobs/figures.py",
+            "report/figures.py",
+            "analysis/profile.py",
+            "publish/disclosure.py",
         ),
         profile="results/tables/family_profile.parquet",
     output:
@@ -57,7 +60,7 @@ rule figure_service_profile:
 
 rule figure_early_engagement:
     input:
-        code=package_code("report/figures.py"),
+        code=package_code("jobs/figures.py", "report/figures.py"),
         contacts="results/interim/study/contacts.parquet",
         families="results/interim/study/families.parquet",
         early_engagement="results/tables/early_engagement.csv",
@@ -104,6 +107,7 @@ rule figure_early_engagement:
 rule figure_outcome_models:
     input:
         code=package_code(
+            "jobs/figures.py",
             "report/figures.py",
             "analysis/outcome/model.py",
             "analysis/outcome/coefficients.py",
@@ -166,7 +170,7 @@ rule figure_outcome_models:
 
 rule figure_workforce:
     input:
-        code=package_code("report/figures.py"),
+        code=package_code("jobs/figures.py", "report/figures.py"),
         workforce="results/tables/workforce.csv",
     output:
         exits_png=report(
@@ -203,7 +207,7 @@ rule figure_workforce:
 
 rule figure_rural_urban:
     input:
-        code=package_code("report/figures.py"),
+        code=package_code("jobs/figures.py", "report/figures.py"),
         comparison="results/tables/rural_urban.csv",
     output:
         effects_png=report(

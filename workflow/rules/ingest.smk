@@ -4,6 +4,7 @@
 rule ingest_site:
     input:
         code=package_code(
+            "jobs/ingest.py",
             "contract.py",
             "ingest/rurality.py",
             "ingest/read.py",

@@ -4,6 +4,7 @@
 rule outcome_models:
     input:
         code=package_code(
+            "jobs/model.py",
             "analysis/outcome/model.py",
             "analysis/outcome/coefficients.py",
             "analysis/outcome/diagnostics.py",

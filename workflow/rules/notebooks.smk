@@ -5,7 +5,10 @@
 rule study_notebook:
     input:
         code=package_code(
-            "report/render.py", "report/narrative.py", "report/figures.py"
+            "jobs/notebooks.py",
+            "report/render.py",
+            "report/narrative.py",
+            "report/figures.py",
         ),
         notebook="notebooks/study.ipynb",
         replication="results/tables/replication.csv",
@@ -56,7 +59,10 @@ rule study_notebook:
 rule site_notebook:
     input:
         code=package_code(
-            "report/render.py", "report/narrative.py", "report/figures.py"
+            "jobs/notebooks.py",
+            "report/render.py",
+            "report/narrative.py",
+            "report/figures.py",
         ),
         notebook="notebooks/site.ipynb",
         reconciliation="results/tables/reconciliation.csv",
@@ -99,7 +105,7 @@ rule site_notebook:
 
 rule notebook_with_code:
     input:
-        code=package_code("report/render.py"),
+        code=package_code("jobs/notebooks.py", "report/render.py"),
         notebook="results/notebooks/{notebook}.ipynb",
     output:
         html="results/notebooks/{notebook}.code.html",

@@ -4,6 +4,7 @@
 rule replication_table:
     input:
         code=package_code(
+            "jobs/report.py",
             "analysis/profile.py",
             "analysis/engagement.py",
             "analysis/workforce.py",
@@ -17,7 +18,7 @@ rule replication_table:
         per_mentor="results/interim/study/workforce_by_mentor.parquet",
         model="results/interim/replication/model.json",
     output:
-        report(
+        replication=report(
             "results/tables/replication.csv",
             caption="../report/replication.rst",
             category="Replication",
@@ -51,12 +52,12 @@ rule replication_table:
 
 rule manifest:
     input:
-        code=package_code("publish/manifest.py"),
+        code=package_code("jobs/report.py", "publish/manifest.py"),
         raw=all_raw_files(),
         site_configs=expand("{dir}/{site}.yaml", dir=config["sites_dir"], site=SITES),
         results=manifest_outputs(),
     output:
-        audit_only(
+        manifest=audit_only(
             "results/manifest.json",
             caption="../report/manifest.rst",
             category="Provenance",

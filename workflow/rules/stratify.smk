@@ -4,6 +4,7 @@
 rule rural_urban:
     input:
         code=package_code(
+            "jobs/stratify.py",
             "analysis/measures.py",
             "ingest/rurality.py",
             "analysis/rural_urban.py",
