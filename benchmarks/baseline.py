@@ -2,24 +2,29 @@
 
     python benchmarks/baseline.py PROJECT_DIR [--out DIR] [--compare] [--json]
 
-What an analyst with one notebook would do: call the package functions the workflow's
-adapters (workflow/scripts/*.py) call, job by job in dependency order, with the same
-config, params and writers, so every table, model and figure is byte-identical to the
-workflow's (`snakemake analysis`: no notebooks, report or manifest).
+What an analyst with one notebook would do: run the workflow's jobs (peermentor.jobs, the
+functions its adapters workflow/scripts/*.py call), one by one in dependency order, with the same
+config, params and writers, so every table, model and figure is byte-identical to the workflow's
+(`snakemake analysis`: no notebooks, report or manifest). What is here is only the binding: each
+rule's input and output paths (under --out) and its params from the config, as
+workflow/rules/*.smk declare them (tests/test_baseline.py checks the names and values against
+the rules files); then timing, progress and --compare.
 
-Each stage reads its inputs back from the files earlier stages wrote, as its adapter
-does. Handing frames over in memory is not the same computation: a frame read from
-Parquet has pandas' `str` columns where the in-memory one has `object`, and the Parquet
-tables written from it downstream (family_profile.parquet, ...) change bytes.
+Each job reads its inputs back from the files earlier jobs wrote, as in the workflow. Handing
+frames over in memory is not the same computation: a frame read from Parquet has pandas' `str`
+columns where the in-memory one has `object`, and the Parquet tables written from it downstream
+(family_profile.parquet, ...) change bytes.
 
-PROJECT_DIR holds config/ and data/raw/ (the demo exports are not generated here).
-Outputs go to --out (default PROJECT_DIR/baseline) with the layout of results/;
---compare checks each against PROJECT_DIR/results by SHA-256.
+PROJECT_DIR holds config/ and data/raw/ (the demo exports are not generated here); the jobs run
+in it, as Snakemake runs them in its working directory. Outputs go to --out (default
+PROJECT_DIR/baseline) with the layout of results/; --compare checks each against
+PROJECT_DIR/results by SHA-256.
 """
 
 from __future__ import annotations
 
 import argparse
+import csv
 import hashlib
 import json
 import logging
@@ -30,7 +35,10 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
+from itertools import product
 from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
 
 # As Snakemake does for a `threads: 1` job: one BLAS/OpenMP thread. With two, OpenBLAS sums
 # in another order on large matrices and the VIFs at 100x differ in the 16th digit.
@@ -46,70 +54,16 @@ import matplotlib
 
 matplotlib.use("Agg")  # as workflow/scripts/figures.py: no display, the same renderer everywhere
 
-import pandas as pd
+import pyarrow.parquet as pq
 
 from peermentor import contract
-from peermentor.analysis import rural_urban as stratify
-from peermentor.analysis.engagement import (
-    early_engagement,
-    summarize_early_engagement,
-    summarize_early_engagement_overall_and_sites,
-)
-from peermentor.analysis.outcome import (
-    fit_models,
-    model_frame,
-    model_summary_text,
-    rank_predictors,
-    replication_values,
-    tidy_coefficients,
-    visit_gap,
-)
-from peermentor.analysis.profile import (
-    family_profile,
-    summarize_profile,
-    summarize_profile_overall_and_sites,
-    with_early_engagement,
-)
-from peermentor.analysis.workforce import mentor_workforce, summarize_workforce
-from peermentor.config import SCHEMA_DIR, load_sites, load_study
+from peermentor.config import SCHEMA_DIR, load_workflow_configs, load_yaml
 from peermentor.errors import PeermentorError
-from peermentor.ingest.clean import check_quarantine_limit, clean_site
-from peermentor.ingest.mapping import Mapped
-from peermentor.ingest.pseudonymize import resolve_salt
-from peermentor.ingest.rurality import describe_coding
-from peermentor.ingest.site import ingest_site, site_files
-from peermentor.ingest.validate import combine_sites, validate_table
-from peermentor.io import write_csv, write_json, write_parquet, write_text
-from peermentor.publish.disclosure import (
-    publish_early_summary,
-    publish_profile_summary,
-    publish_replication,
-    publish_workforce_summary,
-    suppress_small_cells,
-)
-from peermentor.publish.outcome import publish_diagnostics
-from peermentor.publish.replication import (
-    p1_p3_p6_computed,
-    p4_computed,
-    replication_rows,
-    run_definitions,
-)
-from peermentor.publish.rural_urban import publish_comparison, publish_outcome
-from peermentor.report import figures
+from peermentor.jobs import aggregate, clean, figures, ingest, model, report, stratify
 
 REPO_DIR = Path(__file__).resolve().parents[1]
-TABLES = contract.TABLE_NAMES
-# Figure settings the workflow fixes in workflow/rules/figures.smk params, not in config.yaml.
-EARLY_WINDOW_DAYS = 60  # rule figure_early_engagement, params.window_days
-HEADLINE_PREDICTOR = "face_to_face_with_children"  # rule figure_outcome_models, params.predictor
-# Files several stages read (under results/ in the workflow, under --out here).
-STUDY = "interim/study/{table}.parquet"
-PROFILE = "tables/family_profile.parquet"
-EARLY = "interim/study/early_engagement_by_family.parquet"
-PER_MENTOR = "interim/study/workforce_by_mentor.parquet"
-MODEL_VALUES = "interim/replication/model.json"
-
-log = logging.getLogger("peermentor")
+RESULTS = "results/"  # the workflow's output dir; --out here
+TABLES = list(contract.TABLE_NAMES)  # common.smk's TABLES
 
 
 @dataclass
@@ -119,49 +73,34 @@ class Project:
     dir: Path
     config: dict
     sites: dict[str, dict]
-    salt: bytes
 
 
 @dataclass
 class Output:
-    """The output dir: writes with peermentor.io (recording files and rows) and reads back."""
+    """The output dir: the files the jobs wrote there (relative to it) and their rows."""
 
     root: Path
     written: list[str] = field(default_factory=list)
     rows: int = 0
 
-    def path(self, rel: str) -> Path:
-        self.written.append(rel)
-        return self.root / rel
+    def under(self, path: str) -> str:
+        """A workflow path results/... as the same path under this dir."""
+        return str(self.root / path.removeprefix(RESULTS)) if path.startswith(RESULTS) else path
 
-    def parquet(self, frame: pd.DataFrame, rel: str) -> None:
-        write_parquet(frame, self.path(rel))
-        self.rows += len(frame)
+    def record(self, paths: list[str]) -> None:
+        """Count a job's outputs: files, and the rows of its tables (Parquet and CSV)."""
+        for path in paths:
+            self.written.append(Path(path).relative_to(self.root).as_posix())
+            self.rows += _rows(Path(path))
 
-    def csv(self, frame: pd.DataFrame, rel: str) -> None:
-        write_csv(frame, self.path(rel))
-        self.rows += len(frame)
 
-    def text(self, text: str, rel: str) -> None:
-        write_text(text, self.path(rel))
-
-    def json(self, data: dict, rel: str) -> None:
-        write_json(data, self.path(rel))
-
-    def figure(self, fig, name: str) -> None:
-        figures.save_figure(fig, self.path(f"figures/{name}.png"), self.path(f"figures/{name}.svg"))
-
-    def read_parquet(self, rel: str) -> pd.DataFrame:
-        return pd.read_parquet(self.root / rel)
-
-    def read_csv(self, rel: str) -> pd.DataFrame:
-        return pd.read_csv(self.root / rel)
-
-    def read_json(self, rel: str) -> dict:
-        return json.loads((self.root / rel).read_text())
-
-    def study(self, table: str) -> pd.DataFrame:
-        return self.read_parquet(STUDY.format(table=table))
+def _rows(path: Path) -> int:
+    if path.suffix == ".parquet":
+        return pq.ParquetFile(path).metadata.num_rows
+    if path.suffix == ".csv":
+        with path.open(newline="", encoding="utf-8") as handle:
+            return max(sum(1 for _ in csv.reader(handle)) - 1, 0)  # less the header
+    return 0
 
 
 Stage = Callable[[Project, Output], None]
@@ -171,14 +110,12 @@ Stage = Callable[[Project, Output], None]
 
 
 def load_project(project_dir: Path) -> Project:
-    schema_dir = _schema_dir(project_dir)
-    config = load_study(project_dir / "config/config.yaml", schema_dir)
-    # sites_dir and salt_file are relative to the project dir, where the workflow runs.
-    sites = load_sites({**config, "sites_dir": project_dir / config["sites_dir"]}, schema_dir)
-    pseudonymization = config["pseudonymization"]
-    salt_file = project_dir / pseudonymization["salt_file"]
-    salt = resolve_salt(**{**pseudonymization, "salt_file": salt_file})
-    return Project(project_dir, config, sites, salt)
+    """The project's config and site configs; run from ``project_dir`` (its paths are relative)."""
+    config = load_yaml("config/config.yaml")
+    sites = load_workflow_configs(
+        config, config_file="config/config.yaml", schema_dir=_schema_dir(project_dir)
+    )
+    return Project(project_dir, config, sites)
 
 
 def _schema_dir(project_dir: Path) -> Path:
@@ -187,292 +124,366 @@ def _schema_dir(project_dir: Path) -> Path:
     return own if own.is_dir() else REPO_DIR / SCHEMA_DIR
 
 
-# --- ingest and clean: workflow/scripts/ingest_site.py, clean_site.py, combine_sites.py ---
+# --- the binding: each rule's input, output and params, as workflow/rules/*.smk declare them ---
 
 
-def ingest(site: str, p: Project, out: Output) -> None:
-    mapped = ingest_site(
-        p.sites[site],
-        salt=p.salt,
-        rucc_threshold=p.config["rurality"]["rucc_rural_threshold"],
-        project_dir=p.dir,
-    )
-    for table in TABLES:
-        out.parquet(mapped[table].rows, f"interim/{site}/mapped/{table}.parquet")
-        out.parquet(mapped[table].problems, f"interim/{site}/mapped/{table}_problems.parquet")
+@dataclass(frozen=True)
+class Context:
+    """What a job's paths and params come from: the project, and a per-site job's {site}."""
+
+    project: Project
+    site: str | None = None
 
 
-def clean(site: str, p: Project, out: Output) -> None:
-    cleaning = p.config["cleaning"]
-    mapped = {
-        table: Mapped(
-            out.read_parquet(f"interim/{site}/mapped/{table}.parquet"),
-            out.read_parquet(f"interim/{site}/mapped/{table}_problems.parquet"),
-        )
-        for table in TABLES
+@dataclass(frozen=True)
+class Conf:
+    """``config[k1][k2]...`` in a rule's params; with ``default``, the last key is ``.get``."""
+
+    keys: tuple[str, ...]
+    default: Any = None
+    has_default: bool = False
+
+    def value(self, ctx: Context) -> Any:
+        *path, last = self.keys
+        section = ctx.project.config
+        for key in path:
+            section = section[key]
+        return section.get(last, self.default) if self.has_default else section[last]
+
+
+def conf(*keys: str, **default: Any) -> Conf:
+    """``conf("study", "data_cutoff")``: config["study"]["data_cutoff"]; ``default=...``: .get."""
+    return Conf(keys, default.get("default"), "default" in default)
+
+
+@dataclass(frozen=True)
+class Paths:
+    """``expand(pattern, site=SITES, table=TABLES)`` over the names in ``over``, in that nesting
+    (a plain string in a rule's input or output is one path). The job's {site} is filled in."""
+
+    pattern: str
+    over: tuple[str, ...] = ("table",)
+
+    def value(self, ctx: Context) -> list[str]:
+        lists = {"site": ctx.project.config["sites"], "table": TABLES}
+        combos = product(*([(name, v) for v in lists[name]] for name in self.over))
+        return [self.pattern.format(**{"site": ctx.site, **dict(c)}) for c in combos]
+
+
+@dataclass(frozen=True)
+class From:
+    """A value one of common.smk's functions computes (named like it) from the configs."""
+
+    compute: Callable[[Context], Any]
+
+    def value(self, ctx: Context) -> Any:
+        return self.compute(ctx)
+
+
+def site_config_params(ctx: Context) -> dict:
+    return ctx.project.sites[ctx.site]
+
+
+def site_config_file(ctx: Context) -> str:
+    return str(Path(ctx.project.config["sites_dir"]) / f"{ctx.site}.yaml")
+
+
+def site_raw_files(ctx: Context) -> list[str]:
+    tables = ctx.project.sites[ctx.site]["tables"]
+    return sorted({tables[t]["path"] for t in TABLES})
+
+
+def site_files(ctx: Context) -> dict[str, dict[str, str]]:
+    """combine_sites' params.files (a dict in its rule): each site's export file per table."""
+    return {
+        site: {table: cfg["path"] for table, cfg in ctx.project.sites[site]["tables"].items()}
+        for site in ctx.project.config["sites"]
     }
-    result = clean_site(
-        mapped,
-        site=site,
-        # Project-relative, as the workflow's jobs see them: they end up in the
-        # quarantine CSVs' source_file column, so an absolute path would change the bytes.
-        files=site_files(p.sites[site]),
-        grace_days=cleaning["contact_window_grace_days"],
-        data_cutoff=p.config["study"]["data_cutoff"],
-    )
-    check_quarantine_limit(result, max_share=cleaning["max_quarantine_share"], site=site)
-    for table in TABLES:
-        out.parquet(validate_table(result.kept[table], table), f"interim/{site}/{table}.parquet")
-        out.csv(result.quarantine[table], f"quarantine/{site}/{table}.csv")
-    out.csv(result.reconciliation, f"interim/{site}/reconciliation.csv")
 
 
-def combine(p: Project, out: Output) -> None:
-    sites = p.config["sites"]  # config order, as expand(site=SITES) hands them to the job
-    for table in TABLES:
-        parts = [out.read_parquet(f"interim/{site}/{table}.parquet") for site in sites]
-        out.parquet(combine_sites(parts, table), STUDY.format(table=table))
-    parts = [out.read_csv(f"interim/{site}/reconciliation.csv") for site in sites]
-    out.csv(pd.concat(parts, ignore_index=True), "tables/reconciliation.csv")
+def wildcard_site(ctx: Context) -> str:
+    return ctx.site
 
 
-# --- aggregate: workflow/scripts/family_profile.py, service_summaries.py, workforce.py ---
+@dataclass(frozen=True)
+class Rule:
+    """A workflow rule's job with its named inputs, outputs and params (``code`` left out)."""
+
+    job: Callable[[Any, Any, Any], None]
+    input: dict[str, Any]
+    output: dict[str, Any]
+    params: dict[str, Any]
+    per_site: bool = False  # one job per site ({site} wildcard), named rule:site
 
 
-def profile(p: Project, out: Output) -> None:
-    cfg = p.config
-    cutoff = cfg["study"]["data_cutoff"]
-    common = {
-        "count_statuses": cfg["profile"]["count_statuses"],
-        "hours_include_collateral": cfg["profile"]["hours_include_collateral"],
+SITE_MAPPED = "results/interim/{site}/mapped/{table}.parquet"
+SITE_PROBLEMS = "results/interim/{site}/mapped/{table}_problems.parquet"
+FAMILIES = "results/interim/study/families.parquet"
+CONTACTS = "results/interim/study/contacts.parquet"
+PROFILE = "results/tables/family_profile.parquet"
+EARLY = "results/interim/study/early_engagement_by_family.parquet"
+PER_MENTOR = "results/interim/study/workforce_by_mentor.parquet"
+COMPARISON = "results/tables/rural_urban.csv"
+MODEL_VALUES = "results/interim/replication/model.json"
+MIN_CELL_SIZE = conf("disclosure", "min_cell_size")
+DECIMALS = conf("disclosure", "decimals")
+DATA_CUTOFF = conf("study", "data_cutoff")
+N_CONTACTS = conf("early_engagement", "n_contacts")
+ANCHOR = conf("early_engagement", "anchor")
+COUNT_STATUSES = conf("profile", "count_statuses")
+COLLATERAL = conf("profile", "hours_include_collateral")
+PRIMARY = conf("model", "primary")
+CLUSTER = conf("model", "cluster")
+SITE_CONFIG = From(site_config_params)
+
+
+def figure_files(**names: str) -> dict[str, str]:
+    """A figure rule's outputs: ``<name>_png`` and ``<name>_svg`` for each figure's file name."""
+    return {
+        f"{name}_{ext}": f"results/figures/{file}.{ext}"
+        for name, file in names.items()
+        for ext in ("png", "svg")
     }
-    families, contacts = out.study("families"), out.study("contacts")
-    per_family = family_profile(families, contacts, data_cutoff=cutoff, **common)
-    early = early_engagement(
-        contacts,
-        families,
-        n_contacts=cfg["early_engagement"]["n_contacts"],
-        anchor=cfg["early_engagement"]["anchor"],
-        data_cutoff=cutoff,
-        **common,
-    )
-    out.parquet(with_early_engagement(per_family, early), PROFILE)
-    out.parquet(early, EARLY)
 
 
-def service_summaries(p: Project, out: Output) -> None:
-    min_cell = p.config["disclosure"]["min_cell_size"]
-    service = summarize_profile_overall_and_sites(out.read_parquet(PROFILE))
-    early = summarize_early_engagement_overall_and_sites(
-        out.read_parquet(EARLY), n_contacts=p.config["early_engagement"]["n_contacts"]
-    )
-    out.csv(publish_profile_summary(service, min_cell_size=min_cell), "tables/service_profile.csv")
-    out.csv(publish_early_summary(early, min_cell_size=min_cell), "tables/early_engagement.csv")
+def stratify_params(*names: str) -> dict[str, Conf]:
+    return {name: conf("stratify", name) for name in names}
 
 
-def workforce(p: Project, out: Output) -> None:
-    per_mentor = mentor_workforce(
-        out.study("mentors"),
-        out.study("families"),
-        out.study("contacts"),
-        data_cutoff=p.config["study"]["data_cutoff"],
-    )
-    summary = publish_workforce_summary(
-        summarize_workforce(per_mentor), min_cell_size=p.config["disclosure"]["min_cell_size"]
-    )
-    out.parquet(per_mentor, PER_MENTOR)
-    out.csv(summary, "tables/workforce.csv")
-
-
-# --- stratify: workflow/scripts/rural_urban.py ---
-
-
-def rural_urban(p: Project, out: Output) -> None:
-    s = p.config["stratify"]
-    min_cell = p.config["disclosure"]["min_cell_size"]
-    per_family = out.read_parquet(PROFILE)
-    coding = describe_coding(p.config["rurality"]["rucc_rural_threshold"])
-    common = {"test": s["test"], "adjust": s["adjust"], "alpha": s["alpha"], "seed": s["seed"]}
-    comparison = stratify.compare_strata(
-        per_family, n_boot=s["n_bootstrap"], min_cell_size=min_cell, coding=coding,
-        continuity_correction=s["continuity_correction"], **common,
-    )  # fmt: skip
-    clustering = stratify.clustering_sensitivity(
-        per_family, comparison=comparison, n_permutations=s["n_permutations"],
-        statistic=s["permutation_statistic"], min_cell_size=min_cell, coding=coding, **common,
-    )  # fmt: skip
-    outcome = stratify.outcome_by_stratum(per_family, min_cell_size=min_cell)
-    outcome["coding"] = coding
-    published = publish_comparison(comparison, per_family, min_cell_size=min_cell)
-    out.csv(published, "tables/rural_urban.csv")
-    out.csv(clustering, "tables/rural_urban_clustering.csv")
-    out.csv(publish_outcome(outcome, min_cell_size=min_cell), "tables/outcome_by_stratum.csv")
-
-
-# --- model: workflow/scripts/outcome_models.py ---
-
-
-def outcome_models(p: Project, out: Output) -> None:
-    m = p.config["model"]
-    min_cell = p.config["disclosure"]["min_cell_size"]
-    per_family = out.read_parquet(PROFILE)
-    sensitivity = dict(m.get("sensitivity", {}))
-    fits = fit_models(
-        per_family, primary=m["primary"], cluster=m["cluster"], sensitivity=sensitivity
-    )
-    for fit in fits:
-        for warning in fit.warnings:
-            log.warning("model %s: %s", fit.name, warning)
-        for term, reason in fit.dropped.items():
-            log.warning("model %s: term %s not estimable: %s", fit.name, term, reason)
-    coefficients = tidy_coefficients(fits)
-    frame = model_frame(per_family, m["primary"], m["cluster"])
-    gap = visit_gap(per_family)
-    gap_table = pd.DataFrame([{k: v for k, v in gap.items() if k != "excluded"}])
-    counts = ["n", "events", "clusters"]
-    out.csv(_publish(coefficients, counts, min_cell), "models/coefficients.csv")
-    out.csv(rank_predictors(frame, m["primary"], m["cluster"]), "models/predictor_ranking.csv")
-    diagnostics = publish_diagnostics(fits, frame, m["primary"], min_cell_size=min_cell)
-    out.csv(diagnostics, "models/diagnostics.csv")
-    out.csv(_publish(gap_table, ["n_unified", "n_separated"], min_cell), "models/visit_gap.csv")
-    out.text("\n\n".join(model_summary_text(f) for f in fits), "models/summaries.txt")
-    out.json(replication_values(coefficients, gap), MODEL_VALUES)
-
-
-def _publish(table, counts, min_cell_size):
-    return suppress_small_cells(table, count_columns=counts, min_cell_size=min_cell_size)
-
-
-# --- report: workflow/scripts/replication_table.py ---
-
-
-def replication(p: Project, out: Output) -> None:
-    cfg = p.config
-    per_mentor = out.read_parquet(PER_MENTOR)
-    computed = p1_p3_p6_computed(
-        summarize_profile(out.read_parquet(PROFILE)),
-        summarize_early_engagement(
-            out.read_parquet(EARLY), n_contacts=cfg["early_engagement"]["n_contacts"]
+# Every rule of `snakemake analysis`, in an order its DAG allows (the per-site rules first).
+RULES: dict[str, Rule] = {
+    "ingest_site": Rule(
+        ingest.ingest_site,
+        input=dict(site_config=From(site_config_file), exports=From(site_raw_files)),
+        output=dict(mapped=Paths(SITE_MAPPED), problems=Paths(SITE_PROBLEMS)),
+        params=dict(
+            site_config=SITE_CONFIG,
+            rucc_threshold=conf("rurality", "rucc_rural_threshold"),
+            pseudonymization=conf("pseudonymization"),
         ),
-        summarize_workforce(per_mentor),
-    )
-    computed |= out.read_json(MODEL_VALUES)
-    p4, p4_definition = p4_computed(out.read_csv("tables/rural_urban.csv"))
-    computed |= p4
-    stable = int((per_mentor["outcome_group"] == "stable_or_advanced").sum())
-    bases = {"pct_mentors_stable_or_advanced": (stable, len(per_mentor) - stable)}
-    table = publish_replication(
-        replication_rows(computed, _definitions(cfg) | p4_definition),
-        bases=bases,
-        min_cell_size=cfg["disclosure"]["min_cell_size"],
-    )
-    out.csv(table, "tables/replication.csv")
+        per_site=True,
+    ),
+    "clean_site": Rule(
+        clean.clean_site,
+        input=dict(mapped=Paths(SITE_MAPPED), problems=Paths(SITE_PROBLEMS)),
+        output=dict(
+            kept=Paths("results/interim/{site}/{table}.parquet"),
+            quarantine=Paths("results/quarantine/{site}/{table}.csv"),
+            reconciliation="results/interim/{site}/reconciliation.csv",
+            data_quality="results/interim/{site}/data_quality.csv",
+        ),
+        params=dict(
+            site=From(wildcard_site),
+            tables=TABLES,
+            site_config=SITE_CONFIG,
+            grace_days=conf("cleaning", "contact_window_grace_days"),
+            max_quarantine_share=conf("cleaning", "max_quarantine_share"),
+            data_cutoff=DATA_CUTOFF,
+        ),
+        per_site=True,
+    ),
+    "combine_sites": Rule(
+        clean.combine_sites,
+        input=dict(
+            kept=Paths("results/interim/{site}/{table}.parquet", ("site", "table")),
+            reconciliation=Paths("results/interim/{site}/reconciliation.csv", ("site",)),
+            data_quality=Paths("results/interim/{site}/data_quality.csv", ("site",)),
+        ),
+        output=dict(
+            tables=Paths("results/interim/study/{table}.parquet"),
+            reconciliation="results/tables/reconciliation.csv",
+            data_quality="results/tables/data_quality.csv",
+        ),
+        params=dict(sites=conf("sites"), tables=TABLES, files=From(site_files)),
+    ),
+    "family_profile": Rule(
+        aggregate.family_profile,
+        input=dict(families=FAMILIES, contacts=CONTACTS),
+        output=dict(profile=PROFILE, early=EARLY),
+        params=dict(
+            data_cutoff=DATA_CUTOFF,
+            count_statuses=COUNT_STATUSES,
+            hours_include_collateral=COLLATERAL,
+            n_contacts=N_CONTACTS,
+            anchor=ANCHOR,
+        ),
+    ),
+    "service_summaries": Rule(
+        aggregate.service_summaries,
+        input=dict(profile=PROFILE, early=EARLY),
+        output=dict(
+            service_profile="results/tables/service_profile.csv",
+            early_engagement="results/tables/early_engagement.csv",
+        ),
+        params=dict(min_cell_size=MIN_CELL_SIZE, decimals=DECIMALS, n_contacts=N_CONTACTS),
+    ),
+    "workforce": Rule(
+        aggregate.workforce,
+        input=dict(
+            mentors="results/interim/study/mentors.parquet", families=FAMILIES, contacts=CONTACTS
+        ),
+        output=dict(per_mentor=PER_MENTOR, summary="results/tables/workforce.csv"),
+        params=dict(data_cutoff=DATA_CUTOFF, min_cell_size=MIN_CELL_SIZE, decimals=DECIMALS),
+    ),
+    "rural_urban": Rule(
+        stratify.rural_urban,
+        input=dict(profile=PROFILE),
+        output=dict(
+            comparison=COMPARISON,
+            clustering="results/tables/rural_urban_clustering.csv",
+            outcome="results/tables/outcome_by_stratum.csv",
+        ),
+        params=dict(
+            **stratify_params("test", "adjust", "alpha", "n_bootstrap", "n_permutations"),
+            **stratify_params("permutation_statistic", "continuity_correction", "seed"),
+            rucc_rural_threshold=conf("rurality", "rucc_rural_threshold"),
+            min_cell_size=MIN_CELL_SIZE,
+            decimals=DECIMALS,
+        ),
+    ),
+    "outcome_models": Rule(
+        model.outcome_models,
+        input=dict(profile=PROFILE),
+        output=dict(
+            coefficients="results/models/coefficients.csv",
+            ranking="results/models/predictor_ranking.csv",
+            diagnostics="results/models/diagnostics.csv",
+            visit_gap="results/models/visit_gap.csv",
+            summaries="results/models/summaries.txt",
+            computed=MODEL_VALUES,
+        ),
+        params=dict(
+            primary=PRIMARY,
+            cluster=CLUSTER,
+            sensitivity=conf("model", "sensitivity", default={}),
+            min_cell_size=MIN_CELL_SIZE,
+        ),
+    ),
+    "replication_table": Rule(
+        report.replication_table,
+        input=dict(
+            profile=PROFILE,
+            comparison=COMPARISON,
+            early=EARLY,
+            per_mentor=PER_MENTOR,
+            model=MODEL_VALUES,
+        ),
+        output=dict(replication="results/tables/replication.csv"),
+        params=dict(
+            n_contacts=N_CONTACTS,
+            anchor=ANCHOR,
+            count_statuses=COUNT_STATUSES,
+            hours_include_collateral=COLLATERAL,
+            data_cutoff=DATA_CUTOFF,
+            primary=PRIMARY,
+            min_cell_size=MIN_CELL_SIZE,
+            decimals=DECIMALS,
+        ),
+    ),
+    "figure_service_profile": Rule(
+        figures.figure_service_profile,
+        input=dict(profile=PROFILE),
+        output=figure_files(distribution="service_distribution", mix="service_mix"),
+        params=dict(min_cell_size=MIN_CELL_SIZE),
+    ),
+    "figure_early_engagement": Rule(
+        figures.figure_early_engagement,
+        input=dict(
+            contacts=CONTACTS,
+            families=FAMILIES,
+            early_engagement="results/tables/early_engagement.csv",
+        ),
+        output=figure_files(curve="early_engagement"),
+        params=dict(
+            window_days=60,
+            n_contacts=N_CONTACTS,
+            anchor=ANCHOR,
+            count_statuses=COUNT_STATUSES,
+            data_cutoff=DATA_CUTOFF,
+            min_cell_size=MIN_CELL_SIZE,
+        ),
+    ),
+    "figure_outcome_models": Rule(
+        figures.figure_outcome_models,
+        input=dict(coefficients="results/models/coefficients.csv", profile=PROFILE),
+        output=figure_files(forest="odds_ratios", curve="unification_curve"),
+        params=dict(
+            primary=PRIMARY,
+            cluster=CLUSTER,
+            predictor="face_to_face_with_children",
+            min_cell_size=MIN_CELL_SIZE,
+        ),
+    ),
+    "figure_workforce": Rule(
+        figures.figure_workforce,
+        input=dict(workforce="results/tables/workforce.csv"),
+        output=figure_files(exits="workforce_exits"),
+        params=dict(min_cell_size=MIN_CELL_SIZE),
+    ),
+    "figure_rural_urban": Rule(
+        figures.figure_rural_urban,
+        input=dict(comparison=COMPARISON),
+        output=figure_files(effects="rural_urban"),
+        params=dict(min_cell_size=MIN_CELL_SIZE),
+    ),
+}
 
 
-def _definitions(cfg: dict) -> dict:
-    """This run's definitions, with the P5 wording replication_table.py adds."""
-    definitions = run_definitions(
-        n_contacts=cfg["early_engagement"]["n_contacts"],
-        anchor=cfg["early_engagement"]["anchor"],
-        count_statuses=tuple(cfg["profile"]["count_statuses"]),
-        hours_include_collateral=cfg["profile"]["hours_include_collateral"],
-        data_cutoff=cfg["study"]["data_cutoff"],
-    )
-    model = f"primary model {cfg['model']['primary']}"
-    return definitions | {
-        "or_face_to_face_with_children": f"OR of unification per face-to-face visit; {model}",
-        "or_no_show_or_refusal_separation": f"1 / OR of unification per no-show/refusal; {model}",
-        "face_to_face_gap": "mean face-to-face contacts with children, unified minus separated",
+def bind_files(files: dict[str, Any], ctx: Context, out: Output) -> dict[str, str | list[str]]:
+    """A job's input or output paths: the workflow's results/... under --out, {site} filled in."""
+    bound = {}
+    for name, value in files.items():
+        if isinstance(value, str):
+            bound[name] = out.under(value.format(site=ctx.site))
+        elif isinstance(value, Paths):
+            bound[name] = [out.under(path) for path in value.value(ctx)]
+        else:
+            bound[name] = value.value(ctx)  # project files: config/sites/, data/raw/
+    return bound
+
+
+def bind_params(params: dict[str, Any], ctx: Context) -> dict[str, Any]:
+    """A job's params: values from the config (Conf, From) or as the rule writes them."""
+    return {
+        name: value.value(ctx) if isinstance(value, (Conf, From)) else value
+        for name, value in params.items()
     }
 
 
-# --- figures: workflow/scripts/figures.py, one function per figure rule ---
-
-
-def figure_service_profile(p: Project, out: Output) -> None:
-    min_cell = p.config["disclosure"]["min_cell_size"]
-    per_family = out.read_parquet(PROFILE)
-    distribution = figures.service_distribution(per_family, min_cell_size=min_cell)
-    out.figure(distribution, "service_distribution")
-    mix = figures.service_mix_table(per_family, min_cell_size=min_cell)
-    out.figure(figures.service_mix(mix, min_cell_size=min_cell), "service_mix")
-
-
-def figure_early_engagement(p: Project, out: Output) -> None:
-    cfg = p.config
-    anchor = cfg["early_engagement"]["anchor"]
-    curve = figures.cumulative_contacts_curve(
-        out.study("contacts"),
-        out.study("families"),
-        days=EARLY_WINDOW_DAYS,
-        anchor=anchor,
-        count_statuses=cfg["profile"]["count_statuses"],
-        data_cutoff=cfg["study"]["data_cutoff"],
+def run_rule(name: str, site: str | None, project: Project, out: Output) -> None:
+    """One job of rule ``name`` (per site: for ``site``): bound, run, its outputs counted."""
+    rule, ctx = RULES[name], Context(project, site)
+    output = bind_files(rule.output, ctx, out)
+    rule.job(
+        SimpleNamespace(**bind_files(rule.input, ctx, out)),
+        SimpleNamespace(**output),
+        SimpleNamespace(**bind_params(rule.params, ctx)),
     )
-    # The published (rounded) value, as the figure job reads it from the CSV.
-    summary = out.read_csv("tables/early_engagement.csv")
-    observed = summary.loc[summary["group_type"] == "overall", "days_to_nth_mean"].iloc[0]
-    fig = figures.early_engagement_curve(
-        curve,
-        n_contacts=cfg["early_engagement"]["n_contacts"],
-        anchor=anchor,
-        observed_days_to_nth=observed,
-        min_cell_size=cfg["disclosure"]["min_cell_size"],
-    )
-    out.figure(fig, "early_engagement")
+    out.record([path for paths in output.values() for path in _as_list(paths)])
 
 
-def figure_outcome_models(p: Project, out: Output) -> None:
-    m = p.config["model"]
-    min_cell = p.config["disclosure"]["min_cell_size"]
-    coefficients = out.read_csv("models/coefficients.csv")
-    out.figure(figures.odds_ratio_forest(coefficients, min_cell_size=min_cell), "odds_ratios")
-    per_family = out.read_parquet(PROFILE)
-    curve = figures.unification_curve(
-        per_family, m["primary"], m["cluster"], predictor=HEADLINE_PREDICTOR
-    )
-    for note in curve.notes:
-        log.warning("primary model refit: %s", note)
-    fig = figures.unification_curve_figure(curve, min_cell_size=min_cell)
-    out.figure(fig, "unification_curve")
-
-
-def figure_workforce(p: Project, out: Output) -> None:
-    table = out.read_csv("tables/workforce.csv")
-    min_cell = p.config["disclosure"]["min_cell_size"]
-    out.figure(figures.workforce_exits(table, min_cell_size=min_cell), "workforce_exits")
-
-
-def figure_rural_urban(p: Project, out: Output) -> None:
-    comparison = out.read_csv("tables/rural_urban.csv")
-    min_cell = p.config["disclosure"]["min_cell_size"]
-    out.figure(figures.rural_urban_effects(comparison, min_cell_size=min_cell), "rural_urban")
+def _as_list(paths: str | list[str]) -> list[str]:
+    return paths if isinstance(paths, list) else [paths]
 
 
 # --- running ---
 
 
 def stages(sites: list[str]) -> list[tuple[str, Stage]]:
-    """Every job of `snakemake analysis`, named by rule, in an order its DAG allows."""
-    per_site = []
-    for site in sites:
-        per_site += [(f"ingest_site:{site}", partial(ingest, site))]
-        per_site += [(f"clean_site:{site}", partial(clean, site))]
-    return [
-        *per_site,
-        ("combine_sites", combine),
-        ("family_profile", profile),
-        ("service_summaries", service_summaries),
-        ("workforce", workforce),
-        ("rural_urban", rural_urban),
-        ("outcome_models", outcome_models),
-        ("replication_table", replication),
-        ("figure_service_profile", figure_service_profile),
-        ("figure_early_engagement", figure_early_engagement),
-        ("figure_outcome_models", figure_outcome_models),
-        ("figure_workforce", figure_workforce),
-        ("figure_rural_urban", figure_rural_urban),
+    """Every job of `snakemake analysis`, named by rule, in an order its DAG allows.
+
+    A per-site rule has one job per site, named rule:site; each site's jobs come first.
+    """
+    per_site = [
+        (f"{name}:{site}", partial(run_rule, name, site))
+        for site in sites
+        for name, rule in RULES.items()
+        if rule.per_site
     ]
+    study = [
+        (name, partial(run_rule, name, None)) for name, rule in RULES.items() if not rule.per_site
+    ]
+    return [*per_site, *study]
 
 
 def run(project: Project, out: Output) -> dict[str, float]:
@@ -582,6 +593,10 @@ def main(argv: list[str] | None = None) -> int:
     if startup is not None:
         seconds["startup"] = startup
         progress("", "startup (interpreter, imports)", startup)
+    # The jobs run in the project dir, as Snakemake runs them in its working directory: the
+    # site configs' export paths and the salt file are relative to it, and the quarantine CSVs'
+    # source_file column records them as they are.
+    os.chdir(project_dir)
     try:
         project = load_project(project_dir)
         seconds["load_config"] = time.perf_counter() - started

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import importlib.util
 import re
 import sys
@@ -82,3 +83,128 @@ def test_compare_passes_when_all_identical(baseline, tmp_path, capsys):
     write(results / "tables/a.csv", "x\n")
     write(results / "manifest.json", "{}")
     assert baseline.compare(output, results) is True
+
+
+# --- the binding against workflow/rules/*.smk: each rule's names, paths and params ---
+
+RULE = re.compile(r"^(?P<indent> *)rule (?P<name>\w+):$")
+SECTIONS = ("input", "output", "params")
+
+
+def declared_rules() -> dict[str, dict[str, dict[str, str]]]:
+    """Each rule's input, output and params items in the rules files: name -> the item's text.
+
+    For this repository's snakefmt-formatted files: a rule's directives sit 4 spaces in, their
+    items 8; an item runs on while its brackets are open. An unnamed item is named "#<n>".
+    """
+    rules: dict[str, dict[str, dict[str, str]]] = {}
+    for path in sorted((ROOT / "workflow/rules").glob("*.smk")):
+        rule, section, item, indent, depth = None, None, None, 0, 0
+        for line in path.read_text().splitlines():
+            stripped, at = line.strip(), len(line) - len(line.lstrip())
+            if depth:  # inside an item's open brackets
+                if section in SECTIONS:
+                    rule[section][item] += " " + stripped
+            elif match := RULE.match(line):
+                rule, section, indent = rules.setdefault(match["name"], {}), None, at
+            elif rule is None or not stripped or stripped.startswith("#"):
+                pass
+            elif at <= indent:
+                rule = None
+            elif at == indent + 4:
+                section = stripped.split(":")[0]
+            elif at == indent + 8 and section in SECTIONS:
+                items = rule.setdefault(section, {})
+                named = re.match(r"(\w+)=(.*)", stripped)
+                item = named[1] if named else f"#{len(items)}"
+                items[item] = named[2] if named else stripped
+            depth += _open_brackets(line)
+    return rules
+
+
+def _open_brackets(line: str) -> int:
+    code = re.sub(r'"[^"]*"', '""', line.split(" #")[0])  # brackets in strings and comments
+    return len(re.findall(r"[([{]", code)) - len(re.findall(r"[)\]}]", code))
+
+
+def smk_path(text: str) -> tuple[str, tuple[str, ...]] | None:
+    """A path item's pattern and what it is expanded over, or None (a common.smk function)."""
+    text = text.rstrip(",").strip()
+    if match := re.fullmatch(r'(?:report\(|audit_only\()?\s*"([^"]*)".*', text):
+        return match[1], ()
+    if match := re.fullmatch(r'expand\(\s*"([^"]*)",(.*)\)', text):
+        pattern = match[1].replace("{{", "{").replace("}}", "}")
+        return pattern, tuple(re.findall(r"(\w+)=", match[2]))
+    return None
+
+
+def bound_path(baseline, value) -> tuple[str, tuple[str, ...]] | None:
+    if isinstance(value, str):
+        return value, ()
+    if isinstance(value, baseline.Paths):
+        return value.pattern, value.over
+    return None
+
+
+@pytest.fixture(scope="module")
+def declared():
+    return declared_rules()
+
+
+def test_the_rules_file_parser_sees_every_rule_and_its_unnamed_items(declared):
+    assert set(declared) == workflow_rules()
+    assert set(declared["audit_disclosure"]["output"]) == {"audit"}
+    assert declared["clean_site"]["params"]["site"] == "lambda wildcards: wildcards.site,"
+    assert smk_path(declared["combine_sites"]["input"]["kept"]) == (
+        "results/interim/{site}/{table}.parquet",
+        ("site", "table"),
+    )
+
+
+def test_each_job_is_named_like_its_rule(baseline):
+    for name, rule in baseline.RULES.items():
+        assert rule.job.__name__ == name
+
+
+def test_the_baseline_binds_the_names_each_rule_declares(baseline, declared):
+    for name, rule in baseline.RULES.items():
+        smk = declared[name]
+        assert set(rule.input) == set(smk["input"]) - {"code"}, name
+        assert set(rule.output) == set(smk["output"]), name
+        assert set(rule.params) == set(smk.get("params", {})), name
+
+
+def test_the_baseline_binds_the_paths_each_rule_declares(baseline, declared):
+    for name, rule in baseline.RULES.items():
+        for section in ("input", "output"):
+            for item, value in getattr(rule, section).items():
+                text = declared[name][section][item]
+                expected = smk_path(text)
+                if expected is None:  # a function of common.smk, bound by its namesake
+                    assert value.compute.__name__ == text.rstrip(","), (name, item)
+                else:
+                    assert bound_path(baseline, value) == expected, (name, item)
+
+
+def test_the_baseline_binds_the_params_each_rule_declares(baseline, declared):
+    common = (ROOT / "workflow/rules/common.smk").read_text()
+    tables = ast.literal_eval(re.search(r"^TABLES = (\[.*\])$", common, re.M)[1])
+    for name, rule in baseline.RULES.items():
+        for item, value in rule.params.items():
+            text = declared[name]["params"][item].rstrip(",").replace("SITES", 'config["sites"]')
+            where = (name, item, text)
+            if match := re.fullmatch(r'config((?:\["\w+"\])+)(?:\.get\("(\w+)", (.+)\))?', text):
+                keys = tuple(re.findall(r'"(\w+)"', match[1])) + ((match[2],) if match[2] else ())
+                assert isinstance(value, baseline.Conf), where
+                assert value.keys == keys, where
+                assert value.has_default == bool(match[2]), where
+                if match[2]:
+                    assert value.default == ast.literal_eval(match[3]), where
+            elif text == "TABLES":
+                assert value == tables, where
+            elif text.isidentifier():  # a function of common.smk
+                assert value.compute.__name__ == text, where
+            elif text.startswith(("lambda", "{")):  # a wildcard, a dict built from the configs
+                assert isinstance(value, baseline.From), where
+            else:
+                assert value == ast.literal_eval(text), where

@@ -9,14 +9,18 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from peermentor.errors import PeermentorError
 
 log = logging.getLogger("peermentor")
 
 
-def run_step(name: str, log_file: str | Path | None, step: Callable[[], None]) -> None:
-    """Run ``step``; log progress to ``log_file``; on a known error print it and exit 1."""
+def run_step(name: str, log_file: str | Path | None, step: Callable[..., None], *args: Any) -> None:
+    """Run ``step(*args)``; log progress to ``log_file``; on a known error print it and exit 1.
+
+    An adapter passes its job with the rule's ``input, output, params``.
+    """
     handlers: list[logging.Handler] = [logging.StreamHandler(sys.stderr)]
     if log_file:
         Path(log_file).parent.mkdir(parents=True, exist_ok=True)
@@ -27,7 +31,7 @@ def run_step(name: str, log_file: str | Path | None, step: Callable[[], None]) -
     started = time.perf_counter()
     log.info("%s: started", name)
     try:
-        step()
+        step(*args)
     except PeermentorError as err:
         log.error("%s: FAILED\n%s", name, err)
         logging.shutdown()

@@ -13,7 +13,7 @@ rule audit_disclosure:
             and path.startswith(("results/tables/", "results/models/"))
         ],
     output:
-        audit_only(
+        audit=audit_only(
             "results/audit/disclosure_audit.csv",
             caption="../report/disclosure_audit.rst",
             category="Disclosure audit",

@@ -24,6 +24,7 @@ rule clean_site:
         mem_mb=1000,
         runtime=5,
     params:
+        site=lambda wildcards: wildcards.site,
         tables=TABLES,
         site_config=site_config_params,
         grace_days=config["cleaning"]["contact_window_grace_days"],

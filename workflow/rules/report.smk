@@ -10,7 +10,7 @@ rule replication_table:
         per_mentor="results/interim/study/workforce_by_mentor.parquet",
         model="results/interim/replication/model.json",
     output:
-        report(
+        replication=report(
             "results/tables/replication.csv",
             caption="../report/replication.rst",
             category="Replication",
@@ -49,7 +49,7 @@ rule manifest:
         site_configs=expand("{dir}/{site}.yaml", dir=config["sites_dir"], site=SITES),
         results=manifest_outputs(),
     output:
-        audit_only(
+        manifest=audit_only(
             "results/manifest.json",
             caption="../report/manifest.rst",
             category="Provenance",

@@ -1,15 +1,13 @@
-"""Adapter: an executed notebook as HTML with its code shown (peermentor.report.render)."""
+"""Adapter: an executed notebook as HTML with its code shown (jobs.notebooks)."""
 
-import nbformat
-
-from peermentor.io import write_text
-from peermentor.report.render import notebook_html
+from peermentor.jobs.notebooks import notebook_with_code
 from peermentor.runner import run_step
 
-
-def main():
-    notebook = nbformat.read(snakemake.input.notebook, as_version=4)
-    write_text(notebook_html(notebook, show_code=True), snakemake.output.html)
-
-
-run_step(f"notebook with code {snakemake.output.html}", snakemake.log[0], main)
+run_step(
+    f"notebook with code {snakemake.output.html}",
+    snakemake.log[0],
+    notebook_with_code,
+    snakemake.input,
+    snakemake.output,
+    snakemake.params,
+)

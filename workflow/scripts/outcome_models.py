@@ -1,54 +1,13 @@
-"""Adapter: outcome models, predictor ranking and diagnostics (analysis.outcome)."""
+"""Adapter: outcome models, predictor ranking and diagnostics (jobs.model)."""
 
-import pandas as pd
+from peermentor.jobs.model import outcome_models
+from peermentor.runner import run_step
 
-from peermentor.analysis.outcome import (
-    fit_models,
-    model_frame,
-    model_summary_text,
-    rank_predictors,
-    replication_values,
-    tidy_coefficients,
-    visit_gap,
+run_step(
+    "outcome_models",
+    snakemake.log[0],
+    outcome_models,
+    snakemake.input,
+    snakemake.output,
+    snakemake.params,
 )
-from peermentor.io import write_csv, write_json, write_text
-from peermentor.publish.disclosure import suppress_small_cells
-from peermentor.publish.outcome import publish_diagnostics
-from peermentor.runner import log, run_step
-
-
-def main():
-    p = snakemake.params
-    profile = pd.read_parquet(snakemake.input.profile)
-    fits = fit_models(
-        profile, primary=p.primary, cluster=p.cluster, sensitivity=dict(p.sensitivity)
-    )
-    for fit in fits:
-        for warning in fit.warnings:
-            log.warning("model %s: %s", fit.name, warning)
-        for term, reason in fit.dropped.items():
-            log.warning("model %s: term %s not estimable: %s", fit.name, term, reason)
-    coefficients = tidy_coefficients(fits)
-    frame = model_frame(profile, p.primary, p.cluster)
-    ranking = rank_predictors(frame, p.primary, p.cluster)
-    diagnostics = publish_diagnostics(fits, frame, p.primary, min_cell_size=p.min_cell_size)
-    gap = visit_gap(profile)
-    gap_table = pd.DataFrame([{k: v for k, v in gap.items() if k != "excluded"}])
-
-    counts = ["n", "events", "clusters"]
-    write_csv(_publish(coefficients, counts, p.min_cell_size), snakemake.output.coefficients)
-    write_csv(ranking, snakemake.output.ranking)
-    write_csv(diagnostics, snakemake.output.diagnostics)
-    write_csv(
-        _publish(gap_table, ["n_unified", "n_separated"], p.min_cell_size),
-        snakemake.output.visit_gap,
-    )
-    write_text("\n\n".join(model_summary_text(f) for f in fits), snakemake.output.summaries)
-    write_json(replication_values(coefficients, gap), snakemake.output.computed)
-
-
-def _publish(table, counts, min_cell_size):
-    return suppress_small_cells(table, count_columns=counts, min_cell_size=min_cell_size)
-
-
-run_step("outcome_models", snakemake.log[0], main)

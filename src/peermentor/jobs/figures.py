@@ -1,0 +1,74 @@
+"""Figure jobs (workflow/rules/figures.smk): one per figure rule, each figure as PNG and SVG.
+
+The caller picks the renderer first (``matplotlib.use("Agg")``), as the figures adapter and the
+baseline do.
+"""
+
+import pandas as pd
+
+from peermentor.report import figures
+from peermentor.runner import log
+
+
+def save(fig, output, name: str) -> None:
+    """``fig`` to the rule's outputs ``<name>_png`` and ``<name>_svg``."""
+    figures.save_figure(fig, getattr(output, f"{name}_png"), getattr(output, f"{name}_svg"))
+
+
+def figure_service_profile(input, output, params) -> None:
+    """Hours and contacts per family, and the service mix (P1-P2)."""
+    p = params
+    profile = pd.read_parquet(input.profile)
+    save(
+        figures.service_distribution(profile, min_cell_size=p.min_cell_size), output, "distribution"
+    )
+    mix = figures.service_mix_table(profile, min_cell_size=p.min_cell_size)
+    save(figures.service_mix(mix, min_cell_size=p.min_cell_size), output, "mix")
+
+
+def figure_early_engagement(input, output, params) -> None:
+    """Cumulative contacts over each family's first days (P3)."""
+    p = params
+    curve = figures.cumulative_contacts_curve(
+        pd.read_parquet(input.contacts),
+        pd.read_parquet(input.families),
+        days=p.window_days,
+        anchor=p.anchor,
+        count_statuses=p.count_statuses,
+        data_cutoff=p.data_cutoff,
+    )
+    summary = pd.read_csv(input.early_engagement)
+    observed = summary.loc[summary["group_type"] == "overall", "days_to_nth_mean"].iloc[0]
+    fig = figures.early_engagement_curve(
+        curve,
+        n_contacts=p.n_contacts,
+        anchor=p.anchor,
+        observed_days_to_nth=observed,
+        min_cell_size=p.min_cell_size,
+    )
+    save(fig, output, "curve")
+
+
+def figure_outcome_models(input, output, params) -> None:
+    """Odds ratios across models and the predicted probability of unification (P5)."""
+    p = params
+    coefficients = pd.read_csv(input.coefficients)
+    save(figures.odds_ratio_forest(coefficients, min_cell_size=p.min_cell_size), output, "forest")
+    profile = pd.read_parquet(input.profile)
+    curve = figures.unification_curve(profile, p.primary, p.cluster, predictor=p.predictor)
+    for note in curve.notes:
+        log.warning("primary model refit: %s", note)
+    save(figures.unification_curve_figure(curve, min_cell_size=p.min_cell_size), output, "curve")
+
+
+def figure_workforce(input, output, params) -> None:
+    """Mentor exits by reason, from the published workforce table (P6)."""
+    table = pd.read_csv(input.workforce)
+    save(figures.workforce_exits(table, min_cell_size=params.min_cell_size), output, "exits")
+
+
+def figure_rural_urban(input, output, params) -> None:
+    """Rural versus urban effect sizes with their CIs (P4)."""
+    comparison = pd.read_csv(input.comparison)
+    fig = figures.rural_urban_effects(comparison, min_cell_size=params.min_cell_size)
+    save(fig, output, "effects")

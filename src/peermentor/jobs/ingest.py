@@ -1,0 +1,30 @@
+"""Ingest job (workflow/rules/ingest.smk): read, map and pseudonymize one site's export."""
+
+from peermentor.ingest import site
+from peermentor.ingest.pseudonymize import resolve_salt
+from peermentor.io import write_parquet
+from peermentor.runner import log
+
+
+def ingest_site(input, output, params) -> None:
+    """One site's export mapped onto the data contract: rows and row problems per table."""
+    salt = resolve_salt(**params.pseudonymization)
+    mapped = site.ingest_site(
+        params.site_config,
+        salt=salt,
+        rucc_threshold=params.rucc_threshold,
+    )
+    for table, rows_path, problems_path in zip(
+        ["families", "contacts", "mentors"],
+        output.mapped,
+        output.problems,
+        strict=True,
+    ):
+        write_parquet(mapped[table].rows, rows_path)
+        write_parquet(mapped[table].problems, problems_path)
+        log.info(
+            "%s: %d rows read, %d row problems",
+            table,
+            len(mapped[table].rows),
+            len(mapped[table].problems),
+        )

@@ -1,0 +1,39 @@
+"""Stratify job (workflow/rules/stratify.smk): rural versus urban families (P4), with the
+clustering sensitivity analysis and the outcome by stratum."""
+
+import pandas as pd
+
+from peermentor.analysis import rural_urban as stratify
+from peermentor.ingest.rurality import describe_coding
+from peermentor.io import write_csv
+from peermentor.publish.rural_urban import publish_comparison, publish_outcome
+from peermentor.runner import log
+
+
+def rural_urban(input, output, params) -> None:
+    """The published comparison, clustering sensitivity and outcome by stratum."""
+    p = params
+    profile = pd.read_parquet(input.profile)
+    coding = describe_coding(p.rucc_rural_threshold)
+    common = {"test": p.test, "adjust": p.adjust, "alpha": p.alpha, "seed": p.seed}
+    comparison = stratify.compare_strata(
+        profile, n_boot=p.n_bootstrap, min_cell_size=p.min_cell_size, coding=coding,
+        continuity_correction=p.continuity_correction, **common,
+    )  # fmt: skip
+    clustering = stratify.clustering_sensitivity(
+        profile, comparison=comparison, n_permutations=p.n_permutations,
+        statistic=p.permutation_statistic, min_cell_size=p.min_cell_size, coding=coding, **common,
+    )  # fmt: skip
+    outcome = stratify.outcome_by_stratum(profile, min_cell_size=p.min_cell_size)
+    outcome["coding"] = coding
+    write_csv(
+        publish_comparison(comparison, profile, min_cell_size=p.min_cell_size, decimals=p.decimals),
+        output.comparison,
+    )
+    write_csv(clustering, output.clustering)
+    write_csv(
+        publish_outcome(outcome, min_cell_size=p.min_cell_size, decimals=p.decimals),
+        output.outcome,
+    )
+    significant = comparison.loc[comparison["significant"].fillna(False).astype(bool), "measure"]
+    log.info("%s; significant after %s: %s", coding, p.adjust, ", ".join(significant) or "none")
