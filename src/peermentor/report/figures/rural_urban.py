@@ -24,7 +24,7 @@ def rural_urban_effects(
 ) -> Figure:
     """Cliff's delta (rural vs urban) with its CI per measure, significant ones highlighted.
 
-    ``comparison`` is ``stratify.compare_strata`` output or the published
+    ``comparison`` is ``analysis.rural_urban.compare_strata`` output or the published
     ``rural_urban.csv`` (markers allowed). Only rows whose effect is Cliff's delta are
     drawn (the share-receiving rows have a different scale); rows that are not
     estimable or suppressed say so instead of showing a value.
