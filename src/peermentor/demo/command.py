@@ -37,7 +37,8 @@ def run(args) -> int:
 
     if args.list_shapes:
         for name, shape in SHAPES.items():
-            print(f"{name}: {shape['description']} ({len(shape['sites'])} sites)")
+            n = len(shape["sites"])
+            print(f"{name}: {shape['description']} ({n} site{'s' if n != 1 else ''})")
         return 0
     config_path = Path(args.config)
     if args.shape:
