@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import functools
 import json
 import logging
 import sys
@@ -54,12 +55,18 @@ def code_files(*scripts: str | Path) -> list[str]:
     todo = [Path(script) for script in scripts]
     seen: set[Path] = set()
     while todo:
-        for module in _imported_modules(_source(todo.pop())):
+        for module in _imports_of(todo.pop()):
             for file in _module_files(module):
                 if file not in seen:
                     seen.add(file)
                     todo.append(file)
     return sorted(str(file) for file in seen)
+
+
+@functools.cache
+def _imports_of(path: Path) -> frozenset[str]:
+    """Parsed once per process: every rule of the workflow walks the same modules."""
+    return frozenset(_imported_modules(_source(path)))
 
 
 def _source(path: Path) -> str:
