@@ -24,6 +24,7 @@ from peermentor.analysis.profile import (
     contacts_until,
     counted_contact_flags,
     family_index,
+    overall_and_sites,
     per_family_sum,
 )
 from peermentor.contract import ACTIVITY_COLUMNS, MODES
@@ -182,9 +183,4 @@ def summarize_early_engagement_overall_and_sites(
     early: pd.DataFrame, *, n_contacts: int, site_column: str = "site_id"
 ) -> pd.DataFrame:
     """Overall summary followed by one row per site, with ``group_type`` "overall" / "site"."""
-    overall = summarize_early_engagement(early, n_contacts=n_contacts)
-    sites = summarize_early_engagement(early, n_contacts=n_contacts, by=site_column)
-    return pd.concat(
-        [overall.assign(group_type="overall"), sites.assign(group_type="site")],
-        ignore_index=True,
-    )[["group_type", *overall.columns]]
+    return overall_and_sites(summarize_early_engagement, early, site_column, n_contacts=n_contacts)

@@ -18,7 +18,7 @@ Activity codes are multi-label: a contact carrying two codes counts once for eac
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 import numpy as np
 import pandas as pd
@@ -246,8 +246,15 @@ def summarize_profile_overall_and_sites(
 ) -> pd.DataFrame:
     """Overall summary followed by one per site, with ``group_type`` "overall" / "site"."""
     measures = list(measures) if measures is not None else None
-    overall = summarize_profile(profile, measures=measures)
-    sites = summarize_profile(profile, by=site_column, measures=measures)
+    return overall_and_sites(summarize_profile, profile, site_column, measures=measures)
+
+
+def overall_and_sites(
+    summarize: Callable[..., pd.DataFrame], frame: pd.DataFrame, site_column: str, **settings
+) -> pd.DataFrame:
+    """``summarize(frame)``, then per site (``by=site_column``), labelled by ``group_type``."""
+    overall = summarize(frame, **settings)
+    sites = summarize(frame, by=site_column, **settings)
     return pd.concat(
         [overall.assign(group_type="overall"), sites.assign(group_type="site")],
         ignore_index=True,
