@@ -351,11 +351,13 @@ RULES: dict[str, Rule] = {
             visit_gap="results/models/visit_gap.csv",
             summaries="results/models/summaries.txt",
             computed=MODEL_VALUES,
+            curve="results/interim/models/unification_curve.json",
         ),
         params=dict(
             primary=PRIMARY,
             cluster=CLUSTER,
             sensitivity=conf("model", "sensitivity", default={}),
+            predictor="face_to_face_with_children",
             min_cell_size=MIN_CELL_SIZE,
         ),
     ),
@@ -405,14 +407,12 @@ RULES: dict[str, Rule] = {
     ),
     "figure_outcome_models": Rule(
         figures.figure_outcome_models,
-        input=dict(coefficients="results/models/coefficients.csv", profile=PROFILE),
-        output=figure_files(forest="odds_ratios", curve="unification_curve"),
-        params=dict(
-            primary=PRIMARY,
-            cluster=CLUSTER,
-            predictor="face_to_face_with_children",
-            min_cell_size=MIN_CELL_SIZE,
+        input=dict(
+            coefficients="results/models/coefficients.csv",
+            curve="results/interim/models/unification_curve.json",
         ),
+        output=figure_files(forest="odds_ratios", curve="unification_curve"),
+        params=dict(min_cell_size=MIN_CELL_SIZE),
     ),
     "figure_workforce": Rule(
         figures.figure_workforce,

@@ -13,7 +13,14 @@ from matplotlib.figure import Figure
 from scipy.special import expit
 
 from peermentor.analysis.measures import EARLY, SERVICE
-from peermentor.analysis.outcome import fit_logit_clustered, model_frame
+from peermentor.analysis.outcome import (
+    PredictionCurve,
+    fit_logit_clustered,
+    fit_models,
+    model_frame,
+    prediction_curve,
+    unification_curve,
+)
 from peermentor.analysis.rural_urban import (
     COMPARISON_COLUMN_GROUPS,
     COMPARISON_COUNT_COLUMNS,
@@ -114,7 +121,7 @@ def _through_csv(table: pd.DataFrame) -> pd.DataFrame:
 def all_figures(profile: pd.DataFrame) -> dict[str, Figure]:
     contacts, families = tiny_contacts()
     comparison = compare_strata(profile, ["contacts", "hours"], n_boot=50)
-    curve = figures.unification_curve(profile, FORMULA, "mentor_id")
+    curve = unification_curve(profile, FORMULA, "mentor_id")
     return {
         "service_distribution": figures.service_distribution(profile),
         "service_mix": figures.service_mix(figures.service_mix_table(profile)),
@@ -303,7 +310,7 @@ def test_forest_plot_omits_the_intercept_and_uses_a_log_axis(profile):
 def test_unification_curve_passes_through_the_fitted_probability_at_the_mean(profile):
     frame = model_frame(profile, FORMULA, "mentor_id")
     mean_visits = float(frame["face_to_face_with_children"].mean())
-    curve = figures.unification_curve(profile, FORMULA, "mentor_id", grid=[0.0, mean_visits, 40.0])
+    curve = unification_curve(profile, FORMULA, "mentor_id", grid=[0.0, mean_visits, 40.0])
     # Independent route: statsmodels' own prediction for the covariate profile at the mean
     # (numeric covariates at their mean, rurality at its reference level).
     fit = smf.logit(FORMULA, frame).fit(disp=0)
@@ -322,7 +329,7 @@ def test_unification_curve_passes_through_the_fitted_probability_at_the_mean(pro
 
 
 def test_unification_curve_odds_ratio_per_visit_is_the_models(profile):
-    curve = figures.unification_curve(profile, FORMULA, "mentor_id", grid=[10.0, 11.0])
+    curve = unification_curve(profile, FORMULA, "mentor_id", grid=[10.0, 11.0])
     p0, p1 = curve.frame["probability"]
     coefficients = coefficients_table(profile).set_index("term")
     odds_ratio = coefficients.loc["face_to_face_with_children", "odds_ratio"]
@@ -332,7 +339,7 @@ def test_unification_curve_odds_ratio_per_visit_is_the_models(profile):
 def test_unification_curve_band_uses_the_cluster_robust_covariance(profile):
     frame = model_frame(profile, FORMULA, "mentor_id")
     fit = fit_logit_clustered(frame, FORMULA, "mentor_id")
-    curve = figures.unification_curve(profile, FORMULA, "mentor_id", grid=[0.0])
+    curve = unification_curve(profile, FORMULA, "mentor_id", grid=[0.0])
     # At zero visits the logit is x'b with x the held profile; its SE is sqrt(x'Vx).
     held = curve.held
     x = np.array([1.0, 0.0, 0.0, held["no_shows_or_refusals"]["value"]])  # rural = reference
@@ -349,6 +356,32 @@ def test_unification_curve_band_uses_the_cluster_robust_covariance(profile):
     assert row["ci_low"] == pytest.approx(expit(eta - 1.959963984540054 * se), rel=1e-9)
     assert row["ci_high"] == pytest.approx(expit(eta + 1.959963984540054 * se), rel=1e-9)
     assert curve.cov_type == "cluster"
+
+
+def test_model_step_curve_is_the_primary_fit_and_survives_its_json(profile):
+    """The model step predicts from its own primary fit: the same curve as a fresh fit,
+    and the figure draws exactly what the JSON holds (floats keep every digit)."""
+    import json
+
+    fits = fit_models(profile, primary=FORMULA, cluster="mentor_id")
+    frame = model_frame(profile, FORMULA, "mentor_id")
+    from_step = prediction_curve(fits[0], frame, grid=[0.0, 5.0, 20.0])
+    fresh = unification_curve(profile, FORMULA, "mentor_id", grid=[0.0, 5.0, 20.0])
+    pd.testing.assert_frame_equal(from_step.frame, fresh.frame)
+    back = PredictionCurve.from_dict(json.loads(json.dumps(from_step.to_dict())))
+    pd.testing.assert_frame_equal(back.frame, from_step.frame)
+    assert back.held == from_step.held and back.n == from_step.n
+
+
+def test_unification_curve_without_the_predictor_is_a_not_estimable_panel(profile):
+    """No family had a face-to-face visit with the children: the primary model drops the
+    term, the curve says why, and the figure is a text panel instead of a crash."""
+    no_visits = profile.assign(face_to_face_with_children=0)
+    curve = unification_curve(no_visits, FORMULA, "mentor_id")
+    assert curve.frame.empty
+    assert curve.not_estimable.startswith("face_to_face_with_children: not estimable")
+    fig = figures.unification_curve_figure(curve)
+    assert any("not estimable" in text for text in texts(fig))
 
 
 # --- early engagement curve (P3) ------------------------------------------------------------

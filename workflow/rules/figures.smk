@@ -103,7 +103,7 @@ rule figure_outcome_models:
     input:
         code=script_code("figures.py"),
         coefficients="results/models/coefficients.csv",
-        profile="results/tables/family_profile.parquet",
+        curve="results/interim/models/unification_curve.json",
     output:
         forest_png=report(
             "results/figures/odds_ratios.png",
@@ -144,10 +144,6 @@ rule figure_outcome_models:
         mem_mb=1000,
         runtime=5,
     params:
-        primary=config["model"]["primary"],
-        cluster=config["model"]["cluster"],
-        # The paper's headline predictor (P5); it must be a term of model.primary.
-        predictor="face_to_face_with_children",
         min_cell_size=config["disclosure"]["min_cell_size"],
     message:
         "Drawing odds ratios across models and the predicted probability of unification (P5)"

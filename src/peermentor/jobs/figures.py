@@ -4,10 +4,12 @@ The caller picks the renderer first (``matplotlib.use("Agg")``), as the figures 
 baseline do.
 """
 
+import json
+
 import pandas as pd
 
+from peermentor.analysis.outcome.curve import PredictionCurve
 from peermentor.report import figures
-from peermentor.runner import log
 
 
 def save(fig, output, name: str) -> None:
@@ -54,10 +56,8 @@ def figure_outcome_models(input, output, params) -> None:
     p = params
     coefficients = pd.read_csv(input.coefficients)
     save(figures.odds_ratio_forest(coefficients, min_cell_size=p.min_cell_size), output, "forest")
-    profile = pd.read_parquet(input.profile)
-    curve = figures.unification_curve(profile, p.primary, p.cluster, predictor=p.predictor)
-    for note in curve.notes:
-        log.warning("primary model refit: %s", note)
+    with open(input.curve, encoding="utf-8") as handle:
+        curve = PredictionCurve.from_dict(json.load(handle))
     save(figures.unification_curve_figure(curve, min_cell_size=p.min_cell_size), output, "curve")
 
 

@@ -13,9 +13,9 @@ reveals it. Shares computed here from row-level data go through the same ``publi
 step as the published tables first. A count shown in a title is replaced by the
 small-cell marker when it is below ``min_cell_size``.
 
-Data for figures that no stage writes (the early-engagement curve and the predicted
-probability of unification) is computed by the ``*_curve`` functions, so it is
-tested like every other analysis.
+The predicted probability of unification is the model step's table
+(``analysis.outcome.curve``); the figure only draws it. The early-engagement curve, which no
+stage writes, is computed by ``cumulative_contacts_curve``, tested like every other analysis.
 
 One module per analysis: ``service`` (P1-P2), ``early`` (P3), ``rural_urban`` (P4),
 ``outcome`` (P5), ``workforce`` (P6); ``style`` holds the theme, saving and the shared
@@ -23,13 +23,7 @@ panels. Callers use the names below as ``figures.<name>``.
 """
 
 from peermentor.report.figures.early import cumulative_contacts_curve, early_engagement_curve
-from peermentor.report.figures.outcome import (
-    PredictionCurve,
-    odds_ratio_forest,
-    typical_covariates,
-    unification_curve,
-    unification_curve_figure,
-)
+from peermentor.report.figures.outcome import odds_ratio_forest, unification_curve_figure
 from peermentor.report.figures.rural_urban import rural_urban_effects
 from peermentor.report.figures.service import (
     service_distribution,
@@ -49,7 +43,6 @@ from peermentor.report.figures.workforce import workforce_exits
 __all__ = [
     "PALETTE",
     "THEME_RC",
-    "PredictionCurve",
     "cumulative_contacts_curve",
     "early_engagement_curve",
     "not_estimable_panel",
@@ -61,8 +54,6 @@ __all__ = [
     "service_mix",
     "service_mix_table",
     "show_count",
-    "typical_covariates",
-    "unification_curve",
     "unification_curve_figure",
     "workforce_exits",
 ]
