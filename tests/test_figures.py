@@ -12,6 +12,7 @@ import statsmodels.formula.api as smf
 from matplotlib.figure import Figure
 from scipy.special import expit
 
+from peermentor.analysis.engagement_curve import cumulative_contacts_curve
 from peermentor.analysis.measures import EARLY, SERVICE
 from peermentor.analysis.outcome import (
     PredictionCurve,
@@ -21,6 +22,7 @@ from peermentor.analysis.outcome import (
     prediction_curve,
     unification_curve,
 )
+from peermentor.analysis.profile import summarize_profile
 from peermentor.analysis.rural_urban import (
     COMPARISON_COLUMN_GROUPS,
     COMPARISON_COUNT_COLUMNS,
@@ -28,7 +30,12 @@ from peermentor.analysis.rural_urban import (
     compare_strata,
 )
 from peermentor.analysis.workforce import summarize_workforce
-from peermentor.publish.disclosure import publish_workforce_summary, suppress_small_cells
+from peermentor.contract import ACTIVITY_COLUMNS
+from peermentor.publish.disclosure import (
+    publish_profile_summary,
+    publish_workforce_summary,
+    suppress_small_cells,
+)
 from peermentor.report import figures, narrative
 
 FORMULA = "unified_at_closure ~ face_to_face_with_children + no_shows_or_refusals + C(rurality)"
@@ -81,6 +88,18 @@ def profile() -> pd.DataFrame:
     return synthetic_profile()
 
 
+def published_mix(profile: pd.DataFrame, *, min_cell_size: int = 11) -> pd.DataFrame:
+    """The overall activity rows of service_profile.csv, as the service_summaries job
+    publishes them and the figure job reads them back (strings)."""
+    summary = summarize_profile(profile, measures=ACTIVITY_COLUMNS)
+    summary.insert(0, "group_type", "overall")
+    published = publish_profile_summary(summary, min_cell_size=min_cell_size)
+    from io import StringIO
+
+    text = published.to_csv(index=False)
+    return pd.read_csv(StringIO(text), dtype=str, keep_default_na=False)
+
+
 def texts(fig: Figure) -> list[str]:
     """Every text drawn on the figure (titles, labels, annotations, tick labels)."""
     return [t.get_text() for t in fig.findobj(lambda a: hasattr(a, "get_text")) if t.get_text()]
@@ -124,9 +143,9 @@ def all_figures(profile: pd.DataFrame) -> dict[str, Figure]:
     curve = unification_curve(profile, FORMULA, "mentor_id")
     return {
         "service_distribution": figures.service_distribution(profile),
-        "service_mix": figures.service_mix(figures.service_mix_table(profile)),
+        "service_mix": figures.service_mix(published_mix(profile)),
         "early_engagement": figures.early_engagement_curve(
-            figures.cumulative_contacts_curve(contacts, families, days=10),
+            cumulative_contacts_curve(contacts, families, days=10),
             observed_days_to_nth=23.8,
         ),
         "rural_urban": figures.rural_urban_effects(comparison),
@@ -184,7 +203,7 @@ def test_png_bytes_equal_the_saved_png(drawn, tmp_path):
 def test_service_mix_shows_a_small_base_share_as_suppressed(profile):
     profile = profile.copy()
     profile.loc[:4, "act_recovery_coaching"] = 0  # 5 families without it: a small count
-    table = figures.service_mix_table(profile, min_cell_size=11)
+    table = published_mix(profile, min_cell_size=11)
     row = table.set_index("measure").loc["act_recovery_coaching"]
     # Issue 18: only the complement is small, so the share is shown as a lower bound.
     n = len(profile)
@@ -420,7 +439,7 @@ def tiny_contacts() -> tuple[pd.DataFrame, pd.DataFrame]:
 
 def test_cumulative_contacts_curve_by_hand():
     contacts, families = tiny_contacts()
-    curve = figures.cumulative_contacts_curve(contacts, families, days=10, data_cutoff="2016-01-01")
+    curve = cumulative_contacts_curve(contacts, families, days=10, data_cutoff="2016-01-01")
     assert (curve["n_families"] == 1).all()  # b is followed 4 days only; c has no contact
     assert curve["mean"].tolist() == [2, 2, 3, 3, 3, 4, 4, 4, 4, 4, 4]
     assert curve["day"].tolist() == list(range(11))
@@ -428,13 +447,13 @@ def test_cumulative_contacts_curve_by_hand():
 
 def test_cumulative_contacts_curve_from_case_opening_and_a_cutoff():
     contacts, families = tiny_contacts()
-    curve = figures.cumulative_contacts_curve(
+    curve = cumulative_contacts_curve(
         contacts, families, days=10, anchor="case_open", data_cutoff="2015-03-03"
     )
     # a opened 3 days before its first contact; the cut-off (day 2) ends a's follow-up
     # 5 days after opening, so nobody is followed 10 days.
     assert (curve["n_families"] == 0).all()
-    curve = figures.cumulative_contacts_curve(contacts, families, days=5, anchor="case_open")
+    curve = cumulative_contacts_curve(contacts, families, days=5, anchor="case_open")
     # a (contacts 3 and 5 days after opening) and c (followed, no contact) are averaged;
     # b closed 4 days after opening.
     assert (curve["n_families"] == 2).all()
