@@ -44,17 +44,23 @@ class PredictionCurve:
     not_estimable: str | None = None
 
     def to_dict(self) -> dict:
-        """JSON-ready (floats keep every digit: ``json`` writes their repr)."""
+        """JSON-ready, in an order-keeping form (the writer sorts object keys, and the figure
+        lists the held covariates in the formula's order); floats keep every digit."""
         record = asdict(self)
         record["frame"] = {
-            column: [_plain(v) for v in self.frame[column]] for column in self.frame.columns
+            "columns": list(self.frame.columns),
+            "rows": [[_plain(v) for v in row] for row in self.frame.itertuples(index=False)],
         }
-        record["held"] = {k: {**v, "value": _plain(v["value"])} for k, v in self.held.items()}
+        record["held"] = [
+            [var, _plain(info["value"]), info["how"]] for var, info in self.held.items()
+        ]
         return record
 
     @classmethod
     def from_dict(cls, record: dict) -> PredictionCurve:
-        return cls(**{**record, "frame": pd.DataFrame(record["frame"])})
+        frame = pd.DataFrame(record["frame"]["rows"], columns=record["frame"]["columns"])
+        held = {var: {"value": value, "how": how} for var, value, how in record["held"]}
+        return cls(**{**record, "frame": frame.astype(float), "held": held})
 
 
 def prediction_curve(
