@@ -189,12 +189,17 @@ def _document(source, order: int, members: dict, cases: dict, names: dict) -> Do
         text = _source_text(source.get("plainTextPath"), members)
     return Document(
         key=key,
-        name=source.get("name") or key,
+        name=source.get("name") or _file_name(source.get("plainTextPath")) or key,
         order=order,
         text=text,
         case=case_name,
         variables=variables,
     )
+
+
+def _file_name(plain_path: str | None) -> str | None:
+    """A source without a name (QualCoder's exports) is known by its text file's name."""
+    return plain_path.rsplit("/", 1)[-1] if plain_path else None
 
 
 def _source_text(plain_path: str | None, members: dict[str, bytes]) -> str | None:
