@@ -1,7 +1,10 @@
 """Cleaning with a quarantine: every unusable row is kept aside with its reason.
 
-For every table: rows read = rows kept + rows quarantined, and the
-reconciliation table proves it. Each quarantined row carries its spreadsheet row
+For every table: rows in = empty rows skipped + rows kept + rows quarantined + rows
+excluded by a study rule, and the reconciliation table proves it. Empty rows (spreadsheet
+leftovers) are skipped at read time; a row excluded by a study rule (a contact after
+``study.data_cutoff``) is good data outside the study period, so it is neither quarantined
+nor analysed: the kept rows are exactly the rows the analyses use. Each quarantined row carries its spreadsheet row
 number, the reason code, the column and the offending value (identifiers are
 shown pseudonymized, free text never). Values stay as read; formulas are neutralized
 only where a cell is written for a spreadsheet (``quarantine_csv``).
@@ -16,6 +19,7 @@ import pandas as pd
 
 from peermentor.errors import InputError
 from peermentor.ingest.mapping import Mapped, export_column
+from peermentor.ingest.layout import EMPTY_ROW
 from peermentor.ingest.read import SOURCE_ROW
 from peermentor.io import write_csv
 
@@ -27,7 +31,8 @@ REASONS: dict[str, str] = {
     "invalid_number": "a number cannot be read",
     "out_of_range": "a number is outside the contract's range (e.g. n_children 1-15)",
     "impossible_duration": "duration is unreadable or outside 0-1440 minutes",
-    "duplicate": "the id repeats an earlier row (the first is kept)",
+    "duplicate": "the id repeats an earlier row with the same content (the first is kept)",
+    "conflicting_duplicate": "the id repeats with different content (tables.<table>.duplicates)",
     "closed_before_opened": "case_close_date is before case_open_date",
     "outcome_without_closure": "an outcome is recorded for a case that is not closed",
     "unknown_mentor": "the mentor is not in the site's mentor roster",
@@ -35,6 +40,11 @@ REASONS: dict[str, str] = {
     "unknown_family": "the contact's family is not in the families export",
     "outside_case_window": "the contact falls outside the case window plus the grace days",
 }
+# Study rules: rows that are fine but outside the study, excluded (not quarantined, not analysed).
+STUDY_RULES: dict[str, str] = {
+    "after_data_cutoff": "the contact is dated after study.data_cutoff",
+}
+DUPLICATE_RULES = ("keep_none", "keep_first")  # for conflicting copies; the first is the default
 ID_COLUMNS = {"families": "family_id", "contacts": "contact_id", "mentors": "mentor_id"}
 QUARANTINE_COLUMNS = [
     "site_id", "table", "source_file", SOURCE_ROW, "reason", "column", "value", "detail",
@@ -47,6 +57,7 @@ class CleanResult:
     kept: dict[str, pd.DataFrame]
     quarantine: dict[str, pd.DataFrame]
     reconciliation: pd.DataFrame
+    excluded: dict[str, pd.DataFrame] | None = None  # rows set aside by a study rule, with rule
 
 
 def clean_site(
@@ -56,10 +67,19 @@ def clean_site(
     files: dict[str, str],
     grace_days: int,
     data_cutoff: str,
+    duplicates: dict[str, str] | None = None,
 ) -> CleanResult:
-    """Apply every row rule to one site's mapped tables (mentors, then families, then contacts)."""
+    """Apply every row rule to one site's mapped tables (mentors, then families, then contacts).
+
+    ``duplicates`` (table -> rule, default keep_none) says what happens to the copies of an id
+    whose content differs.
+    """
     quarantine = _Quarantine()
-    kept = {table: _row_rules(mapped[table], table, quarantine) for table in TABLE_ORDER}
+    read = {table: _without_empty_rows(m) for table, m in mapped.items()}
+    kept = {
+        table: _row_rules(read[table], table, quarantine, (duplicates or {}).get(table))
+        for table in TABLE_ORDER
+    }
     kept["families"] = _family_rules(kept["families"], kept["mentors"], quarantine)
     kept["contacts"] = _contact_rules(
         kept["contacts"],
@@ -70,6 +90,7 @@ def clean_site(
         data_cutoff=data_cutoff,
         quarantine=quarantine,
     )
+    kept["contacts"], excluded = _study_rules(kept["contacts"], data_cutoff)
     finished = {
         table: _finish_quarantine(parts, site=site, table=table, file=files[table])
         for table, parts in quarantine.parts.items()
@@ -78,7 +99,27 @@ def clean_site(
         t: df.sort_values(SOURCE_ROW, kind="stable").reset_index(drop=True)
         for t, df in kept.items()
     }
-    return CleanResult(kept, finished, reconcile(mapped, kept, finished, site=site))
+    excluded_by_table = {t: excluded if t == "contacts" else excluded.iloc[0:0] for t in kept}
+    recon = reconcile(mapped, kept, finished, site=site, excluded=excluded_by_table)
+    return CleanResult(kept, finished, recon, excluded_by_table)
+
+
+def _without_empty_rows(mapped: Mapped) -> Mapped:
+    """The read step reports skipped empty rows as problems (reason empty_row): not quarantine."""
+    return Mapped(mapped.rows, mapped.problems[mapped.problems["reason"] != EMPTY_ROW])
+
+
+def empty_rows(mapped: Mapped) -> int:
+    return int((mapped.problems["reason"] == EMPTY_ROW).sum())
+
+
+def _study_rules(contacts: pd.DataFrame, data_cutoff: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Contacts after the cut-off leave the kept rows (the analyses count up to the cut-off)."""
+    after = contacts["contact_date"].dt.normalize() > pd.Timestamp(data_cutoff).normalize()
+    excluded = pd.DataFrame(
+        {SOURCE_ROW: contacts.loc[after, SOURCE_ROW].to_numpy(), "rule": "after_data_cutoff"}
+    )
+    return contacts[~after], excluded
 
 
 TABLE_ORDER = ("mentors", "families", "contacts")
@@ -97,12 +138,14 @@ class _Quarantine:
         self.parts[table].append(_quarantine_rows(rows, table, reason, column, value, detail))
 
 
-def _row_rules(mapped: Mapped, table: str, quarantine: _Quarantine) -> pd.DataFrame:
-    """Mapping problems first, then repeated ids (the first occurrence is kept)."""
+def _row_rules(mapped: Mapped, table: str, quarantine: _Quarantine, rule) -> pd.DataFrame:
+    """Mapping problems first, then repeated ids (see ``split_duplicates``)."""
     rows, bad = _split_mapping_problems(mapped)
     quarantine.parts[table].append(_annotate(bad, rows_of=mapped.rows, table=table))
-    rows, dupes = _split_duplicates(rows, ID_COLUMNS[table])
-    quarantine.reject(table, dupes, "duplicate", ID_COLUMNS[table])
+    id_col = ID_COLUMNS[table]
+    rows, copies, conflicting, differ = split_duplicates(rows, id_col, rule or "keep_none")
+    quarantine.reject(table, copies, "duplicate", id_col)
+    quarantine.reject(table, conflicting, "conflicting_duplicate", id_col, detail=differ)
     return rows
 
 
@@ -177,9 +220,29 @@ def _annotate(problems: pd.DataFrame, *, rows_of: pd.DataFrame, table: str) -> p
     return first
 
 
-def _split_duplicates(rows: pd.DataFrame, id_col: str) -> tuple[pd.DataFrame, pd.DataFrame]:
-    dup = rows.duplicated(id_col, keep="first")
-    return rows[~dup], rows[dup]
+def split_duplicates(rows: pd.DataFrame, id_col: str, rule: str = "keep_none"):
+    """(kept, exact copies, conflicting copies, what the conflicting copies differ in).
+
+    An exact copy repeats an earlier row in every column: the first is kept. Copies of an id
+    whose content differs cannot be told apart by the run: with ``keep_none`` (the default)
+    every copy is quarantined, with ``keep_first`` the first row in the file is kept.
+    """
+    repeated = rows[rows.duplicated(id_col, keep=False)]
+    content = [c for c in rows.columns if c != SOURCE_ROW]
+    text = repeated[content].astype("string").fillna("")
+    varies = text.groupby(repeated[id_col].to_numpy()).nunique() > 1
+    differ = varies.apply(lambda r: ", ".join(c for c in content if r[c]), axis=1)
+    differ = differ[differ != ""]
+    conflict = rows[id_col].isin(differ.index)
+    later = rows.duplicated(id_col, keep="first")
+    dropped = conflict & later if rule == "keep_first" else conflict
+    copies = later & ~conflict
+    lines = repeated.groupby(id_col)[SOURCE_ROW].apply(lambda r: ", ".join(map(str, r)))
+    detail = rows.loc[dropped, id_col].map(
+        lambda i: f"copies at rows {lines[i]} differ in {differ[i]}"
+        + ("; the first is kept" if rule == "keep_first" else "; none is kept")
+    )
+    return rows[~(dropped | copies)], rows[copies], rows[dropped], detail
 
 
 def _outside_case_window(contacts, families, grace_days, data_cutoff) -> pd.Series:
@@ -240,20 +303,31 @@ def _neutralize_formula(value) -> str:
     return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
-def reconcile(mapped, kept, quarantine, *, site) -> pd.DataFrame:
-    """Per table: rows read, kept, quarantined (by reason), and whether they balance."""
+def reconcile(mapped, kept, quarantine, *, site, excluded=None) -> pd.DataFrame:
+    """Per table: rows in, empty rows skipped, rows read, kept, quarantined (by reason),
+    excluded by a study rule (by rule), and whether they balance:
+    rows_in = rows_empty_skipped + rows_read, rows_read = kept + quarantined + excluded.
+    ``mapped`` may still hold the empty rows the read step reported (``empty_rows``).
+    """
     records = []
     for table in ("families", "contacts", "mentors"):
         reasons = quarantine[table]["reason"].value_counts()
+        rules = (excluded or {}).get(table, pd.DataFrame({"rule": []}))["rule"].value_counts()
         record = {
             "site_id": site,
             "table": table,
+            "rows_in": len(mapped[table].rows) + empty_rows(mapped[table]),
+            "rows_empty_skipped": empty_rows(mapped[table]),
             "rows_read": len(mapped[table].rows),
             "rows_kept": len(kept[table]),
             "rows_quarantined": len(quarantine[table]),
+            "rows_excluded_by_study_rule": int(rules.sum()),
         }
-        record["balanced"] = record["rows_read"] == record["rows_kept"] + record["rows_quarantined"]
+        record["balanced"] = record["rows_read"] == (
+            record["rows_kept"] + record["rows_quarantined"] + record["rows_excluded_by_study_rule"]
+        )
         record.update({f"quarantined_{r}": int(reasons.get(r, 0)) for r in REASONS})
+        record.update({f"excluded_{r}": int(rules.get(r, 0)) for r in STUDY_RULES})
         records.append(record)
     return pd.DataFrame.from_records(records)
 

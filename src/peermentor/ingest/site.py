@@ -8,6 +8,7 @@ import pandas as pd
 
 from peermentor import contract
 from peermentor.errors import InputError
+from peermentor.ingest.layout import EMPTY_ROW, EMPTY_ROWS
 from peermentor.ingest.mapping import Mapped, map_table
 from peermentor.ingest.pseudonymize import pseudonymize
 from peermentor.ingest.read import SOURCE_ROW, read_export
@@ -36,8 +37,18 @@ def ingest_site(
             result = _add_rurality(
                 result, raw, site_cfg["rurality"], rucc_threshold, site, files[table]
             )
-        mapped[table] = _pseudonymize_ids(result, site=site, salt=salt)
+        mapped[table] = _pseudonymize_ids(_with_empty_rows(result, raw), site=site, salt=salt)
     return mapped
+
+
+def _with_empty_rows(mapped: Mapped, raw: pd.DataFrame) -> Mapped:
+    """The empty rows the reader skipped, as problems of reason empty_row (the reconciliation
+    counts them; cleaning never quarantines them)."""
+    rows = raw.attrs.get(EMPTY_ROWS, [])
+    if not rows:
+        return mapped
+    empty = pd.DataFrame({SOURCE_ROW: rows, "reason": EMPTY_ROW, "column": "", "value": ""})
+    return Mapped(mapped.rows, pd.concat([mapped.problems, empty], ignore_index=True))
 
 
 def _pseudonymize_ids(mapped: Mapped, *, site: str, salt: bytes) -> Mapped:
