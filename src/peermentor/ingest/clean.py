@@ -19,6 +19,7 @@ import pandas as pd
 
 from peermentor.errors import InputError
 from peermentor.ingest.mapping import Mapped, export_column
+from peermentor.ingest.duplicates import split_duplicates
 from peermentor.ingest.layout import EMPTY_ROW
 from peermentor.ingest.read import SOURCE_ROW
 from peermentor.io import write_csv
@@ -44,7 +45,6 @@ REASONS: dict[str, str] = {
 STUDY_RULES: dict[str, str] = {
     "after_data_cutoff": "the contact is dated after study.data_cutoff",
 }
-DUPLICATE_RULES = ("keep_none", "keep_first")  # for conflicting copies; the first is the default
 ID_COLUMNS = {"families": "family_id", "contacts": "contact_id", "mentors": "mentor_id"}
 QUARANTINE_COLUMNS = [
     "site_id", "table", "source_file", SOURCE_ROW, "reason", "column", "value", "detail",
@@ -220,31 +220,6 @@ def _annotate(problems: pd.DataFrame, *, rows_of: pd.DataFrame, table: str) -> p
     return first
 
 
-def split_duplicates(rows: pd.DataFrame, id_col: str, rule: str = "keep_none"):
-    """(kept, exact copies, conflicting copies, what the conflicting copies differ in).
-
-    An exact copy repeats an earlier row in every column: the first is kept. Copies of an id
-    whose content differs cannot be told apart by the run: with ``keep_none`` (the default)
-    every copy is quarantined, with ``keep_first`` the first row in the file is kept.
-    """
-    repeated = rows[rows.duplicated(id_col, keep=False)]
-    content = [c for c in rows.columns if c != SOURCE_ROW]
-    text = repeated[content].astype("string").fillna("")
-    varies = text.groupby(repeated[id_col].to_numpy()).nunique() > 1
-    differ = varies.apply(lambda r: ", ".join(c for c in content if r[c]), axis=1)
-    differ = differ[differ != ""]
-    conflict = rows[id_col].isin(differ.index)
-    later = rows.duplicated(id_col, keep="first")
-    dropped = conflict & later if rule == "keep_first" else conflict
-    copies = later & ~conflict
-    lines = repeated.groupby(id_col)[SOURCE_ROW].apply(lambda r: ", ".join(map(str, r)))
-    detail = rows.loc[dropped, id_col].map(
-        lambda i: f"copies at rows {lines[i]} differ in {differ[i]}"
-        + ("; the first is kept" if rule == "keep_first" else "; none is kept")
-    )
-    return rows[~(dropped | copies)], rows[copies], rows[dropped], detail
-
-
 def _outside_case_window(contacts, families, grace_days, data_cutoff) -> pd.Series:
     if contacts.empty:
         return pd.Series(False, index=contacts.index)
@@ -332,6 +307,33 @@ def reconcile(mapped, kept, quarantine, *, site, excluded=None) -> pd.DataFrame:
     return pd.DataFrame.from_records(records)
 
 
+RECONCILIATION_COUNTS = [
+    "rows_in", "rows_empty_skipped", "rows_read", "rows_kept", "rows_quarantined",
+    "rows_excluded_by_study_rule",
+]  # fmt: skip
+
+
+def leftover_lines(result: CleanResult) -> list[str]:
+    """What the log says of rows that are not analysed yet not errors of a single cell."""
+    lines = []
+    for row in result.reconciliation.itertuples():
+        if row.rows_empty_skipped:
+            lines.append(
+                f"{row.table}: {row.rows_empty_skipped} empty rows skipped (lines of only "
+                "separators or blank lines: not data)"
+            )
+        if row.rows_excluded_by_study_rule:
+            lines.append(
+                f"{row.table}: {row.rows_excluded_by_study_rule} rows excluded by a study rule "
+                f"(after study.data_cutoff): kept out of every analysis"
+            )
+        q = result.quarantine[row.table]
+        conflicting = q[q["reason"] == "conflicting_duplicate"]
+        for detail in conflicting["detail"].drop_duplicates().head(5):
+            lines.append(f"{row.table}: conflicting duplicate id: {detail}")
+    return lines
+
+
 def check_quarantine_limit(
     result: CleanResult,
     *,
@@ -350,7 +352,8 @@ def check_quarantine_limit(
         if not row.balanced:
             raise InputError(
                 f"reconciliation does not balance: read {row.rows_read}, kept {row.rows_kept}, "
-                f"quarantined {row.rows_quarantined}",
+                f"quarantined {row.rows_quarantined}, excluded by a study rule "
+                f"{row.rows_excluded_by_study_rule}",
                 site=site,
                 table=row.table,
             )
@@ -367,6 +370,8 @@ def check_quarantine_limit(
             stopped = stopped_quarantine_path(quarantine_files[row.table])
             write_quarantine(q, stopped)
             hint = f"every quarantined row of the table, with its reason: {stopped}"
+        key, advice = _fix(reason, row.table, column, first["value"])
+        hint = "; ".join(h for h in (advice, hint) if h) or None
         table_cfg = (site_cfg or {}).get("tables", {}).get(row.table, {})
         raise InputError(
             f"{share:.1%} of rows quarantined (limit {max_share:.0%}); most common reason "
@@ -378,16 +383,28 @@ def check_quarantine_limit(
             contract_column=column,
             values=list(zip(first[SOURCE_ROW], first["value"], strict=True)),
             rows_only=column in ID_COLUMNS.values(),
-            config_key=_fix_key(reason, row.table, column),
+            config_key=key,
             hint=hint,
         )
 
 
-def _fix_key(reason: str, table: str, column: str) -> str:
+def _fix(reason: str, table: str, column: str, values: pd.Series) -> tuple[str | None, str | None]:
+    """The config key that fixes the most common reason, and advice when no key would."""
+    if reason == "impossible_duration" and pd.to_numeric(values, errors="coerce").isna().any():
+        # '30 min': a unit in the cell; duration_unit scales numbers and cannot read it
+        return None, (
+            "durations must be numbers: export the duration column as plain numbers of minutes "
+            f"(or hours, with tables.{table}.duration_unit: hours), without a unit in the cell"
+        )
+    if reason == "conflicting_duplicate":
+        return f"tables.{table}.duplicates", (
+            "the copies of an id differ (see the detail column of the quarantine): correct the "
+            "export so each id appears once, or set duplicates: keep_first to keep the first copy"
+        )
     keys = {
         "unparseable_date": f"tables.{table}.date_format",
         "unmapped_category": f"tables.{table}.values.{column} (or booleans / activities)",
         "impossible_duration": f"tables.{table}.duration_unit",
         "outside_case_window": "cleaning.contact_window_grace_days (study config)",
     }
-    return keys.get(reason, "cleaning.max_quarantine_share (study config), or fix the export")
+    return keys.get(reason, "cleaning.max_quarantine_share (study config), or fix the export"), None

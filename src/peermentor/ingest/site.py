@@ -22,6 +22,11 @@ def site_files(site_cfg: dict, project_dir: str | Path = ".") -> dict[str, str]:
     return {t: str(Path(project_dir) / site_cfg["tables"][t]["path"]) for t in contract.TABLE_NAMES}
 
 
+def duplicate_rules(site_cfg: dict) -> dict[str, str]:
+    """Per table, what happens to copies of an id that differ (default keep_none)."""
+    return {t: site_cfg["tables"][t].get("duplicates", "keep_none") for t in contract.TABLE_NAMES}
+
+
 def ingest_site(
     site_cfg: dict, *, salt: bytes, rucc_threshold: int, project_dir: str | Path = "."
 ) -> dict[str, Mapped]:
