@@ -66,8 +66,9 @@ def record_lines(path: Path, opts: dict, first: int, n_records: int) -> np.ndarr
     return np.asarray(lines)
 
 
-def parse_error(path: Path, opts: dict, first: int, err: Exception, where: dict, table: str):
+def parse_error(path: Path, table_cfg: dict, first: int, err: Exception, where: dict, table: str):
     """The InputError for a line pandas cannot parse: its physical line and what would fix it."""
+    opts = table_cfg.get("csv", {})
     sep = opts.get("sep", ",")
     width, line, fields = None, None, None
     try:
@@ -79,6 +80,7 @@ def parse_error(path: Path, opts: dict, first: int, err: Exception, where: dict,
             elif len(found) > width:
                 line, fields = number, len(found)
                 break
+        found = [f.strip() for f in found]
     except csv.Error:
         pass
     if line is None:
@@ -87,6 +89,14 @@ def parse_error(path: Path, opts: dict, first: int, err: Exception, where: dict,
             **where,
             config_key=f"tables.{table}.csv.quotechar",
             hint="a quote opened and never closed makes the rest of the file one value",
+        )
+    if table_cfg.get("header_row") is None and len(expected_headers(table_cfg) & set(found)):
+        return InputError(
+            f"line {line} has {fields} fields, the header (line {first}) has {width}, and line "
+            f"{line} names the columns the config reads: a title block sits above the header",
+            **where,
+            config_key=f"tables.{table}.header_row",
+            hint=f"set header_row: {line} (or header_row: auto) so the lines above it are skipped",
         )
     other = [s for s in OTHER_SEPARATORS if s != sep and width == 1 and s in header[0]]
     if other:

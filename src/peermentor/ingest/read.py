@@ -75,7 +75,7 @@ def _read_csv_cells(path: Path, table_cfg: dict, where: dict, table: str) -> pd.
     except pd.errors.EmptyDataError:
         raise InputError("file is empty", **where, config_key=f"tables.{table}.path") from None
     except pd.errors.ParserError as err:
-        raise csvtext.parse_error(path, opts, first, err, where, table) from None
+        raise csvtext.parse_error(path, table_cfg, first, err, where, table) from None
 
 
 def _undecodable(path: Path, encoding: str) -> str:
@@ -114,7 +114,9 @@ def _read_excel_cells(path: Path, opts: dict, where: dict, table: str) -> pd.Dat
                 **where,
                 config_key=f"tables.{table}.excel.sheet",
             )
-        return pd.read_excel(book, sheet_name=sheet, header=None, dtype=object)
+        cells = pd.read_excel(book, sheet_name=sheet, header=None, dtype=object)
+    cells.index = cells.index + 1  # spreadsheet rows count from 1
+    return cells
 
 
 def _read_parquet(path: Path, where: dict) -> pd.DataFrame:

@@ -68,8 +68,15 @@ def check_file_kind(path: Path, table_cfg: dict, where: dict, table: str) -> Non
     fmt = table_cfg["format"]
     kind = file_kind(path)
     encoding = str((table_cfg.get("csv") or {}).get("encoding", "")).lower().replace("_", "-")
-    if kind == ("UTF-16 text", "csv") and fmt == "csv" and encoding.startswith("utf-16"):
-        return
+    if kind == ("UTF-16 text", "csv") and fmt == "csv":
+        if encoding.startswith("utf-16"):
+            return
+        raise InputError(
+            "is UTF-16 text (from its byte-order mark), not " + (encoding or "utf-8"),
+            **where,
+            config_key=f"tables.{table}.csv.encoding",
+            hint="set csv.encoding: utf-16",
+        )
     if kind is None:
         if fmt == "csv":
             return
@@ -78,13 +85,6 @@ def check_file_kind(path: Path, table_cfg: dict, where: dict, table: str) -> Non
         what, reads = kind
         if reads == fmt:
             return
-    if what == "UTF-16 text":
-        raise InputError(
-            f"is {what}, not {fmt}",
-            **where,
-            config_key=f"tables.{table}.csv.encoding",
-            hint=f"set format: csv and csv.encoding: utf-16 (tables.{table})",
-        )
     if reads is not None:
         raise InputError(
             f"is {what}, not {fmt} (its name says otherwise, its first bytes say so)",
