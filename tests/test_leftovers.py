@@ -19,7 +19,6 @@ from peermentor.config import load_site
 from peermentor.errors import ConfigError, InputError
 from peermentor.ingest.clean import check_quarantine_limit, leftover_lines
 from peermentor.ingest.layout import SOURCE_ROW, drop_empty_rows
-from peermentor.ingest.read import read_export
 from peermentor.ingest.validate import validate_table
 
 
@@ -58,8 +57,9 @@ def test_forty_separator_lines_and_blank_lines_are_skipped_and_counted(tmp_path)
     assert (line["rows_kept"], line["rows_quarantined"]) == (6, 0)
     assert line["balanced"]
     assert recon(result).loc["families", "rows_empty_skipped"] == 0
-    assert "contacts: 42 empty rows skipped (lines of only separators or blank lines: not data)" in (
-        leftover_lines(result)
+    assert (
+        "contacts: 42 empty rows skipped (lines of only separators or blank lines: not data)"
+        in (leftover_lines(result))
     )
 
 
@@ -93,9 +93,8 @@ def test_empty_parquet_records_are_counted(tmp_path):
     pd.concat([MENTORS, blank.set_axis(MENTORS.columns, axis=1)]).to_parquet(path, index=False)
     cfg["tables"]["mentors"].update(path=str(path), format="parquet")
     result = passes(tmp_path, cfg)
-    assert recon(result).loc["mentors", ["rows_in", "rows_empty_skipped", "rows_kept"]].tolist() == [
-        4, 2, 2,
-    ]  # fmt: skip
+    counts = ["rows_in", "rows_empty_skipped", "rows_kept"]
+    assert recon(result).loc["mentors", counts].tolist() == [4, 2, 2]
 
 
 def test_drop_empty_rows_is_reusable_on_any_frame():

@@ -4,9 +4,11 @@ For every table: rows in = empty rows skipped + rows kept + rows quarantined + r
 excluded by a study rule, and the reconciliation table proves it. Empty rows (spreadsheet
 leftovers) are skipped at read time; a row excluded by a study rule (a contact after
 ``study.data_cutoff``) is good data outside the study period, so it is neither quarantined
-nor analysed: the kept rows are exactly the rows the analyses use. Each quarantined row carries its spreadsheet row
-number, the reason code, the column and the offending value (identifiers are
-shown pseudonymized, free text never). Values stay as read; formulas are neutralized
+nor analysed: the kept rows are exactly the rows the analyses use.
+
+Each quarantined row carries its row number (spreadsheet row, or the CSV file's line), the
+reason code, the column and the offending value (identifiers are shown pseudonymized, free
+text never). Values stay as read; formulas are neutralized
 only where a cell is written for a spreadsheet (``quarantine_csv``).
 """
 
@@ -18,9 +20,9 @@ from pathlib import Path
 import pandas as pd
 
 from peermentor.errors import InputError
-from peermentor.ingest.mapping import Mapped, export_column
 from peermentor.ingest.duplicates import split_duplicates
 from peermentor.ingest.layout import EMPTY_ROW
+from peermentor.ingest.mapping import Mapped, export_column
 from peermentor.ingest.read import SOURCE_ROW
 from peermentor.io import write_csv
 

@@ -14,7 +14,13 @@ from pathlib import Path
 import numpy as np
 
 from peermentor.errors import InputError
-from peermentor.ingest.layout import AUTO, HEADER_SEARCH_ROWS, best_header, expected_headers, is_empty
+from peermentor.ingest.layout import (
+    AUTO,
+    HEADER_SEARCH_ROWS,
+    best_header,
+    expected_headers,
+    is_empty,
+)
 
 OTHER_SEPARATORS = (";", "\t", "|", ",")
 
@@ -32,7 +38,8 @@ def records(path: Path, opts: dict) -> Iterator[tuple[int, list[str]]]:
 
 
 def header_line(path: Path, opts: dict, table_cfg: dict) -> int:
-    """Physical line of the header: ``header_row``, the row ``auto`` finds, or the first non-empty."""
+    """Physical line of the header: ``header_row``, the row ``auto`` finds, or the first
+    non-empty line."""
     setting = table_cfg.get("header_row")
     if isinstance(setting, int):
         return setting

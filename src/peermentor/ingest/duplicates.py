@@ -36,7 +36,9 @@ def split_duplicates(rows: pd.DataFrame, id_col: str, rule: str = "keep_none"):
     copies = later & ~conflict
     lines = repeated.groupby(id_col)[SOURCE_ROW].apply(lambda r: ", ".join(map(str, r)))
     detail = rows.loc[dropped, id_col].map(
-        lambda i: f"copies at rows {lines[i]} differ in {differ[i]}"
-        + ("; the first is kept" if rule == "keep_first" else "; none is kept")
+        lambda i: (
+            f"copies at rows {lines[i]} differ in {differ[i]}"
+            + ("; the first is kept" if rule == "keep_first" else "; none is kept")
+        )
     )
     return rows[~(dropped | copies)], rows[copies], rows[dropped], detail

@@ -1,4 +1,4 @@
-"""Where a table sits in an export: the header row, the data rows, and the leftovers that are not data.
+"""Where a table sits in an export: its header row, its data rows, and leftovers that are not data.
 
 Exports from spreadsheets carry leftovers: a title block above the header ("Contact log, run
 2024-03-01"), and empty rows below the data (lines of only separators, blank lines). Neither is
@@ -25,7 +25,9 @@ SOURCE_ROW = "source_row"
 EMPTY_ROWS = "empty_rows"  # frame.attrs key: row numbers of the empty rows skipped
 EMPTY_ROW = "empty_row"  # their reason in a mapped table's problems (counted, never quarantined)
 AUTO = "auto"
-HEADER_SEARCH_ROWS = 50  # ``header_row: auto`` looks at the first rows only (a title block is short)
+HEADER_SEARCH_ROWS = (
+    50  # ``header_row: auto`` looks at the first rows only (a title block is short)
+)
 
 
 def expected_headers(table_cfg: dict) -> set[str]:

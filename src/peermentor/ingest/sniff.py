@@ -31,7 +31,7 @@ _MARKUP: tuple[tuple[bytes, str], ...] = (
 
 
 def file_kind(path: str | Path) -> tuple[str, str | None] | None:
-    """(what the file is, the format reading it) from its first bytes; None when it looks like text."""
+    """(what the file is, the format reading it) from its first bytes; None for plain text."""
     with open(path, "rb") as handle:
         head = handle.read(512)
     if head.startswith(b"PK\x03\x04"):

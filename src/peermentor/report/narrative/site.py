@@ -24,8 +24,8 @@ def site_reconciliation(
 
     With ``min_cell_size`` the counts are published: rows of the families and mentors
     tables are counts of families and mentors, so small ones are suppressed (with
-    complementary cells, since read = kept + quarantined + excluded by a study rule). ``balanced`` is computed
-    from the full counts and still shows whether the site reconciles.
+    complementary cells, since read = kept + quarantined + excluded by a study rule).
+    ``balanced`` is computed from the full counts and still shows whether the site reconciles.
     """
     rows = reconciliation[reconciliation["site_id"].astype(str) == site_id]
     reasons = [c for c in rows.columns if c.startswith("quarantined_") and rows[c].sum() > 0]
