@@ -87,7 +87,7 @@ def check_file_kind(path: Path, table_cfg: dict, where: dict, table: str) -> Non
             return
     if reads is not None:
         raise InputError(
-            f"is {what}, not {fmt} (its name says otherwise, its first bytes say so)",
+            f"is {what}, not {fmt} (from its first bytes)",
             **where,
             config_key=f"tables.{table}.format",
             hint=f"set format: {reads} (tables.{table}.format)",
