@@ -265,7 +265,7 @@ def test_a_workbook_named_csv_suggests_format_excel(tmp_path):
     cfg = write_site(tmp_path)
     CONTACTS.to_excel(contacts_path(cfg), index=False, engine="openpyxl")
     msg = pipeline_error(cfg)
-    assert "is an Excel workbook (.xlsx), not csv" in msg
+    assert "is an Excel workbook (.xlsx), not CSV text" in msg
     assert "fix: config key tables.contacts.format" in msg and "set format: excel" in msg
     cfg["tables"]["contacts"]["format"] = "excel"
     passes(tmp_path, cfg)

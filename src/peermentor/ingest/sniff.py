@@ -30,6 +30,9 @@ _MARKUP: tuple[tuple[bytes, str], ...] = (
 )
 
 
+FORMAT_NAMES = {"csv": "CSV text", "excel": "an Excel workbook", "parquet": "a Parquet file"}
+
+
 def file_kind(path: str | Path) -> tuple[str, str | None] | None:
     """(what the file is, the format reading it) from its first bytes; None for plain text."""
     with open(path, "rb") as handle:
@@ -87,13 +90,13 @@ def check_file_kind(path: Path, table_cfg: dict, where: dict, table: str) -> Non
             return
     if reads is not None:
         raise InputError(
-            f"is {what}, not {fmt} (from its first bytes)",
+            f"is {what}, not {FORMAT_NAMES[fmt]} (from its first bytes)",
             **where,
             config_key=f"tables.{table}.format",
-            hint=f"set format: {reads} (tables.{table}.format)",
+            hint=f"set format: {reads}",
         )
     raise InputError(
-        f"is {what}, not a {fmt} export (from its first bytes)",
+        f"is {what}, not {FORMAT_NAMES[fmt]} (from its first bytes)",
         **where,
         config_key=f"tables.{table}.path",
         hint="unpack it and point path at the export inside"

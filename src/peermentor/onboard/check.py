@@ -87,7 +87,7 @@ def _check(site_path: Path, study: dict, report: dict, progress: Progress) -> No
     for row in result.reconciliation.itertuples():
         empty = f" ({row.rows_empty_skipped} empty rows skipped)" if row.rows_empty_skipped else ""
         progress(f"  {files[row.table]}: {row.rows_read} {row.table} rows read{empty}")
-    report.update(summarize(result, files, cutoff=study["study"]["data_cutoff"]))
+    report.update(summarize(result, files))
     report["day_month"] = day_month_check(site_cfg, study, salt=salt, result=result)
     check_quarantine_limit(
         result,
@@ -147,7 +147,7 @@ def _unreadable(result: CleanResult, table: str) -> int:
     return int((result.quarantine[table]["reason"] == "unparseable_date").sum())
 
 
-def summarize(result: CleanResult, files: dict[str, str], *, cutoff: str) -> dict:
+def summarize(result: CleanResult, files: dict[str, str]) -> dict:
     """Rows read, kept and quarantined per table; unmapped values; dates; contacts per month."""
     return {
         "tables": {
