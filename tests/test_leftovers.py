@@ -391,3 +391,16 @@ def test_reconciliation_stops_when_it_does_not_balance(tmp_path):
     result.reconciliation.loc[1, "balanced"] = False
     with pytest.raises(InputError, match="excluded by a study rule 1"):
         check_quarantine_limit(result, max_share=0.05, site="tiny")
+
+
+def test_record_lines_from_bytes_agree_with_the_csv_module(tmp_path):
+    from peermentor.ingest import csvtext
+
+    path = tmp_path / "notes.csv"
+    text = 'id,note\r\n1,"say ""hi""\r\nthen, leave"\r\n\r\n2,plain\r\n3,"a\nb\nc"\r\n,\r\n4,"x"'
+    path.write_bytes(text.encode())
+    by_csv = [line for line, _ in csvtext.records(path, {})]
+    assert by_csv == [1, 2, 4, 5, 6, 9, 10]
+    assert csvtext._record_starts(path.read_bytes(), {}).tolist() == by_csv  # no csv module
+    assert csvtext.record_lines(path, {}, 1, 7).tolist() == by_csv
+    assert csvtext.record_lines(path, {}, 2, 6).tolist() == by_csv[1:]

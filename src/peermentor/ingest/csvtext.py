@@ -64,13 +64,32 @@ def record_lines(path: Path, opts: dict, first: int, n_records: int) -> np.ndarr
     n_lines = data.count(b"\n") + (0 if data.endswith(b"\n") else 1)
     if n_lines - (first - 1) == n_records:  # no record spans lines: lines are records
         return np.arange(first, first + n_records)
-    try:
-        lines = [line for line, _ in records(path, opts) if line >= first]
-    except csv.Error:
-        lines = []
-    if len(lines) != n_records:  # the two parsers disagree: fall back to counting records
+    lines = _record_starts(data, opts)
+    if lines is not None:
+        lines = lines[lines >= first]
+    if lines is None or len(lines) != n_records:  # the csv module counts them itself
+        try:
+            lines = np.asarray([line for line, _ in records(path, opts) if line >= first])
+        except csv.Error:
+            lines = np.asarray([])
+    if len(lines) != n_records:  # the parsers disagree: fall back to counting records
         return np.arange(first, first + n_records)
-    return np.asarray(lines)
+    return lines
+
+
+def _record_starts(data: bytes, opts: dict) -> np.ndarray | None:
+    """First line of every record, from the bytes: a line break inside quotes (an odd number
+    of quote characters before it) continues the record. None for multi-byte encodings."""
+    encoding = str(opts.get("encoding", "utf-8")).lower().replace("_", "-")
+    if encoding.startswith(("utf-16", "utf-32")):
+        return None
+    raw = np.frombuffer(data, dtype=np.uint8)
+    breaks = np.flatnonzero(raw == ord("\n"))
+    quotes = np.flatnonzero(raw == ord(opts.get("quotechar", '"')))
+    outside = np.searchsorted(quotes, breaks) % 2 == 0
+    starts = np.concatenate([[1], np.flatnonzero(outside) + 2])  # line after each record's end
+    last_line = len(breaks) + (0 if data.endswith(b"\n") else 1)
+    return starts[starts <= last_line]
 
 
 def parse_error(path: Path, table_cfg: dict, first: int, err: Exception, where: dict, table: str):

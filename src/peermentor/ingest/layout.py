@@ -94,8 +94,12 @@ def header_index(cells: pd.DataFrame, table_cfg: dict, where: dict, table: str):
                 config_key=f"tables.{table}.header_row",
             )
         return setting
-    filled = cells.index[~empty_mask(cells).to_numpy()]
-    return filled[0] if len(filled) else None
+    for start in range(0, len(cells), HEADER_SEARCH_ROWS):  # most headers are in the first rows
+        part = cells.iloc[start : start + HEADER_SEARCH_ROWS]
+        filled = part.index[~empty_mask(part).to_numpy()]
+        if len(filled):
+            return filled[0]
+    return None
 
 
 def header_and_rows(cells: pd.DataFrame, table_cfg: dict, where: dict, table: str) -> pd.DataFrame:
