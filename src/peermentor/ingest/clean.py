@@ -385,6 +385,7 @@ def check_quarantine_limit(
             contract_column=column,
             values=list(zip(first[SOURCE_ROW], first["value"], strict=True)),
             rows_only=column in ID_COLUMNS.values(),
+            row_label="line" if table_cfg.get("format") == "csv" else "row",
             config_key=key,
             hint=hint,
         )
