@@ -404,3 +404,55 @@ def test_record_lines_from_bytes_agree_with_the_csv_module(tmp_path):
     assert csvtext._record_starts(path.read_bytes(), {}).tolist() == by_csv  # no csv module
     assert csvtext.record_lines(path, {}, 1, 7).tolist() == by_csv
     assert csvtext.record_lines(path, {}, 2, 6).tolist() == by_csv[1:]
+
+
+def test_site_check_reports_empty_rows_and_exclusions(tmp_path):
+    from peermentor.config import load_study
+    from peermentor.onboard.check import check_site
+    from peermentor.onboard.text import check_text
+
+    root = Path(__file__).resolve().parents[1]
+    study = load_study(root / "config/config.yaml", schema_dir=root / "workflow/schemas")
+    study["study"]["data_cutoff"] = "2016-03-03"  # c6 (03/04/2016) is after it
+    cfg = write_site(tmp_path)
+    path = contacts_path(cfg)
+    path.write_text(path.read_text() + ",,,,,,,,,,,\n\n")
+    site_path = tmp_path / "tiny.yaml"
+    site_path.write_text(yaml.safe_dump(cfg, sort_keys=False))
+    report = check_site(site_path, study)
+    assert report["passes"], report["error"]
+    contacts = report["tables"]["contacts"]
+    assert (contacts["rows_read"], contacts["rows_kept"], contacts["rows_empty_skipped"]) == (6, 5, 2)
+    assert contacts["rows_excluded_by_study_rule"] == 1 and report["contacts_after_cutoff"] == 1
+    text = check_text(report)
+    assert "empty rows skipped (not data): 2" in text
+    assert "contacts after the study's data_cutoff (excluded, not analysed): 1" in text
+
+
+def test_published_site_reconciliation_protects_the_excluded_count():
+    from peermentor.report import narrative
+
+    recon = pd.DataFrame(
+        {
+            "site_id": ["s"],
+            "table": ["contacts"],
+            "rows_read": [8070],
+            "rows_kept": [8000],
+            "rows_quarantined": [66],
+            "rows_excluded_by_study_rule": [4],
+            "balanced": [True],
+            "quarantined_duplicate": [66],
+        }
+    )
+    shown = narrative.site_reconciliation(recon, "s", min_cell_size=11).iloc[0]
+    assert shown["rows_excluded_by_study_rule"] == "<11"
+    # read = kept + quarantined + excluded: one more cell hides the difference.
+    assert "[c]" in {shown["rows_read"], shown["rows_kept"], shown["rows_quarantined"]}
+
+
+def test_a_csv_whose_header_starts_with_a_bracket_is_csv(tmp_path):
+    cfg = write_site(tmp_path)
+    path = contacts_path(cfg)
+    path.write_text(path.read_text().replace("LogId", "[LogId]", 1))
+    cfg["tables"]["contacts"]["columns"]["contact_id"] = "[LogId]"
+    passes(tmp_path, cfg)

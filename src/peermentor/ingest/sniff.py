@@ -25,8 +25,8 @@ _MARKUP: tuple[tuple[bytes, str], ...] = (
     (b"<!doctype html", "an HTML page (a web page or an HTML table saved under another name)"),
     (b"<html", "an HTML page (a web page or an HTML table saved under another name)"),
     (b"<?xml", "an XML document (perhaps an Excel 2003 XML spreadsheet)"),
-    (b"{", "a JSON document"),
-    (b"[", "a JSON document"),
+    (b"<table", "an HTML table (a web page's table saved under another name)"),
+    (b'{"', "a JSON document"),  # not "[": some systems bracket CSV column names ([CaseNo])
 )
 
 
