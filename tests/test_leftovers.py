@@ -422,7 +422,8 @@ def test_site_check_reports_empty_rows_and_exclusions(tmp_path):
     report = check_site(site_path, study)
     assert report["passes"], report["error"]
     contacts = report["tables"]["contacts"]
-    assert (contacts["rows_read"], contacts["rows_kept"], contacts["rows_empty_skipped"]) == (6, 5, 2)
+    counts = [contacts[k] for k in ("rows_read", "rows_kept", "rows_empty_skipped")]
+    assert counts == [6, 5, 2]
     assert contacts["rows_excluded_by_study_rule"] == 1 and report["contacts_after_cutoff"] == 1
     text = check_text(report)
     assert "empty rows skipped (not data): 2" in text
