@@ -199,15 +199,18 @@ def test_a_quarantined_row_is_named_by_its_physical_line(tmp_path):
 def test_a_line_with_a_field_too_many_is_named_by_its_physical_line(tmp_path):
     cfg = notes_with_newlines(tmp_path)
     path = contacts_path(cfg)
-    text = path.read_text().replace("long, quoted", "long,, quoted")  # the note is quoted...
-    text = text.replace(",noshow,,\n", ",noshow,,,extra\n")  # ...c5's row has a field too many
+    text = path.read_text()
+    assert text.count("\n") == 10  # 6 records and a header on 10 lines
+    text = text.replace(",noshow,,\n", ",noshow,,called back, no answer\n")  # c5's note: unquoted
     path.write_text(text)
     msg = pipeline_error(cfg)
-    assert "line 9 has 13 fields, the header (line 1) has 12" in msg
+    assert "line 9 has 13 fields, the header (line 1) has 12" in msg  # pandas said "line 6"
     assert path.read_text().splitlines()[9 - 1].startswith("c5,")
     assert "fix: config key" not in msg  # no separator or quote setting would help
-    path.write_text(text.replace(",noshow,,,extra", ',noshow,,"extra"'))  # quoted into Notes
-    passes(tmp_path, cfg)
+    assert "on line 9, a value holding the separator ',' must be quoted" in msg
+    path.write_text(text.replace("called back, no answer", '"called back, no answer"'))
+    result = passes(tmp_path, cfg)
+    assert result.kept["contacts"][SOURCE_ROW].tolist() == [2, 5, 6, 8, 9, 10]
 
 
 def test_a_wrong_separator_names_the_right_one(tmp_path):
