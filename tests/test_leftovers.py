@@ -460,3 +460,14 @@ def test_a_csv_whose_header_starts_with_a_bracket_is_csv(tmp_path):
     path.write_text(path.read_text().replace("LogId", "[LogId]", 1))
     cfg["tables"]["contacts"]["columns"]["contact_id"] = "[LogId]"
     passes(tmp_path, cfg)
+
+
+@pytest.mark.parametrize("configured", ["excel", "parquet"])
+def test_a_csv_configured_as_another_format_suggests_csv(tmp_path, configured):
+    cfg = write_site(tmp_path)
+    cfg["tables"]["mentors"]["format"] = configured
+    msg = pipeline_error(cfg)
+    assert "is a text file (CSV or similar), not " in msg
+    assert "fix: config key tables.mentors.format" in msg and "set format: csv" in msg
+    cfg["tables"]["mentors"]["format"] = "csv"
+    passes(tmp_path, cfg)
