@@ -59,7 +59,7 @@ class CleanResult:
     kept: dict[str, pd.DataFrame]
     quarantine: dict[str, pd.DataFrame]
     reconciliation: pd.DataFrame
-    excluded: dict[str, pd.DataFrame] | None = None  # rows set aside by a study rule, with rule
+    excluded: dict[str, pd.DataFrame]  # per table: source_row and rule of excluded rows
 
 
 def clean_site(

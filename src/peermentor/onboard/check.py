@@ -158,7 +158,7 @@ def summarize(result: CleanResult, files: dict[str, str]) -> dict:
         "examples": _examples(result),
         "dates": _date_ranges(result.kept),
         # excluded by the study rule: not kept, not analysed (the reconciliation counts them)
-        "contacts_after_cutoff": len((result.excluded or {}).get("contacts", [])),
+        "contacts_after_cutoff": len(result.excluded["contacts"]),
         "rurality": _counts(result.kept["families"]["rurality"]),
         "per_month": per_month(result.kept["contacts"]),
     }
