@@ -9,7 +9,7 @@ import pandas as pd
 
 from peermentor.errors import InputError
 from peermentor.ingest.clean import check_quarantine_limit, clean_site
-from peermentor.ingest.site import ingest_site, site_files
+from peermentor.ingest.site import duplicate_rules, ingest_site, site_files
 
 SALT = b"test-salt"
 
@@ -138,6 +138,7 @@ def run_site(cfg: dict, *, grace_days: int = 14, cutoff: str = "2017-12-31", sal
         files=site_files(cfg),
         grace_days=grace_days,
         data_cutoff=cutoff,
+        duplicates=duplicate_rules(cfg),
     )
 
 

@@ -37,7 +37,7 @@ def site() -> dict[str, pd.DataFrame]:
                 T("2013-03-01 14:30"),
                 T("2013-06-01"),
                 T("2014-02-01"),  # after M2's end date
-                T("2018-01-05 09:00"),  # after the cut-off 2017-12-31
+                T("2017-12-31 09:00"),  # on the cut-off day (later ones never reach here)
             ],
         }
     )
@@ -48,7 +48,6 @@ def test_each_check_flags_exactly_its_rows():
     flags = quality_flags(site(), data_cutoff="2017-12-31")
     assert flags["closed_without_contact"].tolist() == [False, True, False, False]
     assert flags["ended_before_hired"].tolist() == [False, False, True]
-    assert flags["contact_after_cutoff"].tolist() == [False, False, False, False, True]
     assert flags["contact_outside_employment"].tolist() == [False, False, False, True, False]
     assert flags["mentor_left_before_opening"].tolist() == [False, False, False, True]
 
@@ -59,18 +58,22 @@ def test_data_quality_table_counts_per_check():
     assert dict(zip(table["check"], table["rows_flagged"], strict=True)) == {
         "closed_without_contact": 1,
         "ended_before_hired": 1,
-        "contact_after_cutoff": 1,
         "contact_outside_employment": 1,
         "mentor_left_before_opening": 1,
     }
     assert dict(zip(table["check"], table["rows_checked"], strict=True)) == {
         "closed_without_contact": 4,
         "ended_before_hired": 3,
-        "contact_after_cutoff": 5,
         "contact_outside_employment": 5,
         "mentor_left_before_opening": 4,
     }
     assert set(table["action"]) == {"flagged"} and set(table["site_id"]) == {"s"}
+
+
+def test_contacts_after_the_cutoff_are_not_a_quality_flag():
+    """They are excluded by the study rule in cleaning (reconciliation), never kept to flag."""
+    assert "contact_after_cutoff" not in CHECKS
+    assert "contact_after_cutoff" not in quality_flags(site(), data_cutoff="2017-12-31")
 
 
 def test_clean_site_flags_nothing():
@@ -101,7 +104,6 @@ def test_no_mentor_kept_still_checks_families_and_contacts():
     tables["mentors"] = tables["mentors"].iloc[0:0]
     flags = quality_flags(tables, data_cutoff="2017-12-31")
     assert flags["closed_without_contact"].tolist() == [False, True, False, False]
-    assert flags["contact_after_cutoff"].tolist() == [False, False, False, False, True]
     assert not flags["contact_outside_employment"].any()
     assert not flags["mentor_left_before_opening"].any()
 
@@ -112,4 +114,3 @@ def test_no_contact_kept_every_closed_family_is_flagged():
     table = data_quality(tables, site="s", data_cutoff="2017-12-31")
     flagged = dict(zip(table["check"], table["rows_flagged"], strict=True))
     assert flagged["closed_without_contact"] == 2  # F1 and F2 closed in 2014
-    assert flagged["contact_after_cutoff"] == 0

@@ -314,7 +314,7 @@ def test_duplicated_header(tmp_path):
 def test_unmapped_code(tmp_path):
     msg = error_of("unmapped_code", tmp_path)
     assert "'unmapped_category'" in msg
-    assert "row 2: 'DONE'" in msg
+    assert "line 2: 'DONE'" in msg
     assert "tables.contacts.values.status" in msg
 
 
@@ -604,7 +604,7 @@ def test_stop_names_the_export_column_and_prints_numbers_as_numbers(tmp_path):
         "column 'Kids' (n_children): 66.7% of rows quarantined (limit 5%); most common "
         "reason 'out_of_range' (2 rows: a number is outside the contract's range "
         "(e.g. n_children 1-15)); by reason: {'out_of_range': 2}\n"
-        "  offending values: row 2: -15; row 4: -3\n"
+        "  offending values: line 2: -15; line 4: -3\n"
         "  fix: config key cleaning.max_quarantine_share (study config), or fix the export"
     )
 
@@ -612,7 +612,7 @@ def test_stop_names_the_export_column_and_prints_numbers_as_numbers(tmp_path):
 def test_stop_on_identifiers_shows_rows_only(tmp_path):
     msg = error_of("all_rows_duplicated", tmp_path)
     assert msg.splitlines()[1:] == [
-        "  rows: 8, 9, 10, 11, 12 (and 1 more)",
+        "  lines: 8, 9, 10, 11, 12 (and 1 more)",
         "  fix: config key cleaning.max_quarantine_share (study config), or fix the export",
     ]
     assert "column 'LogId' (contact_id)" in msg.splitlines()[0]

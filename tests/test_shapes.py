@@ -72,7 +72,9 @@ def test_every_target_of_rule_all_exists(study):
 
 def test_reconciliation_balances(study):
     recon = pd.read_csv(study / "results/tables/reconciliation.csv")
-    assert (recon["rows_read"] == recon["rows_kept"] + recon["rows_quarantined"]).all()
+    rows_out = recon["rows_kept"] + recon["rows_quarantined"] + recon["rows_excluded_by_study_rule"]
+    assert (recon["rows_read"] == rows_out).all()
+    assert (recon["rows_in"] == recon["rows_read"] + recon["rows_empty_skipped"]).all()
     assert recon["balanced"].all()
 
 

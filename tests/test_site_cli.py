@@ -181,7 +181,8 @@ def test_check_passes_a_demo_site_and_counts_what_was_injected(demo, cli, site):
     truth = json.loads((demo / "data/raw/demo_truth.json").read_text())
     site_cfg = yaml.safe_load((demo / f"config/sites/{site}.yaml").read_text())
     for table, line in report["tables"].items():
-        assert line["rows_read"] == line["rows_kept"] + line["rows_quarantined"]
+        excluded = line["rows_excluded_by_study_rule"]
+        assert line["rows_read"] == line["rows_kept"] + line["rows_quarantined"] + excluded
         assert line["rows_read"] == raw_rows(demo, site_cfg["tables"][table])
         assert line["by_reason"] == truth["injected_defects"][site].get(table, {})
     recon = pd.DataFrame(report["reconciliation"]).set_index("table")

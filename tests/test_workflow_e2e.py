@@ -33,7 +33,9 @@ def test_report_is_built(study):
 def test_reconciliation_balances_and_matches_injected_defects(study):
     recon = pd.read_csv(study / "results/tables/reconciliation.csv")
     assert recon["balanced"].all()
-    assert (recon["rows_read"] == recon["rows_kept"] + recon["rows_quarantined"]).all()
+    rows_out = recon["rows_kept"] + recon["rows_quarantined"] + recon["rows_excluded_by_study_rule"]
+    assert (recon["rows_read"] == rows_out).all()
+    assert (recon["rows_in"] == recon["rows_read"] + recon["rows_empty_skipped"]).all()
     truth = json.loads((study / "data/raw/demo_truth.json").read_text())
     for site, tables in truth["injected_defects"].items():
         for table, reasons in tables.items():

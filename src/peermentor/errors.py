@@ -26,6 +26,7 @@ class InputError(PeermentorError):
         contract_column: str | None = None,
         values: Sequence[tuple[object, object]] = (),
         rows_only: bool = False,
+        row_label: str = "row",
         config_key: str | None = None,
         hint: str | None = None,
     ):
@@ -34,6 +35,7 @@ class InputError(PeermentorError):
         self.contract_column = contract_column
         self.values = list(values)
         self.rows_only = rows_only  # identifiers: the row locates them, the value is never shown
+        self.row_label = row_label  # "line" for a CSV file: its physical line, as an editor shows
         self.config_key = config_key
         self.hint = hint
         super().__init__(self.format())
@@ -54,9 +56,11 @@ class InputError(PeermentorError):
             more = f" (and {len(self.values) - 5} more)" if len(self.values) > 5 else ""
             if self.rows_only:
                 rows = ", ".join(str(row) for row, _ in self.values[:5])
-                lines.append(f"  rows: {rows}{more}")
+                lines.append(f"  {self.row_label}s: {rows}{more}")
             else:
-                shown = "; ".join(f"row {row}: {_shown(value)}" for row, value in self.values[:5])
+                shown = "; ".join(
+                    f"{self.row_label} {row}: {_shown(value)}" for row, value in self.values[:5]
+                )
                 lines.append(f"  offending values: {shown}{more}")
         if self.config_key:
             lines.append(f"  fix: config key {self.config_key}")

@@ -1,9 +1,14 @@
 """Cleaning with a quarantine: every unusable row is kept aside with its reason.
 
-For every table: rows read = rows kept + rows quarantined, and the
-reconciliation table proves it. Each quarantined row carries its spreadsheet row
-number, the reason code, the column and the offending value (identifiers are
-shown pseudonymized, free text never). Values stay as read; formulas are neutralized
+For every table: rows in = empty rows skipped + rows kept + rows quarantined + rows
+excluded by a study rule, and the reconciliation table proves it. Empty rows (spreadsheet
+leftovers) are skipped at read time; a row excluded by a study rule (a contact after
+``study.data_cutoff``) is good data outside the study period, so it is neither quarantined
+nor analysed: the kept rows are exactly the rows the analyses use.
+
+Each quarantined row carries its row number (spreadsheet row, or the CSV file's line), the
+reason code, the column and the offending value (identifiers are shown pseudonymized, free
+text never). Values stay as read; formulas are neutralized
 only where a cell is written for a spreadsheet (``quarantine_csv``).
 """
 
@@ -15,6 +20,8 @@ from pathlib import Path
 import pandas as pd
 
 from peermentor.errors import InputError
+from peermentor.ingest.duplicates import split_duplicates
+from peermentor.ingest.layout import EMPTY_ROW
 from peermentor.ingest.mapping import Mapped, export_column
 from peermentor.ingest.read import SOURCE_ROW
 from peermentor.io import write_csv
@@ -27,13 +34,18 @@ REASONS: dict[str, str] = {
     "invalid_number": "a number cannot be read",
     "out_of_range": "a number is outside the contract's range (e.g. n_children 1-15)",
     "impossible_duration": "duration is unreadable or outside 0-1440 minutes",
-    "duplicate": "the id repeats an earlier row (the first is kept)",
+    "duplicate": "the id repeats an earlier row with the same content (the first is kept)",
+    "conflicting_duplicate": "the id repeats with different content (tables.<table>.duplicates)",
     "closed_before_opened": "case_close_date is before case_open_date",
     "outcome_without_closure": "an outcome is recorded for a case that is not closed",
     "unknown_mentor": "the mentor is not in the site's mentor roster",
     "family_quarantined": "the contact's family was itself quarantined",
     "unknown_family": "the contact's family is not in the families export",
     "outside_case_window": "the contact falls outside the case window plus the grace days",
+}
+# Study rules: rows that are fine but outside the study, excluded (not quarantined, not analysed).
+STUDY_RULES: dict[str, str] = {
+    "after_data_cutoff": "the contact is dated after study.data_cutoff",
 }
 ID_COLUMNS = {"families": "family_id", "contacts": "contact_id", "mentors": "mentor_id"}
 QUARANTINE_COLUMNS = [
@@ -47,6 +59,7 @@ class CleanResult:
     kept: dict[str, pd.DataFrame]
     quarantine: dict[str, pd.DataFrame]
     reconciliation: pd.DataFrame
+    excluded: dict[str, pd.DataFrame]  # per table: source_row and rule of excluded rows
 
 
 def clean_site(
@@ -56,10 +69,19 @@ def clean_site(
     files: dict[str, str],
     grace_days: int,
     data_cutoff: str,
+    duplicates: dict[str, str] | None = None,
 ) -> CleanResult:
-    """Apply every row rule to one site's mapped tables (mentors, then families, then contacts)."""
+    """Apply every row rule to one site's mapped tables (mentors, then families, then contacts).
+
+    ``duplicates`` (table -> rule, default keep_none) says what happens to the copies of an id
+    whose content differs.
+    """
     quarantine = _Quarantine()
-    kept = {table: _row_rules(mapped[table], table, quarantine) for table in TABLE_ORDER}
+    read = {table: _without_empty_rows(m) for table, m in mapped.items()}
+    kept = {
+        table: _row_rules(read[table], table, quarantine, (duplicates or {}).get(table))
+        for table in TABLE_ORDER
+    }
     kept["families"] = _family_rules(kept["families"], kept["mentors"], quarantine)
     kept["contacts"] = _contact_rules(
         kept["contacts"],
@@ -70,6 +92,7 @@ def clean_site(
         data_cutoff=data_cutoff,
         quarantine=quarantine,
     )
+    kept["contacts"], excluded = _study_rules(kept["contacts"], data_cutoff)
     finished = {
         table: _finish_quarantine(parts, site=site, table=table, file=files[table])
         for table, parts in quarantine.parts.items()
@@ -78,7 +101,27 @@ def clean_site(
         t: df.sort_values(SOURCE_ROW, kind="stable").reset_index(drop=True)
         for t, df in kept.items()
     }
-    return CleanResult(kept, finished, reconcile(mapped, kept, finished, site=site))
+    excluded_by_table = {t: excluded if t == "contacts" else excluded.iloc[0:0] for t in kept}
+    recon = reconcile(mapped, kept, finished, site=site, excluded=excluded_by_table)
+    return CleanResult(kept, finished, recon, excluded_by_table)
+
+
+def _without_empty_rows(mapped: Mapped) -> Mapped:
+    """The read step reports skipped empty rows as problems (reason empty_row): not quarantine."""
+    return Mapped(mapped.rows, mapped.problems[mapped.problems["reason"] != EMPTY_ROW])
+
+
+def empty_rows(mapped: Mapped) -> int:
+    return int((mapped.problems["reason"] == EMPTY_ROW).sum())
+
+
+def _study_rules(contacts: pd.DataFrame, data_cutoff: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Contacts after the cut-off leave the kept rows (the analyses count up to the cut-off)."""
+    after = contacts["contact_date"].dt.normalize() > pd.Timestamp(data_cutoff).normalize()
+    excluded = pd.DataFrame(
+        {SOURCE_ROW: contacts.loc[after, SOURCE_ROW].to_numpy(), "rule": "after_data_cutoff"}
+    )
+    return contacts[~after], excluded
 
 
 TABLE_ORDER = ("mentors", "families", "contacts")
@@ -97,12 +140,14 @@ class _Quarantine:
         self.parts[table].append(_quarantine_rows(rows, table, reason, column, value, detail))
 
 
-def _row_rules(mapped: Mapped, table: str, quarantine: _Quarantine) -> pd.DataFrame:
-    """Mapping problems first, then repeated ids (the first occurrence is kept)."""
+def _row_rules(mapped: Mapped, table: str, quarantine: _Quarantine, rule) -> pd.DataFrame:
+    """Mapping problems first, then repeated ids (see ``split_duplicates``)."""
     rows, bad = _split_mapping_problems(mapped)
     quarantine.parts[table].append(_annotate(bad, rows_of=mapped.rows, table=table))
-    rows, dupes = _split_duplicates(rows, ID_COLUMNS[table])
-    quarantine.reject(table, dupes, "duplicate", ID_COLUMNS[table])
+    id_col = ID_COLUMNS[table]
+    rows, copies, conflicting, differ = split_duplicates(rows, id_col, rule or "keep_none")
+    quarantine.reject(table, copies, "duplicate", id_col)
+    quarantine.reject(table, conflicting, "conflicting_duplicate", id_col, detail=differ)
     return rows
 
 
@@ -177,11 +222,6 @@ def _annotate(problems: pd.DataFrame, *, rows_of: pd.DataFrame, table: str) -> p
     return first
 
 
-def _split_duplicates(rows: pd.DataFrame, id_col: str) -> tuple[pd.DataFrame, pd.DataFrame]:
-    dup = rows.duplicated(id_col, keep="first")
-    return rows[~dup], rows[dup]
-
-
 def _outside_case_window(contacts, families, grace_days, data_cutoff) -> pd.Series:
     if contacts.empty:
         return pd.Series(False, index=contacts.index)
@@ -240,22 +280,60 @@ def _neutralize_formula(value) -> str:
     return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
-def reconcile(mapped, kept, quarantine, *, site) -> pd.DataFrame:
-    """Per table: rows read, kept, quarantined (by reason), and whether they balance."""
+def reconcile(mapped, kept, quarantine, *, site, excluded=None) -> pd.DataFrame:
+    """Per table: rows in, empty rows skipped, rows read, kept, quarantined (by reason),
+    excluded by a study rule (by rule), and whether they balance:
+    rows_in = rows_empty_skipped + rows_read, rows_read = kept + quarantined + excluded.
+    ``mapped`` may still hold the empty rows the read step reported (``empty_rows``).
+    """
     records = []
     for table in ("families", "contacts", "mentors"):
         reasons = quarantine[table]["reason"].value_counts()
+        rules = (excluded or {}).get(table, pd.DataFrame({"rule": []}))["rule"].value_counts()
         record = {
             "site_id": site,
             "table": table,
+            "rows_in": len(mapped[table].rows) + empty_rows(mapped[table]),
+            "rows_empty_skipped": empty_rows(mapped[table]),
             "rows_read": len(mapped[table].rows),
             "rows_kept": len(kept[table]),
             "rows_quarantined": len(quarantine[table]),
+            "rows_excluded_by_study_rule": int(rules.sum()),
         }
-        record["balanced"] = record["rows_read"] == record["rows_kept"] + record["rows_quarantined"]
+        record["balanced"] = record["rows_read"] == (
+            record["rows_kept"] + record["rows_quarantined"] + record["rows_excluded_by_study_rule"]
+        )
         record.update({f"quarantined_{r}": int(reasons.get(r, 0)) for r in REASONS})
+        record.update({f"excluded_{r}": int(rules.get(r, 0)) for r in STUDY_RULES})
         records.append(record)
     return pd.DataFrame.from_records(records)
+
+
+RECONCILIATION_COUNTS = [
+    "rows_in", "rows_empty_skipped", "rows_read", "rows_kept", "rows_quarantined",
+    "rows_excluded_by_study_rule",
+]  # fmt: skip
+
+
+def leftover_lines(result: CleanResult) -> list[str]:
+    """What the log says of rows that are not analysed yet not errors of a single cell."""
+    lines = []
+    for row in result.reconciliation.itertuples():
+        if row.rows_empty_skipped:
+            lines.append(
+                f"{row.table}: {row.rows_empty_skipped} empty rows skipped (lines of only "
+                "separators or blank lines: not data)"
+            )
+        if row.rows_excluded_by_study_rule:
+            lines.append(
+                f"{row.table}: {row.rows_excluded_by_study_rule} rows excluded by a study rule "
+                f"(after study.data_cutoff): kept out of every analysis"
+            )
+        q = result.quarantine[row.table]
+        conflicting = q[q["reason"] == "conflicting_duplicate"]
+        for detail in conflicting["detail"].drop_duplicates().head(5):
+            lines.append(f"{row.table}: conflicting duplicate id: {detail}")
+    return lines
 
 
 def check_quarantine_limit(
@@ -276,7 +354,8 @@ def check_quarantine_limit(
         if not row.balanced:
             raise InputError(
                 f"reconciliation does not balance: read {row.rows_read}, kept {row.rows_kept}, "
-                f"quarantined {row.rows_quarantined}",
+                f"quarantined {row.rows_quarantined}, excluded by a study rule "
+                f"{row.rows_excluded_by_study_rule}",
                 site=site,
                 table=row.table,
             )
@@ -293,6 +372,8 @@ def check_quarantine_limit(
             stopped = stopped_quarantine_path(quarantine_files[row.table])
             write_quarantine(q, stopped)
             hint = f"every quarantined row of the table, with its reason: {stopped}"
+        key, advice = _fix(reason, row.table, column, first["value"])
+        hint = "; ".join(h for h in (advice, hint) if h) or None
         table_cfg = (site_cfg or {}).get("tables", {}).get(row.table, {})
         raise InputError(
             f"{share:.1%} of rows quarantined (limit {max_share:.0%}); most common reason "
@@ -304,16 +385,29 @@ def check_quarantine_limit(
             contract_column=column,
             values=list(zip(first[SOURCE_ROW], first["value"], strict=True)),
             rows_only=column in ID_COLUMNS.values(),
-            config_key=_fix_key(reason, row.table, column),
+            row_label="line" if table_cfg.get("format") == "csv" else "row",
+            config_key=key,
             hint=hint,
         )
 
 
-def _fix_key(reason: str, table: str, column: str) -> str:
+def _fix(reason: str, table: str, column: str, values: pd.Series) -> tuple[str | None, str | None]:
+    """The config key that fixes the most common reason, and advice when no key would."""
+    if reason == "impossible_duration" and pd.to_numeric(values, errors="coerce").isna().any():
+        # '30 min': a unit in the cell; duration_unit scales numbers and cannot read it
+        return None, (
+            "durations must be numbers: export the duration column as plain numbers of minutes "
+            f"(or hours, with tables.{table}.duration_unit: hours), without a unit in the cell"
+        )
+    if reason == "conflicting_duplicate":
+        return f"tables.{table}.duplicates", (
+            "the copies of an id differ (see the detail column of the quarantine): correct the "
+            "export so each id appears once, or set duplicates: keep_first to keep the first copy"
+        )
     keys = {
         "unparseable_date": f"tables.{table}.date_format",
         "unmapped_category": f"tables.{table}.values.{column} (or booleans / activities)",
         "impossible_duration": f"tables.{table}.duration_unit",
         "outside_case_window": "cleaning.contact_window_grace_days (study config)",
     }
-    return keys.get(reason, "cleaning.max_quarantine_share (study config), or fix the export")
+    return keys.get(reason, "cleaning.max_quarantine_share (study config), or fix the export"), None

@@ -15,6 +15,7 @@ import pandas as pd
 
 from peermentor import contract
 from peermentor.errors import InputError
+from peermentor.ingest.layout import HEADER_SEARCH_ROWS, best_header
 from peermentor.ingest.read import SOURCE_ROW
 
 DEFAULT_TRUE = ("1", "1.0", "true", "True", "TRUE", "t", "T", "y", "Y", "yes", "Yes", "YES")
@@ -95,6 +96,7 @@ def _check_columns(raw, table, table_cfg, *, site, file) -> None:
             )
     for canonical, source in mapping.items():
         if source not in raw.columns:
+            _check_title_block(raw, table, source, site=site, file=file)
             raise InputError(
                 f"column not found in the export; columns are {_listing(raw)}",
                 site=site,
@@ -114,6 +116,25 @@ def _check_columns(raw, table, table_cfg, *, site, file) -> None:
                 column=source,
                 config_key=f"tables.{table}.activities",
             )
+
+
+def _check_title_block(raw, table, source, *, site, file) -> None:
+    """A missing column named in a row below the header: a title block sits above the header."""
+    below = raw.head(HEADER_SEARCH_ROWS)
+    found = best_header(list(below.drop(columns=SOURCE_ROW).itertuples(index=False)), {source})
+    if found is None:
+        return
+    row = int(below[SOURCE_ROW].iloc[found])
+    raise InputError(
+        f"column not found in the header, but row {row} names it: a title block sits above "
+        "the header",
+        site=site,
+        table=table,
+        file=file,
+        column=source,
+        config_key=f"tables.{table}.header_row",
+        hint=f"set header_row: {row} (or header_row: auto) so the rows above it are skipped",
+    )
 
 
 def export_column(table_cfg: dict, column: str, rurality: dict | None = None) -> str | None:

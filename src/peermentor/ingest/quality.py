@@ -1,15 +1,15 @@
 """Data-quality checks a reviewer expects, on one site's kept (clean) rows: flagged, not dropped.
 
 The quarantine (clean.py) removes rows that cannot be used. These checks find rows that can be used
-but are worth a look, and count them per site in ``results/tables/data_quality.csv``:
+but are worth a look, and count them per site in ``results/tables/data_quality.csv``. (A contact
+after the data cut-off is not here: cleaning excludes it by a study rule, counted in the
+reconciliation, so the kept rows are exactly what the analyses use.)
 
 - ``closed_without_contact``: a closed family with no kept contact at all (an intake that never
   started, or contacts logged elsewhere); it counts in the outcome model with zero contacts.
 - ``ended_before_hired``: a mentor whose end date is before the hire date. Impossible, but the
   mentor's families and contacts are real: quarantining the mentor would quarantine all of them
   (unknown_mentor), so the row is kept and flagged; the tenure is not used by any estimate.
-- ``contact_after_cutoff``: a contact dated after the data cut-off but within the grace days
-  (later ones are quarantined as outside_case_window); measures count it.
 - ``contact_outside_employment``: a contact logged by a mentor before their hire date or after
   their end date (a covering colleague logged under the wrong id, or a wrong date).
 - ``mentor_left_before_opening``: a family whose primary mentor ended before the case opened.
@@ -22,7 +22,6 @@ import pandas as pd
 CHECKS: dict[str, tuple[str, str]] = {
     "closed_without_contact": ("families", "a closed family has no contact"),
     "ended_before_hired": ("mentors", "the mentor's end_date is before the hire_date"),
-    "contact_after_cutoff": ("contacts", "the contact is after the data cut-off (within grace)"),
     "contact_outside_employment": (
         "contacts",
         "the contact is before the mentor's hire_date or after their end_date",
@@ -50,7 +49,6 @@ def quality_flags(kept: dict[str, pd.DataFrame], *, data_cutoff: str) -> dict[st
     return {
         "closed_without_contact": closed & ~families["family_id"].isin(contacts["family_id"]),
         "ended_before_hired": mentors["end_date"] < mentors["hire_date"],
-        "contact_after_cutoff": day > cutoff,
         # a mentor id not in the roster maps to NaT, which compares False: not flagged here
         "contact_outside_employment": (day < _lookup(hire, contacts["mentor_id"]))
         | (day > _lookup(end, contacts["mentor_id"])),

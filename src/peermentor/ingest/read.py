@@ -1,9 +1,11 @@
 """Reading one export file (CSV, Excel or Parquet) exactly as the site sent it.
 
-Every row keeps ``source_row``: the row number a data manager sees when opening
-the file in a spreadsheet (header = row 1, so the first data row is row 2; for
-Parquet, which has no header row, the 1-based record number plus one, so that
-all formats number alike).
+Every row keeps ``source_row``: where a data manager finds it. For Excel, the spreadsheet
+row (header = row 1, so the first data row is row 2); for CSV, the file's physical line
+where the record starts (a quoted note holding newlines spans several lines, so records and
+lines differ); for Parquet, which has no header row, the 1-based record number plus one, so
+that all formats number alike. Empty rows are not data: they are skipped and their numbers
+kept in ``frame.attrs["empty_rows"]`` (see ``layout.py``, which any reader can reuse).
 """
 
 from __future__ import annotations
@@ -13,8 +15,11 @@ from pathlib import Path
 import pandas as pd
 
 from peermentor.errors import InputError
+from peermentor.ingest import csvtext
+from peermentor.ingest.layout import SOURCE_ROW, drop_empty_rows, header_and_rows
+from peermentor.ingest.sniff import check_file_kind
 
-SOURCE_ROW = "source_row"
+__all__ = ["SOURCE_ROW", "read_export"]
 
 
 def read_export(path: str | Path, table_cfg: dict, *, site: str, table: str) -> pd.DataFrame:
@@ -29,19 +34,24 @@ def read_export(path: str | Path, table_cfg: dict, *, site: str, table: str) -> 
             hint="drop the export in data/raw/<site>/ or correct the path in the site config",
         )
     fmt = table_cfg["format"]
+    if path.stat().st_size > 0:
+        check_file_kind(path, table_cfg, where, table)
     if fmt == "csv":
-        cells = _read_csv_cells(path, table_cfg.get("csv", {}), where, table)
+        cells = _read_csv_cells(path, table_cfg, where, table)
     elif fmt == "excel":
         cells = _read_excel_cells(path, table_cfg.get("excel", {}), where, table)
     else:
-        return _with_rows(_read_parquet(path, where), first_row=2)
-    return _header_and_rows(cells, where, table)
+        return _read_parquet(path, where)
+    return header_and_rows(cells, table_cfg, where, table)
 
 
-def _read_csv_cells(path: Path, opts: dict, where: dict, table: str) -> pd.DataFrame:
+def _read_csv_cells(path: Path, table_cfg: dict, where: dict, table: str) -> pd.DataFrame:
+    """The file's cells from the header line on, indexed by each record's physical line."""
+    opts = table_cfg.get("csv", {})
     encoding = opts.get("encoding", "utf-8")
     try:
-        return pd.read_csv(
+        first = csvtext.header_line(path, opts, table_cfg)
+        cells = pd.read_csv(
             path,
             sep=opts.get("sep", ","),
             encoding=encoding,
@@ -50,8 +60,11 @@ def _read_csv_cells(path: Path, opts: dict, where: dict, table: str) -> pd.DataF
             dtype=str,
             keep_default_na=False,
             na_values=[""],
-            skip_blank_lines=True,
+            skip_blank_lines=False,  # an empty line is a row: counted, then skipped (layout.py)
+            skiprows=first - 1,  # a title block above the header has other widths
         )
+        cells.index = csvtext.record_lines(path, opts, first, len(cells))
+        return cells
     except UnicodeDecodeError:
         raise InputError(
             f"cannot be decoded as {encoding}: {_undecodable(path, encoding)}",
@@ -62,12 +75,7 @@ def _read_csv_cells(path: Path, opts: dict, where: dict, table: str) -> pd.DataF
     except pd.errors.EmptyDataError:
         raise InputError("file is empty", **where, config_key=f"tables.{table}.path") from None
     except pd.errors.ParserError as err:
-        raise InputError(
-            f"cannot be parsed as CSV: {err}",
-            **where,
-            config_key=f"tables.{table}.csv.sep",
-            hint="check the separator and quote character",
-        ) from None
+        raise csvtext.parse_error(path, table_cfg, first, err, where, table) from None
 
 
 def _undecodable(path: Path, encoding: str) -> str:
@@ -106,7 +114,9 @@ def _read_excel_cells(path: Path, opts: dict, where: dict, table: str) -> pd.Dat
                 **where,
                 config_key=f"tables.{table}.excel.sheet",
             )
-        return pd.read_excel(book, sheet_name=sheet, header=None, dtype=object)
+        cells = pd.read_excel(book, sheet_name=sheet, header=None, dtype=object)
+    cells.index = cells.index + 1  # spreadsheet rows count from 1
+    return cells
 
 
 def _read_parquet(path: Path, where: dict) -> pd.DataFrame:
@@ -114,35 +124,9 @@ def _read_parquet(path: Path, where: dict) -> pd.DataFrame:
         frame = pd.read_parquet(path)
     except Exception as err:  # pyarrow raises ArrowInvalid, OSError, ...
         raise InputError(f"cannot be read as Parquet ({err})", **where) from None
+    frame = frame.reset_index(drop=True)
+    frame[SOURCE_ROW] = range(2, 2 + len(frame))
+    frame = drop_empty_rows(frame)
     if frame.empty:
         raise InputError("has a header but no rows", **where)
-    return frame.reset_index(drop=True)
-
-
-def _header_and_rows(cells: pd.DataFrame, where: dict, table: str) -> pd.DataFrame:
-    """First row is the header; checks it is usable and numbers the data rows."""
-    if cells.empty:
-        raise InputError("file is empty", **where, config_key=f"tables.{table}.path")
-    header = [str(v).strip() if pd.notna(v) else "" for v in cells.iloc[0]]
-    duplicated = sorted({name for name in header if header.count(name) > 1 and name})
-    if duplicated:
-        raise InputError(
-            f"header repeats column name(s) {duplicated}",
-            **where,
-            column=duplicated[0],
-            hint="rename or remove the repeated columns in the export",
-        )
-    body = cells.iloc[1:].copy()
-    if body.empty:
-        raise InputError("has a header but no rows", **where)
-    body.columns = header
-    # Spreadsheet row numbers: the header is row 1 and the frame's index counts records
-    # from 0, so a record's row is index + 1 (a quoted multi-line cell is still one row).
-    body[SOURCE_ROW] = body.index.to_numpy() + 1
-    return body.reset_index(drop=True)
-
-
-def _with_rows(frame: pd.DataFrame, first_row: int) -> pd.DataFrame:
-    frame = frame.copy()
-    frame[SOURCE_ROW] = range(first_row, first_row + len(frame))
     return frame

@@ -8,6 +8,7 @@ import pandas as pd
 
 from peermentor import contract
 from peermentor.errors import InputError
+from peermentor.ingest.layout import EMPTY_ROW, EMPTY_ROWS
 from peermentor.ingest.mapping import Mapped, map_table
 from peermentor.ingest.pseudonymize import pseudonymize
 from peermentor.ingest.read import SOURCE_ROW, read_export
@@ -19,6 +20,11 @@ TABLE_ORDER = ("mentors", "families", "contacts")
 def site_files(site_cfg: dict, project_dir: str | Path = ".") -> dict[str, str]:
     """Export path of each table (several tables may share one workbook)."""
     return {t: str(Path(project_dir) / site_cfg["tables"][t]["path"]) for t in contract.TABLE_NAMES}
+
+
+def duplicate_rules(site_cfg: dict) -> dict[str, str]:
+    """Per table, what happens to copies of an id that differ (default keep_none)."""
+    return {t: site_cfg["tables"][t].get("duplicates", "keep_none") for t in contract.TABLE_NAMES}
 
 
 def ingest_site(
@@ -36,8 +42,18 @@ def ingest_site(
             result = _add_rurality(
                 result, raw, site_cfg["rurality"], rucc_threshold, site, files[table]
             )
-        mapped[table] = _pseudonymize_ids(result, site=site, salt=salt)
+        mapped[table] = _pseudonymize_ids(_with_empty_rows(result, raw), site=site, salt=salt)
     return mapped
+
+
+def _with_empty_rows(mapped: Mapped, raw: pd.DataFrame) -> Mapped:
+    """The empty rows the reader skipped, as problems of reason empty_row (the reconciliation
+    counts them; cleaning never quarantines them)."""
+    rows = raw.attrs.get(EMPTY_ROWS, [])
+    if not rows:
+        return mapped
+    empty = pd.DataFrame({SOURCE_ROW: rows, "reason": EMPTY_ROW, "column": "", "value": ""})
+    return Mapped(mapped.rows, pd.concat([mapped.problems, empty], ignore_index=True))
 
 
 def _pseudonymize_ids(mapped: Mapped, *, site: str, salt: bytes) -> Mapped:

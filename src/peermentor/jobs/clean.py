@@ -11,7 +11,7 @@ from peermentor.ingest.clean import (
 from peermentor.ingest.combine import combine_tables
 from peermentor.ingest.mapping import Mapped
 from peermentor.ingest.quality import data_quality
-from peermentor.ingest.site import site_files
+from peermentor.ingest.site import duplicate_rules, site_files
 from peermentor.ingest.validate import validate_table
 from peermentor.io import write_csv, write_parquet
 from peermentor.runner import log
@@ -31,7 +31,10 @@ def clean_site(input, output, params) -> None:
         files=site_files(params.site_config),
         grace_days=params.grace_days,
         data_cutoff=params.data_cutoff,
+        duplicates=duplicate_rules(params.site_config),
     )
+    for line in clean.leftover_lines(result):
+        log.info(line)
     quarantine_files = dict(zip(tables, output.quarantine, strict=True))
     # A stop writes the stopped table's quarantine beside these outputs first (see the hint).
     check_quarantine_limit(
@@ -51,7 +54,8 @@ def clean_site(input, output, params) -> None:
     quality = data_quality(result.kept, site=site, data_cutoff=params.data_cutoff)
     write_csv(quality, output.data_quality)
     log.info("data quality (flagged, kept):\n%s", quality.iloc[:, 1:5].to_string(index=False))
-    log.info("reconciliation:\n%s", result.reconciliation.iloc[:, :6].to_string(index=False))
+    shown = result.reconciliation[["table", *clean.RECONCILIATION_COUNTS, "balanced"]]
+    log.info("reconciliation:\n%s", shown.to_string(index=False))
 
 
 def combine_sites(input, output, params) -> None:

@@ -1,6 +1,7 @@
 """Ingest job (workflow/rules/ingest.smk): read, map and pseudonymize one site's export."""
 
 from peermentor.ingest import site
+from peermentor.ingest.clean import empty_rows
 from peermentor.ingest.pseudonymize import resolve_salt
 from peermentor.io import write_parquet
 from peermentor.runner import log
@@ -22,9 +23,11 @@ def ingest_site(input, output, params) -> None:
     ):
         write_parquet(mapped[table].rows, rows_path)
         write_parquet(mapped[table].problems, problems_path)
+        empty = empty_rows(mapped[table])
         log.info(
-            "%s: %d rows read, %d row problems",
+            "%s: %d rows read, %d row problems, %d empty rows skipped (not data)",
             table,
             len(mapped[table].rows),
-            len(mapped[table].problems),
+            len(mapped[table].problems) - empty,
+            empty,
         )

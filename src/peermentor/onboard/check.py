@@ -24,7 +24,7 @@ from peermentor.errors import ConfigError, PeermentorError
 from peermentor.ingest.clean import ID_COLUMNS, CleanResult, check_quarantine_limit, clean_site
 from peermentor.ingest.pseudonymize import resolve_salt
 from peermentor.ingest.read import SOURCE_ROW
-from peermentor.ingest.site import ingest_site, site_files
+from peermentor.ingest.site import duplicate_rules, ingest_site, site_files
 from peermentor.ingest.validate import validate_table
 from peermentor.onboard.drafted import todo_paths
 from peermentor.onboard.infer import swap_day_month
@@ -48,6 +48,7 @@ def ingest_and_clean(site_cfg: dict, study: dict, *, salt: bytes) -> CleanResult
         files=site_files(site_cfg),
         grace_days=study["cleaning"]["contact_window_grace_days"],
         data_cutoff=study["study"]["data_cutoff"],
+        duplicates=duplicate_rules(site_cfg),
     )
 
 
@@ -84,8 +85,9 @@ def _check(site_path: Path, study: dict, report: dict, progress: Progress) -> No
     progress(f"checking site {site_cfg['site_id']}: reading {len(set(files.values()))} file(s)")
     result = ingest_and_clean(site_cfg, study, salt=salt)
     for row in result.reconciliation.itertuples():
-        progress(f"  {files[row.table]}: {row.rows_read} {row.table} rows read")
-    report.update(summarize(result, files, cutoff=study["study"]["data_cutoff"]))
+        empty = f" ({row.rows_empty_skipped} empty rows skipped)" if row.rows_empty_skipped else ""
+        progress(f"  {files[row.table]}: {row.rows_read} {row.table} rows read{empty}")
+    report.update(summarize(result, files))
     report["day_month"] = day_month_check(site_cfg, study, salt=salt, result=result)
     check_quarantine_limit(
         result,
@@ -145,7 +147,7 @@ def _unreadable(result: CleanResult, table: str) -> int:
     return int((result.quarantine[table]["reason"] == "unparseable_date").sum())
 
 
-def summarize(result: CleanResult, files: dict[str, str], *, cutoff: str) -> dict:
+def summarize(result: CleanResult, files: dict[str, str]) -> dict:
     """Rows read, kept and quarantined per table; unmapped values; dates; contacts per month."""
     return {
         "tables": {
@@ -155,7 +157,8 @@ def summarize(result: CleanResult, files: dict[str, str], *, cutoff: str) -> dic
         "unmapped_values": _unmapped_values(result),
         "examples": _examples(result),
         "dates": _date_ranges(result.kept),
-        "contacts_after_cutoff": int((result.kept["contacts"]["contact_date"] > cutoff).sum()),
+        # excluded by the study rule: not kept, not analysed (the reconciliation counts them)
+        "contacts_after_cutoff": len(result.excluded["contacts"]),
         "rurality": _counts(result.kept["families"]["rurality"]),
         "per_month": per_month(result.kept["contacts"]),
     }
@@ -169,6 +172,8 @@ def _table_line(result: CleanResult, table: str, file: str) -> dict:
         "rows_read": read,
         "rows_kept": int(row["rows_kept"]),
         "rows_quarantined": quarantined,
+        "rows_empty_skipped": int(row["rows_empty_skipped"]),
+        "rows_excluded_by_study_rule": int(row["rows_excluded_by_study_rule"]),
         "quarantined_share": quarantined / read if read else 0.0,
         "by_reason": _counts(result.quarantine[table]["reason"]),
     }

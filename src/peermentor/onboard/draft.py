@@ -39,7 +39,7 @@ from peermentor.onboard.yamltext import render
 
 CSV_DEFAULTS = {"sep": ",", "encoding": "utf-8", "quotechar": '"'}
 TABLE_KEYS = (
-    "path", "format", "csv", "excel", "filter", "columns", "values", "booleans",
+    "path", "format", "header_row", "csv", "excel", "filter", "columns", "values", "booleans",
     "date_format", "duration_unit", "activities", "drop",
 )  # fmt: skip
 
@@ -102,8 +102,10 @@ def _reader_keys(draft: Draft, key: tuple, export: Export) -> None:
     if export.sheet:
         draft.put((*key, "excel"), {"sheet": export.sheet})
     if export.header_row != 1:
-        draft.comments[(*key, "path")] = (
-            f"TODO: the header looks like row {export.header_row}: delete the rows above it"
+        draft.put((*key, "header_row"), export.header_row)
+        draft.comments[(*key, "header_row")] = (
+            f"a title block sits above the header: rows 1-{export.header_row - 1} are skipped "
+            "(or write auto to find the header by its column names)"
         )
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import itertools
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -18,6 +19,7 @@ from pathlib import Path
 import pandas as pd
 
 from peermentor.errors import InputError
+from peermentor.ingest import csvtext
 from peermentor.ingest.read import SOURCE_ROW, read_export
 
 FORMATS = {
@@ -35,7 +37,7 @@ class Export:
     path: str
     options: dict  # site-config keys that read it: format, and csv or excel options
     frame: pd.DataFrame  # raw cells and source_row, as read_export returns them
-    header_row: int = 1  # spreadsheet row that looks like the header (1: as the pipeline reads)
+    header_row: int = 1  # row of the header; above 1, options hold header_row (a title block)
 
     @property
     def sheet(self) -> str | None:
@@ -61,12 +63,45 @@ def read_exports(path: str | Path) -> list[Export]:
         option_sets = [{"format": "parquet"}]
     exports = []
     for options in option_sets:
-        try:
-            frame = read_export(path, options, site=None, table=None)
-        except InputError as err:  # no site config yet: no config key to name
-            raise InputError(err.problem, file=err.file, hint=err.hint) from None
-        exports.append(Export(str(path), options, frame, header_row(frame)))
+        if fmt == "csv" and (line := csv_header_line(path, options["csv"])) > 1:
+            options["header_row"] = line  # a ragged title block: found before pandas reads
+        frame = _read(path, options)
+        if fmt != "parquet" and "header_row" not in options and (row := header_row(frame)) > 1:
+            options["header_row"] = row  # a title block above the header: read below it
+            frame = _read(path, options)
+        exports.append(Export(str(path), options, frame, options.get("header_row", 1)))
     return exports
+
+
+def _read(path: str | Path, options: dict) -> pd.DataFrame:
+    try:
+        return read_export(path, options, site=None, table=None)
+    except InputError as err:  # no site config yet: no config key to name
+        raise InputError(err.problem, file=err.file, hint=err.hint) from None
+
+
+def csv_header_line(path: str | Path, opts: dict, look: int = 50) -> int:
+    """The line of a CSV's header when a title block of other widths sits above it (else 1).
+
+    The header is the first record as wide as most of the first records, with distinct,
+    non-empty names; a title line ("Contact log") is narrower.
+    """
+    try:
+        head = list(itertools.islice(csvtext.records(Path(path), opts), look))
+    except (csv.Error, UnicodeDecodeError):
+        return 1
+    widths = Counter(len(fields) for _, fields in head if len(fields) > 1)
+    if not widths:
+        return 1
+    width = widths.most_common(1)[0][0]
+    filled = [fields for _, fields in head if any(f.strip() for f in fields)]
+    if not filled or len(filled[0]) >= width:  # not ragged: header_row() looks at the cells
+        return 1
+    for line, fields in head:
+        names = [f.strip() for f in fields]
+        if len(names) == width and all(names) and len(set(names)) == width:
+            return line
+    return 1
 
 
 def export_format(path: str | Path) -> str:
@@ -157,8 +192,9 @@ def _consistency(sample: str, sep: str, quotechar: str) -> float:
 def header_row(frame: pd.DataFrame) -> int:
     """The spreadsheet row that looks like the header: 1 unless title rows sit above it.
 
-    The pipeline always reads row 1 as the header; a title or blank row above the real
-    header shows as empty or repeated names, and a later row of distinct labels.
+    Read with the header on row 1, a title or blank row above the real header shows as
+    empty or repeated names, and a later row of distinct labels: its row number is the
+    ``header_row`` to read the table with.
     """
     cells = frame.loc[:, frame.columns != SOURCE_ROW]  # by position: blank names repeat
     if all(str(n).strip() for n in cells.columns):
@@ -166,5 +202,5 @@ def header_row(frame: pd.DataFrame) -> int:
     for i, row in enumerate(cells.head(10).to_numpy()):
         labels = [str(v).strip() for v in row if pd.notna(v) and str(v).strip()]
         if len(labels) == cells.shape[1] and len(set(labels)) == len(labels):
-            return i + 2
+            return int(frame[SOURCE_ROW].iloc[i])
     return 1

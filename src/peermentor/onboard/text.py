@@ -20,8 +20,8 @@ def _export_text(entry: dict) -> str:
     lines = [f"{where}: {', '.join(how)}, {entry['rows']} rows"]
     if entry["header_row"] != 1:
         lines.append(
-            f"  warning: the header looks like row {entry['header_row']}; the pipeline reads "
-            "row 1 as the header: delete the rows above it"
+            f"  header on row {entry['header_row']} (a title block above it is skipped): "
+            f"header_row: {entry['header_row']} in the site config"
         )
     name_width = max(len(c["name"]) for c in entry["columns"]) + 2
     type_width = max(len(_type_text(c)) for c in entry["columns"]) + 2
@@ -200,6 +200,8 @@ def _tables_text(report: dict) -> list[str]:
             f"  {table:<10}{t['file']:<{width}}{t['rows_read']:>7}{t['rows_kept']:>7}"
             f"{t['rows_quarantined']:>13}"
         )
+        if t.get("rows_empty_skipped"):
+            lines.append(" " * 12 + f"empty rows skipped (not data): {t['rows_empty_skipped']}")
         if t["by_reason"]:
             reasons = [f"{r} {n}" for r, n in t["by_reason"].items()]
             lines += wrap_items(reasons, " " * 12 + "quarantined: ", ", ")
@@ -227,7 +229,10 @@ def _dates_text(report: dict) -> list[str]:
     rurality = ", ".join(f"{k} {v}" for k, v in report["rurality"].items())
     lines.append(f"families by rurality: {rurality}")
     if report["contacts_after_cutoff"]:
-        lines.append(f"contacts after the study's data_cutoff: {report['contacts_after_cutoff']}")
+        lines.append(
+            f"contacts after the study's data_cutoff (excluded, not analysed): "
+            f"{report['contacts_after_cutoff']}"
+        )
     return lines
 
 

@@ -24,22 +24,26 @@ def site_reconciliation(
 
     With ``min_cell_size`` the counts are published: rows of the families and mentors
     tables are counts of families and mentors, so small ones are suppressed (with
-    complementary cells, since read = kept + quarantined). ``balanced`` is computed
-    from the full counts and still shows whether the site reconciles.
+    complementary cells, since read = kept + quarantined + excluded by a study rule).
+    ``balanced`` is computed from the full counts and still shows whether the site reconciles.
     """
     rows = reconciliation[reconciliation["site_id"].astype(str) == site_id]
     reasons = [c for c in rows.columns if c.startswith("quarantined_") and rows[c].sum() > 0]
-    table = rows[["table", "rows_read", "rows_kept", "rows_quarantined", "balanced", *reasons]]
+    # read = kept + quarantined + excluded by a study rule (older tables have no exclusions)
+    parts = ["rows_kept", "rows_quarantined"]
+    if "rows_excluded_by_study_rule" in rows:
+        parts.append("rows_excluded_by_study_rule")
+    table = rows[["table", "rows_read", *parts, "balanced", *reasons]]
     if min_cell_size is None:
         return table
     from peermentor.publish.disclosure import suppress_small_cells
 
-    groups = {"rows_read": ["rows_kept", "rows_quarantined"]}
+    groups = {"rows_read": parts}
     if reasons:  # a clean site has no reason columns: no group of reasons to protect
         groups["rows_quarantined"] = reasons
     return suppress_small_cells(
         table.reset_index(drop=True),
-        count_columns=["rows_read", "rows_kept", "rows_quarantined", *reasons],
+        count_columns=["rows_read", *parts, *reasons],
         min_cell_size=min_cell_size,
         column_groups=groups,
     ).drop(columns="suppressed")
