@@ -1,4 +1,4 @@
-"""Reading one export file (CSV, Excel or Parquet) exactly as the site sent it.
+"""Reading one export file (CSV, Excel, Parquet; SPSS/Stata/SAS) exactly as the site sent it.
 
 Every row keeps ``source_row``: the row number a data manager sees when opening
 the file in a spreadsheet (header = row 1, so the first data row is row 2; for
@@ -13,6 +13,7 @@ from pathlib import Path
 import pandas as pd
 
 from peermentor.errors import InputError
+from peermentor.ingest.stats_files import read_stats_file
 
 SOURCE_ROW = "source_row"
 
@@ -33,8 +34,10 @@ def read_export(path: str | Path, table_cfg: dict, *, site: str, table: str) -> 
         cells = _read_csv_cells(path, table_cfg.get("csv", {}), where, table)
     elif fmt == "excel":
         cells = _read_excel_cells(path, table_cfg.get("excel", {}), where, table)
-    else:
+    elif fmt == "parquet":
         return _with_rows(_read_parquet(path, where), first_row=2)
+    else:
+        return _with_rows(_read_other(path, table_cfg, where, table), first_row=2)
     return _header_and_rows(cells, where, table)
 
 
@@ -117,6 +120,14 @@ def _read_parquet(path: Path, where: dict) -> pd.DataFrame:
     if frame.empty:
         raise InputError("has a header but no rows", **where)
     return frame.reset_index(drop=True)
+
+
+def _read_other(path: Path, table_cfg: dict, where: dict, table: str) -> pd.DataFrame:
+    """SPSS, Stata and SAS files (``stats_files``): one record per row, like Parquet."""
+    frame, problem = read_stats_file(path, table_cfg)
+    if problem:
+        raise InputError(problem, **where, config_key=f"tables.{table}.format")
+    return frame
 
 
 def _header_and_rows(cells: pd.DataFrame, where: dict, table: str) -> pd.DataFrame:

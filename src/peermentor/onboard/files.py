@@ -23,6 +23,7 @@ from peermentor.ingest.read import SOURCE_ROW, read_export
 FORMATS = {
     ".csv": "csv", ".tsv": "csv", ".tab": "csv", ".txt": "csv",
     ".xlsx": "excel", ".xlsm": "excel", ".parquet": "parquet", ".pq": "parquet",
+    ".sav": "spss", ".zsav": "spss", ".dta": "stata", ".sas7bdat": "sas", ".xpt": "xport",
 }  # fmt: skip
 SEPARATORS = ",;\t|"
 SNIFF_BYTES = 65_536
@@ -58,7 +59,7 @@ def read_exports(path: str | Path) -> list[Export]:
     elif fmt == "excel":
         option_sets = [{"format": "excel", "excel": {"sheet": s}} for s in sheet_names(path)]
     else:
-        option_sets = [{"format": "parquet"}]
+        option_sets = [{"format": fmt}]
     exports = []
     for options in option_sets:
         try:
@@ -78,7 +79,7 @@ def export_format(path: str | Path) -> str:
         raise InputError(
             f"unknown kind of file {path.suffix!r}; expected one of {sorted(FORMATS)}",
             file=str(path),
-            hint="save the export as CSV, Excel (.xlsx) or Parquet",
+            hint="save the export as CSV, Excel (.xlsx), Parquet, SPSS, Stata or SAS",
         )
     return fmt
 
