@@ -6,6 +6,7 @@ from pathlib import Path
 
 from peermentor.config import load_workflow_configs
 from peermentor.errors import PeermentorError
+from peermentor.ingest.site import source_files
 from peermentor.runner import code_files
 
 # One validation path with `peermentor site check`: the package validates the study
@@ -71,15 +72,12 @@ def site_config_file(wildcards):
 
 
 def site_raw_files(wildcards):
-    """Every export file a site reads (tables may share a workbook or roster)."""
-    tables = SITE_CONFIGS[wildcards.site]["tables"]
-    return sorted({tables[t]["path"] for t in TABLES})
+    """Every file a site reads (tables may share a workbook or roster; REDCap dictionaries)."""
+    return source_files(SITE_CONFIGS[wildcards.site])
 
 
 def all_raw_files():
-    return sorted(
-        {cfg["tables"][t]["path"] for cfg in SITE_CONFIGS.values() for t in TABLES}
-    )
+    return sorted({f for cfg in SITE_CONFIGS.values() for f in source_files(cfg)})
 
 
 def manifest_outputs():

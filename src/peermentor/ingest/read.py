@@ -1,4 +1,4 @@
-"""Reading one export file (CSV, Excel, Parquet; SPSS/Stata/SAS) exactly as the site sent it.
+"""Reading one export (CSV, Excel, Parquet; SPSS/Stata/SAS; REDCap) exactly as the site sent it.
 
 Every row keeps ``source_row``: the row number a data manager sees when opening
 the file in a spreadsheet (header = row 1, so the first data row is row 2; for
@@ -13,6 +13,7 @@ from pathlib import Path
 import pandas as pd
 
 from peermentor.errors import InputError
+from peermentor.ingest.redcap import read_redcap
 from peermentor.ingest.stats_files import read_stats_file
 
 SOURCE_ROW = "source_row"
@@ -36,6 +37,8 @@ def read_export(path: str | Path, table_cfg: dict, *, site: str, table: str) -> 
         cells = _read_excel_cells(path, table_cfg.get("excel", {}), where, table)
     elif fmt == "parquet":
         return _with_rows(_read_parquet(path, where), first_row=2)
+    elif fmt == "redcap":
+        return read_redcap(path, table_cfg, where, table)
     else:
         return _with_rows(_read_other(path, table_cfg, where, table), first_row=2)
     return _header_and_rows(cells, where, table)

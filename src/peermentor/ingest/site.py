@@ -21,6 +21,27 @@ def site_files(site_cfg: dict, project_dir: str | Path = ".") -> dict[str, str]:
     return {t: str(Path(project_dir) / site_cfg["tables"][t]["path"]) for t in contract.TABLE_NAMES}
 
 
+def source_files(site_cfg: dict, project_dir: str | Path = ".") -> list[str]:
+    """Every file a site reads: exports and REDCap data dictionaries (a workflow's inputs)."""
+    files = set(site_files(site_cfg, project_dir).values())
+    for table in contract.TABLE_NAMES:
+        dictionary = (site_cfg["tables"][table].get("redcap") or {}).get("dictionary")
+        if dictionary:
+            files.add(str(Path(project_dir) / dictionary))
+    return sorted(files)
+
+
+def _with_project_dir(table_cfg: dict, project_dir: str | Path) -> dict:
+    """A REDCap dictionary path is relative to the project directory, like the export's."""
+    spec = table_cfg.get("redcap")
+    if not spec or not spec.get("dictionary"):
+        return table_cfg
+    return {
+        **table_cfg,
+        "redcap": {**spec, "dictionary": str(Path(project_dir) / spec["dictionary"])},
+    }
+
+
 def ingest_site(
     site_cfg: dict, *, salt: bytes, rucc_threshold: int, project_dir: str | Path = "."
 ) -> dict[str, Mapped]:
@@ -29,7 +50,7 @@ def ingest_site(
     files = site_files(site_cfg, project_dir)
     mapped = {}
     for table in TABLE_ORDER:
-        table_cfg = site_cfg["tables"][table]
+        table_cfg = _with_project_dir(site_cfg["tables"][table], project_dir)
         raw = read_export(files[table], table_cfg, site=site, table=table)
         result = map_table(raw, table, table_cfg, site=site, file=files[table])
         if table == "families":
