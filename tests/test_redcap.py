@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copy
+
 import pandas as pd
 import pytest
 from ingest_helpers import pipeline_error, run_site
@@ -17,6 +19,8 @@ from redcap_helpers import (
 from peermentor.errors import InputError
 from peermentor.ingest.read import read_export
 from peermentor.ingest.redcap import parse_choices, read_dictionary
+from peermentor.onboard.draft import draft_site
+from peermentor.onboard.redcap import read_project, split_paths
 
 
 def test_parse_choices():
@@ -173,3 +177,54 @@ def test_longitudinal_rows_of_one_event(tmp_path):
     cfg, _ = write_redcap_site(tmp_path)
     cfg["tables"]["families"]["redcap"]["event"] = "intake_arm_1"
     assert "has no redcap_event_name column: the project is not longitudinal" in pipeline_error(cfg)
+
+
+def test_draft_of_a_redcap_project_reads_as_the_hand_written_config(tmp_path, monkeypatch):
+    cfg, _ = write_redcap_site(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    paths = [
+        "raw/records.csv", "raw/dictionary.csv", "raw/mentor_records.csv",
+        "raw/mentors_dictionary.csv",
+    ]  # fmt: skip
+    projects, others = split_paths(paths)
+    assert projects == [
+        ("raw/records.csv", "raw/dictionary.csv"),
+        ("raw/mentor_records.csv", "raw/mentors_dictionary.csv"),
+    ]
+    assert others == []
+    parts = [part for pair in projects for part in read_project(*pair)]
+    assert [p.label for p in parts] == [
+        "raw/records.csv [base rows]",
+        "raw/records.csv [instrument contact_log]",
+        "raw/mentor_records.csv [base rows]",
+    ]
+    draft = draft_site("tiny", parts)
+    assert draft.todos == ["rurality"]
+    tables = draft.config["tables"]
+    assert tables["contacts"]["redcap"] == {
+        "dictionary": "raw/dictionary.csv", "instrument": "contact_log",
+    }  # fmt: skip
+    assert tables["contacts"]["columns"]["contact_id"] == "redcap_instance_id"
+    assert tables["families"]["columns"]["family_id"] == "record_id"
+    # Keyed by code, every choice of the dictionary (3 'ref' is never used in the records).
+    assert tables["contacts"]["values"]["status"] == {
+        "1": "completed", "2": "no_show", "3": "refused",
+    }  # fmt: skip
+    assert tables["contacts"]["activities"] == cfg["tables"]["contacts"]["activities"]
+    assert tables["mentors"]["date_format"] == "iso"
+    filled = copy.deepcopy(draft.config)
+    filled["rurality"] = cfg["rurality"]
+    ours, theirs = run_site(filled), run_site(cfg)
+    for table in ("families", "contacts", "mentors"):
+        pd.testing.assert_frame_equal(ours.kept[table], theirs.kept[table])
+
+
+def test_unrecognised_checkbox_choice_is_a_todo(tmp_path, monkeypatch):
+    write_redcap_site(tmp_path)
+    path = tmp_path / "raw" / "dictionary.csv"
+    path.write_text(path.read_text().replace("3, TR", "3, TR | 4, Parenting class"))
+    monkeypatch.chdir(tmp_path)
+    draft = draft_site("tiny", read_project("raw/records.csv", "raw/dictionary.csv"))
+    assert "tables.contacts.activities.columns.other" in draft.todos
+    note = draft.comments[("tables", "contacts", "activities", "columns", "other")]
+    assert "4, Parenting class" in note

@@ -143,12 +143,18 @@ def _cmd_describe(args) -> int:
 
 
 def _read_exports(paths: list[str]) -> list:
+    """Every export's tables; a REDCap records export is read with its dictionary, by part."""
     from peermentor.onboard.files import read_exports
+    from peermentor.onboard.redcap import read_project, split_paths
 
+    projects, others = split_paths(paths)
+    reads = [((r, d), lambda r=r, d=d: read_project(r, d)) for r, d in projects]
+    reads += [(p, lambda p=p: read_exports(p)) for p in others]
     exports = []
-    for path in paths:
-        print(f"reading {path} ...", file=sys.stderr, flush=True)
-        for export in read_exports(path):
+    for path, read in reads:
+        shown = " with ".join(path) if isinstance(path, tuple) else path
+        print(f"reading {shown} ...", file=sys.stderr, flush=True)
+        for export in read():
             print(f"  {export.label}: {len(export.frame)} rows", file=sys.stderr, flush=True)
             exports.append(export)
     return exports

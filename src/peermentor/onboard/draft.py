@@ -25,6 +25,7 @@ from peermentor.onboard.match import (
     mapped_columns,
     match_columns,
 )
+from peermentor.onboard.redcap import make_redcap_draft
 from peermentor.onboard.site_keys import draft_filters, draft_rurality
 from peermentor.onboard.table_keys import (
     booleans_of,
@@ -39,8 +40,8 @@ from peermentor.onboard.yamltext import render
 
 CSV_DEFAULTS = {"sep": ",", "encoding": "utf-8", "quotechar": '"'}
 TABLE_KEYS = (
-    "path", "format", "csv", "excel", "filter", "columns", "values", "booleans",
-    "date_format", "duration_unit", "activities", "drop",
+    "path", "format", "csv", "excel", "redcap", "value_labels", "filter", "columns", "values",
+    "booleans", "date_format", "duration_unit", "activities", "drop",
 )  # fmt: skip
 
 
@@ -61,6 +62,7 @@ def draft_site(site_id: str, exports: list[Export]) -> Draft:
         matched[table] = _draft_table(draft, table, export, profiles[export.label])
     draft_filters(draft, chosen, matched)
     draft_rurality(draft, chosen.get("families"), matched.get("families", {}))
+    make_redcap_draft(draft, chosen)
     draft.config = {
         "site_id": draft.config["site_id"],
         "description": draft.config["description"],
@@ -101,6 +103,8 @@ def _reader_keys(draft: Draft, key: tuple, export: Export) -> None:
             draft.put((*key, "csv"), options)
     if export.sheet:
         draft.put((*key, "excel"), {"sheet": export.sheet})
+    if "redcap" in export.options:
+        draft.put((*key, "redcap"), export.options["redcap"])
     if export.header_row != 1:
         draft.comments[(*key, "path")] = (
             f"TODO: the header looks like row {export.header_row}: delete the rows above it"

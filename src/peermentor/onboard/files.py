@@ -47,6 +47,16 @@ class Export:
         return f"{self.path} [{self.sheet}]" if self.sheet else self.path
 
     @property
+    def title(self) -> str:
+        """What the site calls this table: its sheet, or the file's name."""
+        return self.sheet or Path(self.path).stem
+
+    @property
+    def part(self) -> str | None:
+        """Which rows of a file shared by several tables (a REDCap instrument), if any."""
+        return None
+
+    @property
     def columns(self) -> list[str]:
         return [c for c in self.frame.columns if c != SOURCE_ROW]
 
