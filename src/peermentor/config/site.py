@@ -172,6 +172,8 @@ def check_exports(site: dict, config_file: str | Path, project_dir: str | Path =
     """Every export (and REDCap dictionary) a site config names exists; else its key and line."""
     lines = yaml_lines(config_file)
     for table, cfg in site["tables"].items():
+        if cfg["format"] == "sql":
+            continue  # read from the database (or its snapshot) when the table is ingested
         named = [(("tables", table, "path"), cfg["path"])]
         if (cfg.get("redcap") or {}).get("dictionary"):
             named.append((("tables", table, "redcap", "dictionary"), cfg["redcap"]["dictionary"]))

@@ -1,4 +1,4 @@
-"""Reading one export (CSV, Excel, Parquet; SPSS/Stata/SAS; REDCap) exactly as the site sent it.
+"""Reading one export (CSV, Excel, Parquet; SPSS/Stata/SAS; REDCap; SQL) as the site sent it.
 
 Every row keeps ``source_row``: the row number a data manager sees when opening
 the file in a spreadsheet (header = row 1, so the first data row is row 2; for
@@ -14,6 +14,7 @@ import pandas as pd
 
 from peermentor.errors import InputError
 from peermentor.ingest.redcap import read_redcap
+from peermentor.ingest.sql import read_sql_table
 from peermentor.ingest.stats_files import read_stats_file
 
 SOURCE_ROW = "source_row"
@@ -23,6 +24,8 @@ def read_export(path: str | Path, table_cfg: dict, *, site: str, table: str) -> 
     """Read one export into a frame of raw values plus ``source_row``."""
     path = Path(path)
     where = {"site": site, "table": table, "file": str(path)}
+    if table_cfg["format"] == "sql":  # path is the snapshot of what the database returned
+        return _with_rows(read_sql_table(table_cfg, path, where, table), first_row=2)
     if not path.exists():
         raise InputError(
             "file not found",
