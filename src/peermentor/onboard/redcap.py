@@ -168,7 +168,8 @@ def _ids(draft: Draft, key: tuple, table: str, export: RedcapPart, columns: dict
     if table in ("families", "contacts") and (table == "contacts" or not export.instrument):
         draft.put((*key, "columns", "family_id"), record_id)
         draft.comments.pop((*key, "columns", "family_id"), None)
-    if table == "contacts" and export.instrument:
+    if table == "contacts" and export.instrument and columns.get("contact_id") == TODO:
+        # No contact number of its own: the instance is the contact (record id:instance).
         draft.put((*key, "columns", "contact_id"), INSTANCE_ID, "the record id and instance")
 
 
