@@ -6,9 +6,11 @@ import json
 
 import pandas as pd
 import pytest
+import yaml
 from ingest_helpers import pipeline_error, run_site
 from sql_helpers import URL_ENV, sql_site
 
+from peermentor.cli import main
 from peermentor.ingest.site import source_files
 from peermentor.ingest.sql import _scrub, query_text
 from peermentor.publish.manifest import sha256, snapshot_records
@@ -113,3 +115,18 @@ def test_the_manifest_lists_each_snapshot_query_without_the_url(sqlite_site, tmp
     assert contacts["query"] == "SELECT * FROM contacts ORDER BY csv_row" and contacts["rows"] == 6
     assert contacts["sha256"] == sha256(tmp_path / "snapshot" / "contacts.parquet")
     assert "agency.db" not in json.dumps(records)
+
+
+def test_inspect_and_draft_read_database_tables(sqlite_site, tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    assert main(["site", "inspect", "--database", URL_ENV, "contacts", "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report[0]["file"] == "contacts" and report[0]["rows"] == 6
+    out = tmp_path / "tiny.yaml"
+    args = ["site", "draft", "--site", "tiny", "--database", URL_ENV, "--out", str(out)]
+    assert main([*args, "families", "contacts", "mentors"]) == 0
+    drafted = yaml.safe_load(out.read_text())["tables"]
+    assert drafted["contacts"]["format"] == "sql" and "path" not in drafted["contacts"]
+    assert drafted["contacts"]["sql"] == {"url_env": URL_ENV, "table": "contacts"}
+    assert drafted["contacts"]["columns"]["contact_id"] == "LogId"
+    assert URL_ENV in out.read_text() and "agency.db" not in out.read_text()

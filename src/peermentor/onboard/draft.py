@@ -40,8 +40,8 @@ from peermentor.onboard.yamltext import render
 
 CSV_DEFAULTS = {"sep": ",", "encoding": "utf-8", "quotechar": '"'}
 TABLE_KEYS = (
-    "path", "format", "csv", "excel", "redcap", "value_labels", "filter", "columns", "values",
-    "booleans", "date_format", "duration_unit", "activities", "drop",
+    "path", "format", "csv", "excel", "redcap", "sql", "value_labels", "filter", "columns",
+    "values", "booleans", "date_format", "duration_unit", "activities", "drop",
 )  # fmt: skip
 
 
@@ -95,6 +95,10 @@ def _draft_table(draft: Draft, table: str, export: Export, profiles: Profiles) -
 
 def _reader_keys(draft: Draft, key: tuple, export: Export) -> None:
     """path, format, and the CSV options or sheet that read it (defaults left out)."""
+    if export.options["format"] == "sql":  # no file: the table or query, the URL's variable
+        draft.put((*key, "format"), "sql")
+        draft.put((*key, "sql"), export.options["sql"])
+        return
     draft.put((*key, "path"), _relative(export.path))
     draft.put((*key, "format"), export.options["format"])
     if export.options["format"] == "csv":
