@@ -19,7 +19,12 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from ingest_helpers import pipeline_error, run_site
-from sql_helpers import URL_ENV, sql_site
+from sql_helpers import URL_ENV, as_sql, load_site, sql_site
+from test_demo_shapes import build
+
+from peermentor.ingest.clean import clean_site
+from peermentor.ingest.pseudonymize import DEMO_SALT
+from peermentor.ingest.site import ingest_site, site_files
 
 
 def _pg_bin() -> Path:
@@ -129,3 +134,31 @@ def test_missing_table_and_failing_query(pg_site):
     msg = pipeline_error(cfg)
     assert "division by zero" in msg and "tables.mentors.sql.query" in msg
     assert PASSWORD not in msg
+
+
+def _ingest_and_clean(site_cfg: dict, project: Path):
+    mapped = ingest_site(site_cfg, salt=DEMO_SALT.encode(), rucc_threshold=4, project_dir=project)
+    files = site_files(site_cfg, project)
+    return clean_site(
+        mapped, site="jefferson", files=files, grace_days=14, data_cutoff="2017-12-31"
+    )
+
+
+def test_a_demo_site_from_postgres_gives_the_tables_of_its_files(postgres, tmp_path, monkeypatch):
+    """jefferson's demo exports (defects and all) loaded into PostgreSQL, read back by config."""
+    url, _ = postgres
+    monkeypatch.setenv(URL_ENV, url)
+    _, site_cfgs, project = build(tmp_path, ["jefferson"])
+    files_cfg = site_cfgs["jefferson"]
+    load_site(files_cfg, url, project)
+    from_db = _ingest_and_clean(as_sql(files_cfg, tmp_path / "snapshot"), project)
+    from_files = _ingest_and_clean(files_cfg, project)
+    assert len(from_files.kept["contacts"]) > 1000
+    # The injected defects are quarantined alike; the shared roster is filtered alike.
+    for table in ("families", "contacts", "mentors"):
+        pd.testing.assert_frame_equal(from_db.kept[table], from_files.kept[table])
+        pd.testing.assert_frame_equal(  # source_file: the snapshot, or the CSV
+            from_db.quarantine[table].drop(columns="source_file"),
+            from_files.quarantine[table].drop(columns="source_file"),
+        )
+    assert len(from_files.quarantine["contacts"]) > 0
