@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -228,3 +229,16 @@ def test_unrecognised_checkbox_choice_is_a_todo(tmp_path, monkeypatch):
     assert "tables.contacts.activities.columns.other" in draft.todos
     note = draft.comments[("tables", "contacts", "activities", "columns", "other")]
     assert "4, Parenting class" in note
+
+
+def test_the_dictionary_is_found_in_the_project_the_records_are(tmp_path, monkeypatch):
+    cfg, _ = write_redcap_site(tmp_path)
+    for table in cfg["tables"].values():  # as a committed config writes them
+        table["path"] = str(Path(table["path"]).relative_to(tmp_path))
+        table["redcap"]["dictionary"] = str(
+            Path(table["redcap"]["dictionary"]).relative_to(tmp_path)
+        )
+    monkeypatch.chdir(tmp_path.parent)  # not the project directory
+    families = cfg["tables"]["families"]
+    raw = read_export(tmp_path / families["path"], families, site="tiny", table="families")
+    assert len(raw) == 3

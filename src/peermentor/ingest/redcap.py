@@ -202,7 +202,7 @@ def read_redcap(path: Path, table_cfg: dict, where: dict, table: str) -> pd.Data
     spec = table_cfg.get("redcap") or {}
     key = f"tables.{table}.redcap"
     dictionary = read_dictionary(
-        spec.get("dictionary", ""), where=_no_file(where), key=f"{key}.dictionary"
+        dictionary_path(path, table_cfg), where=_no_file(where), key=f"{key}.dictionary"
     )
     records = read_records(path, where)
     _check_header(records, dictionary, where, table)
@@ -211,6 +211,15 @@ def read_redcap(path: Path, table_cfg: dict, where: dict, table: str) -> pd.Data
         raise InputError(f"has no rows for {_which(spec)}", **where, config_key=key)
     check_against_dictionary(rows, dictionary, table_cfg, where, table)
     return rows.reset_index(drop=True)
+
+
+def dictionary_path(records: Path, table_cfg: dict) -> Path:
+    """The dictionary, relative to the project directory the records path was resolved in."""
+    dictionary = Path((table_cfg.get("redcap") or {}).get("dictionary", ""))
+    relative = str(table_cfg.get("path", ""))
+    if dictionary.is_absolute() or not relative or not str(records).endswith(relative):
+        return dictionary
+    return Path(str(records)[: len(str(records)) - len(relative)]) / dictionary
 
 
 def _no_file(where: dict) -> dict:

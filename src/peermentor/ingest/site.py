@@ -40,17 +40,6 @@ def source_files(site_cfg: dict, project_dir: str | Path = ".") -> list[str]:
     return sorted(files)
 
 
-def _with_project_dir(table_cfg: dict, project_dir: str | Path) -> dict:
-    """A REDCap dictionary path is relative to the project directory, like the export's."""
-    spec = table_cfg.get("redcap")
-    if not spec or not spec.get("dictionary"):
-        return table_cfg
-    return {
-        **table_cfg,
-        "redcap": {**spec, "dictionary": str(Path(project_dir) / spec["dictionary"])},
-    }
-
-
 def ingest_site(
     site_cfg: dict, *, salt: bytes, rucc_threshold: int, project_dir: str | Path = "."
 ) -> dict[str, Mapped]:
@@ -59,7 +48,7 @@ def ingest_site(
     files = site_files(site_cfg, project_dir)
     mapped = {}
     for table in TABLE_ORDER:
-        table_cfg = _with_project_dir(site_cfg["tables"][table], project_dir)
+        table_cfg = site_cfg["tables"][table]
         raw = read_export(files[table], table_cfg, site=site, table=table)
         result = map_table(raw, table, table_cfg, site=site, file=files[table])
         if table == "families":
