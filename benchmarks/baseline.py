@@ -57,11 +57,20 @@ matplotlib.use("Agg")  # as workflow/scripts/figures.py: no display, the same re
 import pyarrow.parquet as pq
 
 from peermentor import contract
-from peermentor.config import SCHEMA_DIR, load_workflow_configs, load_yaml
+from peermentor.config import SCHEMA_DIR, load_interviews, load_workflow_configs, load_yaml
 from peermentor.errors import PeermentorError
 from peermentor.ingest.site import site_files as ingest_site_files
 from peermentor.ingest.site import source_files
-from peermentor.jobs import aggregate, clean, figures, ingest, model, report, stratify
+from peermentor.jobs import (
+    aggregate,
+    clean,
+    figures,
+    ingest,
+    interviews,
+    model,
+    report,
+    stratify,
+)
 
 REPO_DIR = Path(__file__).resolve().parents[1]
 RESULTS = "results/"  # the workflow's output dir; --out here
@@ -75,6 +84,7 @@ class Project:
     dir: Path
     config: dict
     sites: dict[str, dict]
+    interviews: dict | None = None  # the interview mapping, when interviews.enabled
 
 
 @dataclass
@@ -117,7 +127,8 @@ def load_project(project_dir: Path) -> Project:
     sites = load_workflow_configs(
         config, config_file="config/config.yaml", schema_dir=_schema_dir(project_dir)
     )
-    return Project(project_dir, config, sites)
+    mapping = load_interviews(config, schema_dir=_schema_dir(project_dir))
+    return Project(project_dir, config, sites, mapping)
 
 
 def _schema_dir(project_dir: Path) -> Path:
@@ -205,6 +216,23 @@ def wildcard_site(ctx: Context) -> str:
     return ctx.site
 
 
+def interview_mapping_file(ctx: Context) -> str:
+    return ctx.project.config["interviews"]["mapping"]
+
+
+def interview_mapping(ctx: Context) -> dict | None:
+    return ctx.project.interviews
+
+
+def interview_export(ctx: Context) -> str:
+    return ctx.project.interviews["export"]["path"]
+
+
+def interview_roster_files(ctx: Context) -> list[str]:
+    roster = ctx.project.interviews["roster"]
+    return [roster["path"]] if roster else []
+
+
 @dataclass(frozen=True)
 class Rule:
     """A workflow rule's job with its named inputs, outputs and params (``code`` left out)."""
@@ -214,6 +242,7 @@ class Rule:
     output: dict[str, Any]
     params: dict[str, Any]
     per_site: bool = False  # one job per site ({site} wildcard), named rule:site
+    only_if: tuple[str, ...] = ()  # config keys of a switch: the rule exists only when it is on
 
 
 SITE_MAPPED = "results/interim/{site}/mapped/{table}.parquet"
@@ -296,16 +325,39 @@ RULES: dict[str, Rule] = {
         ),
         params=dict(sites=conf("sites"), tables=TABLES, files=From(site_files)),
     ),
+    "ingest_interviews": Rule(
+        interviews.ingest_interviews,
+        input=dict(
+            mapping=From(interview_mapping_file),
+            export=From(interview_export),
+            roster=From(interview_roster_files),
+        ),
+        output=dict(
+            documents="results/interim/interviews/documents.parquet",
+            units="results/interim/interviews/units.parquet",
+            codings="results/interim/interviews/codings.parquet",
+            themes="results/interim/interviews/themes.parquet",
+            quarantine="results/quarantine/interviews/codings.csv",
+            reconciliation="results/tables/interviews_reconciliation.csv",
+        ),
+        params=dict(mapping=From(interview_mapping), pseudonymization=conf("pseudonymization")),
+        only_if=("interviews", "enabled"),
+    ),
     "family_profile": Rule(
         aggregate.family_profile,
         input=dict(families=FAMILIES, contacts=CONTACTS),
-        output=dict(profile=PROFILE, early=EARLY),
+        output=dict(
+            profile=PROFILE,
+            early=EARLY,
+            early_curve="results/interim/study/early_engagement_curve.parquet",
+        ),
         params=dict(
             data_cutoff=DATA_CUTOFF,
             count_statuses=COUNT_STATUSES,
             hours_include_collateral=COLLATERAL,
             n_contacts=N_CONTACTS,
             anchor=ANCHOR,
+            curve_days=60,
         ),
     ),
     "service_summaries": Rule(
@@ -351,11 +403,13 @@ RULES: dict[str, Rule] = {
             visit_gap="results/models/visit_gap.csv",
             summaries="results/models/summaries.txt",
             computed=MODEL_VALUES,
+            curve="results/interim/models/unification_curve.json",
         ),
         params=dict(
             primary=PRIMARY,
             cluster=CLUSTER,
             sensitivity=conf("model", "sensitivity", default={}),
+            predictor="face_to_face_with_children",
             min_cell_size=MIN_CELL_SIZE,
         ),
     ),
@@ -382,37 +436,27 @@ RULES: dict[str, Rule] = {
     ),
     "figure_service_profile": Rule(
         figures.figure_service_profile,
-        input=dict(profile=PROFILE),
+        input=dict(profile=PROFILE, service_profile="results/tables/service_profile.csv"),
         output=figure_files(distribution="service_distribution", mix="service_mix"),
         params=dict(min_cell_size=MIN_CELL_SIZE),
     ),
     "figure_early_engagement": Rule(
         figures.figure_early_engagement,
         input=dict(
-            contacts=CONTACTS,
-            families=FAMILIES,
+            curve="results/interim/study/early_engagement_curve.parquet",
             early_engagement="results/tables/early_engagement.csv",
         ),
         output=figure_files(curve="early_engagement"),
-        params=dict(
-            window_days=60,
-            n_contacts=N_CONTACTS,
-            anchor=ANCHOR,
-            count_statuses=COUNT_STATUSES,
-            data_cutoff=DATA_CUTOFF,
-            min_cell_size=MIN_CELL_SIZE,
-        ),
+        params=dict(n_contacts=N_CONTACTS, anchor=ANCHOR, min_cell_size=MIN_CELL_SIZE),
     ),
     "figure_outcome_models": Rule(
         figures.figure_outcome_models,
-        input=dict(coefficients="results/models/coefficients.csv", profile=PROFILE),
-        output=figure_files(forest="odds_ratios", curve="unification_curve"),
-        params=dict(
-            primary=PRIMARY,
-            cluster=CLUSTER,
-            predictor="face_to_face_with_children",
-            min_cell_size=MIN_CELL_SIZE,
+        input=dict(
+            coefficients="results/models/coefficients.csv",
+            curve="results/interim/models/unification_curve.json",
         ),
+        output=figure_files(forest="odds_ratios", curve="unification_curve"),
+        params=dict(min_cell_size=MIN_CELL_SIZE),
     ),
     "figure_workforce": Rule(
         figures.figure_workforce,
@@ -453,6 +497,8 @@ def bind_params(params: dict[str, Any], ctx: Context) -> dict[str, Any]:
 def run_rule(name: str, site: str | None, project: Project, out: Output) -> None:
     """One job of rule ``name`` (per site: for ``site``): bound, run, its outputs counted."""
     rule, ctx = RULES[name], Context(project, site)
+    if rule.only_if and not conf(*rule.only_if).value(ctx):
+        return  # the workflow has no such rule in this project (common.smk)
     output = bind_files(rule.output, ctx, out)
     rule.job(
         SimpleNamespace(**bind_files(rule.input, ctx, out)),
