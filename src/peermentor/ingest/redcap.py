@@ -3,7 +3,7 @@
 One records file may feed several contract tables: a table reads the non-repeating base
 rows (``redcap: {instrument: null}``) or the rows of one repeating instrument
 (``redcap: {instrument: contact_log}``), optionally of one event. Facts that are easy to
-get wrong (DESIGN.md section 12):
+get wrong (docs/design.md section 12):
 
 - the dictionary comes with two header styles, the web download (``Variable / Field
   Name``, ...) and the API metadata (``field_name``, ...); both are read;

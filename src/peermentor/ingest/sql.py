@@ -2,7 +2,7 @@
 
 The connection URL, with its password, lives only in the environment variable the site
 config names (``sql.url_env``): it never reaches a config, log, manifest, message or
-traceback (DESIGN.md section 12). What was read is kept as a snapshot
+traceback (docs/design.md section 12). What was read is kept as a snapshot
 (``results/interim/<site>/snapshot/<table>.parquet``) beside a record of the query, the
 row count and the snapshot's SHA-256 (``<table>.json``, listed in the run manifest), so a
 rerun and a review use exactly the same rows; the database is read again only when there

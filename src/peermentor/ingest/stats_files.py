@@ -1,6 +1,6 @@
 """Reading an SPSS (.sav), Stata (.dta) or SAS (.sas7bdat, .xpt) file as the analysts saved it.
 
-Through ``pyreadstat``, with three rules that are easy to get wrong (DESIGN.md section 12):
+Through ``pyreadstat``, with three rules that are easy to get wrong (docs/design.md section 12):
 
 - declared user-missing values (SPSS missing values and ranges such as ``-9`` "not
   recorded", Stata's ``.a``-``.z``, SAS's ``.A``-``.Z``) are missing data, never a category;
