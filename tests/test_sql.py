@@ -11,7 +11,9 @@ from ingest_helpers import pipeline_error, run_site
 from sql_helpers import URL_ENV, sql_site
 
 from peermentor.cli import main
-from peermentor.ingest.site import source_files
+from peermentor.config import load_site
+from peermentor.errors import ConfigError
+from peermentor.ingest.site import site_files, source_files
 from peermentor.ingest.sql import _scrub, query_text
 from peermentor.publish.manifest import sha256, snapshot_records
 
@@ -130,3 +132,21 @@ def test_inspect_and_draft_read_database_tables(sqlite_site, tmp_path, monkeypat
     assert drafted["contacts"]["sql"] == {"url_env": URL_ENV, "table": "contacts"}
     assert drafted["contacts"]["columns"]["contact_id"] == "LogId"
     assert URL_ENV in out.read_text() and "agency.db" not in out.read_text()
+
+
+def test_site_schema_sql_needs_its_block_and_no_path(sqlite_site, tmp_path):
+    cfg, _ = sqlite_site
+    path = tmp_path / "tiny.yaml"
+    for table in cfg["tables"].values():
+        del table["path"]  # the workflow's default: results/interim/<site>/snapshot/<table>
+    path.write_text(yaml.safe_dump(cfg))
+    loaded = load_site(path)
+    assert site_files(loaded)["contacts"] == "results/interim/tiny/snapshot/contacts.parquet"
+    del cfg["tables"]["contacts"]["sql"]
+    path.write_text(yaml.safe_dump(cfg))
+    with pytest.raises(ConfigError, match="sql"):
+        load_site(path)
+    cfg["tables"]["contacts"]["format"] = "csv"  # any other format needs its path
+    path.write_text(yaml.safe_dump(cfg))
+    with pytest.raises(ConfigError, match="path"):
+        load_site(path)
