@@ -20,6 +20,7 @@ get wrong (docs/design.md section 12):
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -184,17 +185,27 @@ def is_dictionary(path: str | Path) -> bool:
 
 def read_records(path: str | Path, where: dict) -> pd.DataFrame:
     """The records export as text cells, numbered as a spreadsheet shows them."""
+    stat = Path(path).stat()
+    frame, problem = _read_records(str(path), stat.st_mtime_ns, stat.st_size)
+    if problem:
+        raise InputError(problem, **where)
+    return frame.copy()
+
+
+@functools.lru_cache(maxsize=2)
+def _read_records(path: str, mtime_ns: int, size: int) -> tuple[pd.DataFrame | None, str | None]:
+    """Read once for all the tables one records file feeds (keyed by its mtime and size)."""
     try:
         frame = pd.read_csv(
             path, dtype=str, keep_default_na=False, na_values=[""], encoding="utf-8-sig"
         )
     except pd.errors.EmptyDataError:
-        raise InputError("file is empty", **where) from None
+        return None, "file is empty"
     except (pd.errors.ParserError, UnicodeDecodeError) as err:
-        raise InputError(f"cannot be read as a REDCap CSV export ({err})", **where) from None
+        return None, f"cannot be read as a REDCap CSV export ({err})"
     frame.columns = [str(c).strip() for c in frame.columns]
     frame[SOURCE_ROW] = frame.index.to_numpy() + 2  # header is row 1
-    return frame
+    return frame, None
 
 
 def read_redcap(path: Path, table_cfg: dict, where: dict, table: str) -> pd.DataFrame:
@@ -268,11 +279,10 @@ def select_rows(records, dictionary: Dictionary, spec: dict, where: dict, key: s
         )
     _require_system(rows, REPEAT_INSTRUMENT, "the export has no repeating instruments", where, key)
     rows = rows[rows[REPEAT_INSTRUMENT] == instrument].copy()
-    parts = [rows[dictionary.record_id].astype(str)]
+    instance = rows[dictionary.record_id].astype(str)
     if EVENT in rows:
-        parts.append(rows[EVENT].astype(str))
-    parts.append(rows[REPEAT_INSTANCE].fillna("").astype(str))
-    rows[INSTANCE_ID] = pd.concat(parts, axis=1).agg(":".join, axis=1) if len(rows) else []
+        instance = instance + ":" + rows[EVENT].astype(str)
+    rows[INSTANCE_ID] = instance + ":" + rows[REPEAT_INSTANCE].fillna("").astype(str)
     return rows
 
 
