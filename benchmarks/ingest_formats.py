@@ -35,6 +35,7 @@ import sqlalchemy
 
 from peermentor.config import load_sites, load_study
 from peermentor.demo.build import build_demo
+from peermentor.ingest import redcap
 from peermentor.ingest.pseudonymize import DEMO_SALT
 from peermentor.ingest.site import ingest_site
 
@@ -52,6 +53,7 @@ URL_ENV = "PEERMENTOR_BENCH_DB_URL"
 def timed(site_cfg: dict, project: Path, repeat: int, before=None) -> tuple[int, float]:
     best = float("inf")
     for _ in range(repeat):
+        redcap._read_records.cache_clear()  # each run reads its records file from disk
         if before:
             before()
         started = time.perf_counter()
