@@ -59,6 +59,8 @@ import pyarrow.parquet as pq
 from peermentor import contract
 from peermentor.config import SCHEMA_DIR, load_interviews, load_workflow_configs, load_yaml
 from peermentor.errors import PeermentorError
+from peermentor.ingest.site import site_files as ingest_site_files
+from peermentor.ingest.site import source_files
 from peermentor.jobs import (
     aggregate,
     clean,
@@ -200,15 +202,13 @@ def site_config_file(ctx: Context) -> str:
 
 
 def site_raw_files(ctx: Context) -> list[str]:
-    tables = ctx.project.sites[ctx.site]["tables"]
-    return sorted({tables[t]["path"] for t in TABLES})
+    return source_files(ctx.project.sites[ctx.site])
 
 
 def site_files(ctx: Context) -> dict[str, dict[str, str]]:
     """combine_sites' params.files (a dict in its rule): each site's export file per table."""
     return {
-        site: {table: cfg["path"] for table, cfg in ctx.project.sites[site]["tables"].items()}
-        for site in ctx.project.config["sites"]
+        site: ingest_site_files(ctx.project.sites[site]) for site in ctx.project.config["sites"]
     }
 
 

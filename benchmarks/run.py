@@ -54,7 +54,7 @@ PROJECT_FILES = (
     "src",
     "environment.yml",
 )
-TOUCHED_SITE = "kenton"  # an Excel export: the slowest format to read
+TOUCHED_SITE = "martin"  # an Excel export: the slowest format to read
 EDITED_SITE = "jefferson"  # a CSV export: a row can be appended without a spreadsheet library
 
 

@@ -13,6 +13,7 @@ import shutil
 from pathlib import Path
 
 import pandas as pd
+import pyreadstat
 import pytest
 import yaml
 from ingest_helpers import BAD_EXPORTS, CONTACTS, FAMILIES, pipeline_error, write_site
@@ -90,7 +91,11 @@ def study_of(root: Path) -> dict:
 
 
 def export_paths(site_cfg: dict) -> list[str]:
-    return sorted({t["path"] for t in site_cfg["tables"].values()})
+    """Every export, and a REDCap project's data dictionary beside its records."""
+    tables = site_cfg["tables"].values()
+    return sorted(
+        {t["path"] for t in tables} | {t["redcap"]["dictionary"] for t in tables if "redcap" in t}
+    )
 
 
 def fill_todos(draft: dict, known: dict) -> dict:
@@ -170,8 +175,8 @@ def test_draft_never_overwrites_without_force(demo, cli):
 # --- check --------------------------------------------------------------------------------------
 
 
-# One site per reader (shared CSV roster, TSV with serial dates, Parquet); kenton's Excel
-# workbook is checked in test_check_text_report.
+# One site per reader (shared CSV roster, TSV with serial dates, SPSS and Parquet); kenton's
+# REDCap project is checked in test_check_text_report.
 @pytest.mark.parametrize("site", ["jefferson", "perry", "daviess"])
 def test_check_passes_a_demo_site_and_counts_what_was_injected(demo, cli, site):
     code, stdout, stderr = cli("site", "check", f"config/sites/{site}.yaml", "--json", cwd=demo)
@@ -200,6 +205,8 @@ def raw_rows(root: Path, table_cfg: dict) -> int:
     path = root / table_cfg["path"]
     if table_cfg["format"] == "parquet":
         frame = pd.read_parquet(path)
+    elif table_cfg["format"] == "spss":
+        frame, _ = pyreadstat.read_sav(path)
     elif table_cfg["format"] == "excel":
         frame = pd.read_excel(path, sheet_name=table_cfg["excel"]["sheet"])
     else:
@@ -322,12 +329,13 @@ def test_inspect_reports_types_and_never_prints_names(demo, cli):
         "data/raw/fayette/FAMILIES.csv",
         "data/raw/fayette/CONTACT_LOG.csv",
         "data/raw/perry/contacts.tsv",
-        "data/raw/kenton/kenton_export.xlsx",
+        "data/raw/kenton/kenton_records.csv",
+        "data/raw/kenton/kenton_dictionary.csv",
     ]
     code, stdout, stderr = cli("site", "inspect", *files, "--json", cwd=demo)
     assert code == 0
-    assert "data/raw/kenton/kenton_export.xlsx [Contacts]:" in stderr
-    report = {(f["file"], f["sheet"]): f for f in json.loads(stdout)}
+    assert "data/raw/kenton/kenton_records.csv [instrument contact_log]:" in stderr
+    report = {(f["file"], f["sheet"] or f["part"]): f for f in json.loads(stdout)}
     columns = {key: {c["name"]: c for c in entry["columns"]} for key, entry in report.items()}
     fayette = columns[("data/raw/fayette/CONTACT_LOG.csv", None)]
     assert report[("data/raw/fayette/CONTACT_LOG.csv", None)]["reader"]["csv"]["sep"] == ";"
@@ -339,11 +347,18 @@ def test_inspect_reports_types_and_never_prints_names(demo, cli):
     assert fayette["PARENT_YN"]["type"] == "boolean"
     perry = columns[("data/raw/perry/contacts.tsv", None)]
     assert perry["ContactDate"]["date_formats"] == ["excel_serial"]
-    kenton = columns[("data/raw/kenton/kenton_export.xlsx", "Contacts")]
-    assert kenton["Hours"]["duration_unit"] == "hours"
-    # The demo writes the dates as the site config reads them (date_format defaults to iso).
-    assert kenton["Date"]["date_formats"] == ["iso"]
-    assert set(kenton["Type"]["values"]) == {"Face to face", "Phone", "Text/Email", "Other"}
+    kenton = columns[("data/raw/kenton/kenton_records.csv", "instrument contact_log")]
+    assert kenton["contact_hours"]["duration_unit"] == "hours"
+    # A raw REDCap export writes ISO dates (the dictionary's date_mdy is how they were typed).
+    assert kenton["contact_date"]["date_formats"] == ["iso"]
+    # Choice codes are shown as the dictionary's labels; the base rows are another part.
+    assert set(kenton["contact_type"]["values"]) == {
+        "Face to face",
+        "Phone",
+        "Text or email",
+        "Other",
+    }
+    assert "intake_date" in columns[("data/raw/kenton/kenton_records.csv", "base rows")]
 
     text = inspect_text(json.loads(stdout))  # what the command prints without --json
     names = pd.read_csv(demo / files[0], sep=";", dtype=str)["CAREGIVER_NM"]

@@ -80,6 +80,12 @@ def _plugins() -> list:
     return [entry.load() for entry in found]
 
 
+_DATABASE_HELP = (
+    "the PATHs are tables (or SELECT queries) of the database whose SQLAlchemy URL is in this "
+    "environment variable; a REDCap records export is read with its data dictionary"
+)
+
+
 def _site_parser(sub) -> None:
     site = sub.add_parser(
         "site",
@@ -95,6 +101,7 @@ def _site_parser(sub) -> None:
     )
     inspect.add_argument("paths", nargs="+", metavar="PATH", help="export files")
     inspect.add_argument("--json", action="store_true", help="print JSON for scripts")
+    inspect.add_argument("--database", metavar="ENV_VAR", help=_DATABASE_HELP)
     inspect.set_defaults(func=_cmd_site_inspect)
 
     draft = steps.add_parser(
@@ -108,6 +115,7 @@ def _site_parser(sub) -> None:
     draft.add_argument("--out", help="where to write (default: config/sites/<site>.yaml)")
     draft.add_argument("--force", action="store_true", help="overwrite an existing file")
     draft.add_argument("--json", action="store_true", help="print JSON for scripts")
+    draft.add_argument("--database", metavar="ENV_VAR", help=_DATABASE_HELP)
     draft.set_defaults(func=_cmd_site_draft)
 
     check = steps.add_parser(
@@ -204,13 +212,23 @@ def _cmd_describe(args) -> int:
     return 0
 
 
-def _read_exports(paths: list[str]) -> list:
+def _read_exports(paths: list[str], database: str | None = None) -> list:
+    """Every export's tables; a REDCap records export is read with its dictionary, by part."""
+    from peermentor.onboard.database import read_tables
     from peermentor.onboard.files import read_exports
+    from peermentor.onboard.redcap import read_project, split_paths
 
+    if database:
+        print(f"reading {len(paths)} table(s) from ${database} ...", file=sys.stderr, flush=True)
+        return read_tables(database, paths)
+    projects, others = split_paths(paths)
+    reads = [((r, d), lambda r=r, d=d: read_project(r, d)) for r, d in projects]
+    reads += [(p, lambda p=p: read_exports(p)) for p in others]
     exports = []
-    for path in paths:
-        print(f"reading {path} ...", file=sys.stderr, flush=True)
-        for export in read_exports(path):
+    for path, read in reads:
+        shown = " with ".join(path) if isinstance(path, tuple) else path
+        print(f"reading {shown} ...", file=sys.stderr, flush=True)
+        for export in read():
             print(f"  {export.label}: {len(export.frame)} rows", file=sys.stderr, flush=True)
             exports.append(export)
     return exports
@@ -220,7 +238,7 @@ def _cmd_site_inspect(args) -> int:
     from peermentor.onboard.inspect import inspect_exports
     from peermentor.onboard.text import inspect_text
 
-    files = inspect_exports(_read_exports(args.paths))
+    files = inspect_exports(_read_exports(args.paths, args.database))
     print(json.dumps(files, indent=2, default=str) if args.json else inspect_text(files))
     return 0
 
@@ -231,7 +249,7 @@ def _cmd_site_draft(args) -> int:
 
     out = args.out or f"config/sites/{args.site}.yaml"
     refuse_overwrite(out, force=args.force)  # before the slow read, and again when writing
-    draft = draft_site(args.site, _read_exports(args.paths))
+    draft = draft_site(args.site, _read_exports(args.paths, args.database))
     summary = write_draft(draft, out, paths=args.paths, force=args.force)
     print(json.dumps(summary, indent=2) if args.json else draft_text(summary))
     return 0

@@ -68,13 +68,7 @@ rule combine_sites:
     params:
         sites=SITES,
         tables=TABLES,
-        files={
-            site: {
-                table: cfg["path"]
-                for table, cfg in SITE_CONFIGS[site]["tables"].items()
-            }
-            for site in SITES
-        },
+        files={site: site_files(SITE_CONFIGS[site]) for site in SITES},
     message:
         "Combining {params.sites} into study-level canonical tables"
     script:

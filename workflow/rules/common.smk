@@ -2,10 +2,12 @@
 import os
 import shlex
 import sys
+import time
 from pathlib import Path
 
 from peermentor.config import load_interviews, load_workflow_configs
 from peermentor.errors import PeermentorError
+from peermentor.ingest.site import site_files, source_files
 from peermentor.runner import code_files
 
 # One validation path with `peermentor site check`: the package validates the study
@@ -75,15 +77,12 @@ def site_config_file(wildcards):
 
 
 def site_raw_files(wildcards):
-    """Every export file a site reads (tables may share a workbook or roster)."""
-    tables = SITE_CONFIGS[wildcards.site]["tables"]
-    return sorted({tables[t]["path"] for t in TABLES})
+    """Every file a site reads (tables may share a workbook or roster; REDCap dictionaries)."""
+    return source_files(SITE_CONFIGS[wildcards.site])
 
 
 def all_raw_files():
-    return sorted(
-        {cfg["tables"][t]["path"] for cfg in SITE_CONFIGS.values() for t in TABLES}
-    )
+    return sorted({f for cfg in SITE_CONFIGS.values() for f in source_files(cfg)})
 
 
 def interview_mapping_file(wildcards):
@@ -182,3 +181,18 @@ def all_targets():
 
 def site_config_params(wildcards):
     return SITE_CONFIGS[wildcards.site]
+
+
+def sql_spec(wildcards):
+    """A SQL table's sql: block (the URL's variable name, never the URL)."""
+    table = SITE_CONFIGS[wildcards.site]["tables"][wildcards.table]
+    if table["format"] != "sql":
+        raise PeermentorError(
+            f"site {wildcards.site}, table {wildcards.table} is not read from a database"
+        )
+    return table["sql"]
+
+
+def sql_read_token(wildcards):
+    """sql.refresh: true gives a new value at every run, so the params trigger re-reads it."""
+    return time.time_ns() if sql_spec(wildcards).get("refresh") else 0

@@ -29,3 +29,28 @@ rule ingest_site:
         "Ingesting site {wildcards.site}: reading, mapping and pseudonymizing its export"
     script:
         "../scripts/ingest_site.py"
+
+
+rule snapshot_sql:
+    input:
+        code=script_code("snapshot_sql.py"),
+    output:
+        snapshot="results/interim/{site}/snapshot/{table}.parquet",
+        record="results/interim/{site}/snapshot/{table}.json",
+    log:
+        "logs/snapshot/{site}_{table}.log",
+    benchmark:
+        "results/benchmarks/snapshot/{site}_{table}.tsv"
+    conda:
+        "../../environment.yml"
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=10,
+    params:
+        sql=sql_spec,
+        read_token=sql_read_token,
+    message:
+        "Reading {wildcards.site}'s {wildcards.table} from its database into a snapshot"
+    script:
+        "../scripts/snapshot_sql.py"

@@ -169,18 +169,24 @@ def load_site(path: str | Path, schema_dir: Path = SCHEMA_DIR) -> dict:
 
 
 def check_exports(site: dict, config_file: str | Path, project_dir: str | Path = ".") -> None:
-    """Every export a site config names exists; a missing one names its config key and line."""
+    """Every export (and REDCap dictionary) a site config names exists; else its key and line."""
     lines = yaml_lines(config_file)
     for table, cfg in site["tables"].items():
-        path = Path(project_dir) / cfg["path"]
-        if not path.is_file():
-            line = lines.get(("tables", table, "path"))
+        if cfg["format"] == "sql":
+            continue  # read from the database (or its snapshot) when the table is ingested
+        named = [(("tables", table, "path"), cfg["path"])]
+        if (cfg.get("redcap") or {}).get("dictionary"):
+            named.append((("tables", table, "redcap", "dictionary"), cfg["redcap"]["dictionary"]))
+        for key, file in named:
+            if (Path(project_dir) / file).is_file():
+                continue
+            line = lines.get(key)
             raise InputError(
                 "file not found",
                 site=site["site_id"],
                 table=table,
-                file=cfg["path"],
-                config_key=f"tables.{table}.path in {config_file}"
+                file=file,
+                config_key=f"{'.'.join(key)} in {config_file}"
                 + (f" (line {line})" if line else ""),
                 hint="drop the export there, or correct the path in the site config",
             )

@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from peermentor import contract
+from peermentor.demo import formats
 from peermentor.ingest.mapping import EXCEL_EPOCH
 
 FREE_TEXT = {"families": "caregiver_name", "contacts": "notes", "mentors": "mentor_name"}
@@ -154,6 +155,12 @@ def write_exports(
         target = Path(project_dir) / path
         target.parent.mkdir(parents=True, exist_ok=True)
         cfg = parts[0][0]
+        if cfg["format"] == "redcap":
+            written += formats.write_redcap(parts, target)
+            continue
+        if cfg["format"] == "spss":
+            written += formats.write_spss(cfg, parts[0][1], target)
+            continue
         if cfg["format"] == "excel":
             with pd.ExcelWriter(target, engine="openpyxl") as book:
                 for part_cfg, frame in parts:

@@ -126,6 +126,11 @@ def clone_site(site_cfg: dict, k: int | str) -> dict:
     clone["site_id"] = f"{site}_{k}"
     for table in clone["tables"].values():
         table["path"] = table["path"].replace(f"data/raw/{site}/", f"data/raw/{site}_{k}/")
+        if "redcap" in table:
+            dictionary = table["redcap"]["dictionary"]
+            table["redcap"]["dictionary"] = dictionary.replace(
+                f"data/raw/{site}/", f"data/raw/{site}_{k}/"
+            )
         if "filter" in table:
             table["filter"]["value"] = f"{table['filter']['value']}{k}"
     return clone

@@ -1,4 +1,4 @@
-"""Reading one export file (CSV, Excel or Parquet) exactly as the site sent it.
+"""Reading one export (CSV, Excel, Parquet; SPSS/Stata/SAS; REDCap; SQL) as the site sent it.
 
 Every row keeps ``source_row``: where a data manager finds it. For Excel, the spreadsheet
 row (header = row 1, so the first data row is row 2); for CSV, the file's physical line
@@ -17,7 +17,10 @@ import pandas as pd
 from peermentor.errors import InputError
 from peermentor.ingest import csvtext
 from peermentor.ingest.layout import SOURCE_ROW, drop_empty_rows, header_and_rows
+from peermentor.ingest.redcap import read_redcap
 from peermentor.ingest.sniff import check_file_kind
+from peermentor.ingest.sql import read_sql_table
+from peermentor.ingest.stats_files import read_stats_file
 
 __all__ = ["SOURCE_ROW", "read_export"]
 
@@ -26,6 +29,8 @@ def read_export(path: str | Path, table_cfg: dict, *, site: str, table: str) -> 
     """Read one export into a frame of raw values plus ``source_row``."""
     path = Path(path)
     where = {"site": site, "table": table, "file": str(path)}
+    if table_cfg["format"] == "sql":  # path is the snapshot of what the database returned
+        return _numbered(read_sql_table(table_cfg, path, where, table), where)
     if not path.exists():
         raise InputError(
             "file not found",
@@ -34,14 +39,18 @@ def read_export(path: str | Path, table_cfg: dict, *, site: str, table: str) -> 
             hint="drop the export in data/raw/<site>/ or correct the path in the site config",
         )
     fmt = table_cfg["format"]
-    if path.stat().st_size > 0:
+    if path.stat().st_size > 0 and fmt in ("csv", "excel", "parquet"):
         check_file_kind(path, table_cfg, where, table)
     if fmt == "csv":
         cells = _read_csv_cells(path, table_cfg, where, table)
     elif fmt == "excel":
         cells = _read_excel_cells(path, table_cfg.get("excel", {}), where, table)
+    elif fmt == "parquet":
+        return _numbered(_read_parquet(path, where), where)
+    elif fmt == "redcap":
+        return read_redcap(path, table_cfg, where, table)
     else:
-        return _read_parquet(path, where)
+        return _numbered(_read_other(path, table_cfg, where, table), where)
     return header_and_rows(cells, table_cfg, where, table)
 
 
@@ -124,6 +133,20 @@ def _read_parquet(path: Path, where: dict) -> pd.DataFrame:
         frame = pd.read_parquet(path)
     except Exception as err:  # pyarrow raises ArrowInvalid, OSError, ...
         raise InputError(f"cannot be read as Parquet ({err})", **where) from None
+    return frame
+
+
+def _read_other(path: Path, table_cfg: dict, where: dict, table: str) -> pd.DataFrame:
+    """SPSS, Stata and SAS files (``stats_files``): one record per row, like Parquet."""
+    frame, problem = read_stats_file(path, table_cfg)
+    if problem:
+        raise InputError(problem, **where, config_key=f"tables.{table}.format")
+    return frame
+
+
+def _numbered(frame: pd.DataFrame, where: dict) -> pd.DataFrame:
+    """A record-per-row source (Parquet, SPSS/Stata/SAS, a database): rows numbered as a
+    spreadsheet would (the first record is row 2), empty records skipped and counted."""
     frame = frame.reset_index(drop=True)
     frame[SOURCE_ROW] = range(2, 2 + len(frame))
     frame = drop_empty_rows(frame)

@@ -1,6 +1,6 @@
 """Ingest job (workflow/rules/ingest.smk): read, map and pseudonymize one site's export."""
 
-from peermentor.ingest import site
+from peermentor.ingest import site, sql
 from peermentor.ingest.clean import empty_rows
 from peermentor.ingest.pseudonymize import resolve_salt
 from peermentor.io import write_parquet
@@ -31,3 +31,22 @@ def ingest_site(input, output, params) -> None:
             len(mapped[table].problems) - empty,
             empty,
         )
+
+
+def snapshot_sql(wildcards, output, params) -> None:
+    """One SQL table read from the database into its snapshot and the record of its query."""
+    site, table = wildcards.site, wildcards.table
+    record = sql.take_snapshot(
+        dict(params.sql),
+        output.snapshot,
+        where={"site": site, "table": table, "file": output.snapshot},
+        key=f"tables.{table}.sql",
+    )
+    log.info(
+        "%s %s: %d rows by %s (sha256 %s)",
+        site,
+        table,
+        record["rows"],
+        record["query"],
+        record["sha256"],
+    )

@@ -25,6 +25,7 @@ from peermentor.onboard.match import (
     mapped_columns,
     match_columns,
 )
+from peermentor.onboard.redcap import make_redcap_draft
 from peermentor.onboard.site_keys import draft_filters, draft_rurality
 from peermentor.onboard.table_keys import (
     booleans_of,
@@ -39,8 +40,8 @@ from peermentor.onboard.yamltext import render
 
 CSV_DEFAULTS = {"sep": ",", "encoding": "utf-8", "quotechar": '"'}
 TABLE_KEYS = (
-    "path", "format", "header_row", "csv", "excel", "filter", "columns", "values", "booleans",
-    "date_format", "duration_unit", "activities", "drop",
+    "path", "format", "header_row", "csv", "excel", "redcap", "sql", "value_labels", "filter",
+    "columns", "values", "booleans", "date_format", "duration_unit", "activities", "drop",
 )  # fmt: skip
 
 
@@ -61,6 +62,7 @@ def draft_site(site_id: str, exports: list[Export]) -> Draft:
         matched[table] = _draft_table(draft, table, export, profiles[export.label])
     draft_filters(draft, chosen, matched)
     draft_rurality(draft, chosen.get("families"), matched.get("families", {}))
+    make_redcap_draft(draft, chosen)
     draft.config = {
         "site_id": draft.config["site_id"],
         "description": draft.config["description"],
@@ -93,6 +95,10 @@ def _draft_table(draft: Draft, table: str, export: Export, profiles: Profiles) -
 
 def _reader_keys(draft: Draft, key: tuple, export: Export) -> None:
     """path, format, and the CSV options or sheet that read it (defaults left out)."""
+    if export.options["format"] == "sql":  # no file: the table or query, the URL's variable
+        draft.put((*key, "format"), "sql")
+        draft.put((*key, "sql"), export.options["sql"])
+        return
     draft.put((*key, "path"), _relative(export.path))
     draft.put((*key, "format"), export.options["format"])
     if export.options["format"] == "csv":
@@ -101,6 +107,8 @@ def _reader_keys(draft: Draft, key: tuple, export: Export) -> None:
             draft.put((*key, "csv"), options)
     if export.sheet:
         draft.put((*key, "excel"), {"sheet": export.sheet})
+    if "redcap" in export.options:
+        draft.put((*key, "redcap"), export.options["redcap"])
     if export.header_row != 1:
         draft.put((*key, "header_row"), export.header_row)
         draft.comments[(*key, "header_row")] = (

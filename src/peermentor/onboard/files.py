@@ -25,6 +25,7 @@ from peermentor.ingest.read import SOURCE_ROW, read_export
 FORMATS = {
     ".csv": "csv", ".tsv": "csv", ".tab": "csv", ".txt": "csv",
     ".xlsx": "excel", ".xlsm": "excel", ".parquet": "parquet", ".pq": "parquet",
+    ".sav": "spss", ".zsav": "spss", ".dta": "stata", ".sas7bdat": "sas", ".xpt": "xport",
 }  # fmt: skip
 SEPARATORS = ",;\t|"
 SNIFF_BYTES = 65_536
@@ -48,6 +49,16 @@ class Export:
         return f"{self.path} [{self.sheet}]" if self.sheet else self.path
 
     @property
+    def title(self) -> str:
+        """What the site calls this table: its sheet, or the file's name."""
+        return self.sheet or Path(self.path).stem
+
+    @property
+    def part(self) -> str | None:
+        """Which rows of a file shared by several tables (a REDCap instrument), if any."""
+        return None
+
+    @property
     def columns(self) -> list[str]:
         return [c for c in self.frame.columns if c != SOURCE_ROW]
 
@@ -60,7 +71,7 @@ def read_exports(path: str | Path) -> list[Export]:
     elif fmt == "excel":
         option_sets = [{"format": "excel", "excel": {"sheet": s}} for s in sheet_names(path)]
     else:
-        option_sets = [{"format": "parquet"}]
+        option_sets = [{"format": fmt}]
     exports = []
     for options in option_sets:
         if fmt == "csv" and (line := csv_header_line(path, options["csv"])) > 1:
@@ -113,7 +124,7 @@ def export_format(path: str | Path) -> str:
         raise InputError(
             f"unknown kind of file {path.suffix!r}; expected one of {sorted(FORMATS)}",
             file=str(path),
-            hint="save the export as CSV, Excel (.xlsx) or Parquet",
+            hint="save the export as CSV, Excel (.xlsx), Parquet, SPSS, Stata or SAS",
         )
     return fmt
 

@@ -28,6 +28,7 @@ def inspect_export(export: Export) -> dict:
     return {
         "file": export.path,
         "sheet": export.sheet,
+        "part": export.part,
         "format": export.options["format"],
         "reader": reader,
         "rows": len(export.frame),

@@ -8,7 +8,6 @@ export column is used once; ties and unrecognised names are left for the data te
 from __future__ import annotations
 
 from itertools import permutations
-from pathlib import Path
 
 from peermentor import contract
 from peermentor.ingest.mapping import DERIVED
@@ -97,7 +96,7 @@ def choose_tables(exports: list[Export], profiles: dict[str, Profiles]) -> dict[
 
 def _table_score(table: str, export: Export, profiles: Profiles) -> float:
     columns = sum(score for _, score in match_columns(table, profiles).values())
-    title = export.sheet or Path(export.path).stem
+    title = export.title
     named = 3.0 * len(set(name_tokens(title)) & TABLE_WORDS[table])
     return columns + named if columns else 0.0
 

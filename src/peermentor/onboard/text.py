@@ -13,6 +13,7 @@ def inspect_text(files: list[dict]) -> str:
 
 def _export_text(entry: dict) -> str:
     where = entry["file"] + (f" [sheet {entry['sheet']}]" if entry["sheet"] else "")
+    where += f" [{entry['part']}]" if entry.get("part") else ""
     how = [entry["format"]]
     csv = entry["reader"].get("csv", {})
     if csv:

@@ -50,8 +50,8 @@ def _flow(value) -> str:
 
 def scalar(value) -> str:
     """A YAML scalar: plain when it reads back as the same string, else double-quoted."""
-    if isinstance(value, bool | int | float):
-        return json.dumps(value)
+    if value is None or isinstance(value, bool | int | float):
+        return json.dumps(value)  # None: null (a REDCap table's base rows)
     text = str(value)
     plain = (
         _PLAIN.fullmatch(text)

@@ -7,6 +7,7 @@ manifest (only the git state can differ, and it is recorded on purpose).
 from __future__ import annotations
 
 import hashlib
+import json
 import platform
 import subprocess
 import sys
@@ -75,12 +76,31 @@ def verify_manifest(manifest: dict) -> list[str]:
     return problems
 
 
+def snapshot_records(paths: list[str]) -> list[dict]:
+    """What each SQL snapshot holds: its query, row count and SHA-256 (never the URL).
+
+    The record beside ``results/interim/<site>/snapshot/<table>.parquet`` is written when the
+    database is read (``peermentor.ingest.sql``); the manifest repeats it so a reviewer sees
+    which query produced which rows.
+    """
+    records = []
+    for path in sorted(set(map(str, paths))):
+        if Path(path).parent.name == "snapshot" and path.endswith(".json"):
+            record = json.loads(Path(path).read_text())
+            keys = ("query", "rows", "sha256", "url_env")
+            records.append(
+                {"path": str(Path(path).with_suffix(".parquet"))} | {k: record[k] for k in keys}
+            )
+    return records
+
+
 def build_manifest(
     *, inputs: list[str], outputs: list[str], config: dict, code_dir: str, command: str
 ) -> dict:
     return {
         "command": command,
         "inputs": file_entries(inputs),
+        "database_snapshots": snapshot_records(inputs),
         "outputs": file_entries(outputs),
         "config": config,
         "packages": package_versions(),
