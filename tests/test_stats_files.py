@@ -132,7 +132,8 @@ def test_stata_extended_missing_and_xport_dates(tmp_path):
     raw = read_export(tmp_path / "m.xpt", {"format": "xport"}, site="s", table="mentors")
     assert raw["Hired"].tolist() == [pd.Timestamp("2014-01-01"), pd.Timestamp("2015-06-01")]
     pyreadstat.write_dta(
-        pd.DataFrame({"Why": [1.0, "a", 2.0]}, dtype=object),
+        # With an id beside it: a row whose every cell is missing is an empty row (skipped).
+        pd.DataFrame({"Id": ["m1", "m2", "m3"], "Why": [1.0, "a", 2.0]}, dtype=object),
         tmp_path / "w.dta",
         variable_value_labels={"Why": {1: "A"}},
         missing_user_values={"Why": ["a"]},
