@@ -1,0 +1,205 @@
+"""Inter-coder agreement on the double-coded interviews, per theme and pooled.
+
+Two levels, one table shape (``AGREEMENT_COLUMNS``):
+
+- ``document``: the items are the double-coded interviews; a coder's value is the theme's
+  presence in the interview for that coder (``coder_presence``, processes rolled up);
+- ``unit``: the items are the units (paragraphs) of those interviews; a coder's value is
+  whether any of the coder's codings with the theme overlaps the unit (``unit_coder_presence``).
+
+Per theme, the items are that theme's decisions. The ``pooled`` row stacks every theme's
+decisions (interview x theme, or unit x theme) into one 2 x 2 table: pooled Cohen's kappa is
+kappa over all of them, the usual meaning of a study's single "pooled kappa .90", and pooled
+alpha is alpha over the same stacked items. Every theme of the themes table takes part,
+processes (as rolled up) included.
+
+Percentage agreement is the share of items on which the coders agree; Cohen's kappa is for two
+coders (for more, the mean pairwise kappa); Krippendorff's alpha is nominal, with a percentile
+bootstrap interval (``n_bootstrap`` resamples, ``seed``) that resamples whole interviews
+(``resample="documents"``, default: an interview's decisions are not independent) or single
+items (``resample="items"``). Undefined values are NaN with the reason in ``kappa_note`` /
+``alpha_note`` (e.g. a theme every coder found in every interview has no variation).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+
+from peermentor.analysis.interviews.presence import coder_presence
+from peermentor.analysis.interviews.reliability import (
+    bootstrap_alpha,
+    krippendorff_alpha,
+    pairwise_kappa,
+    percent_agreement,
+)
+from peermentor.analysis.interviews.units import unit_coder_presence
+from peermentor.errors import InputError
+
+POOLED = "pooled"
+RESAMPLE = ("documents", "items")
+AGREEMENT_COLUMNS: list[str] = [
+    "level",
+    "theme",
+    "n_documents",
+    "n_items",
+    "n_coders",
+    "percent_agreement",
+    "kappa",
+    "kappa_note",
+    "alpha",
+    "alpha_ci_low",
+    "alpha_ci_high",
+    "alpha_note",
+]
+
+
+def double_coded(documents: pd.DataFrame) -> pd.DataFrame:
+    """The interviews coded by two or more coders (the documents table's ``double_coded``)."""
+    return documents[documents["double_coded"].astype(bool)]
+
+
+def document_agreement(
+    codings: pd.DataFrame,
+    documents: pd.DataFrame,
+    themes: pd.DataFrame,
+    *,
+    n_bootstrap: int = 1000,
+    seed: int = 0,
+    level: float = 0.95,
+    resample: str = "documents",
+) -> pd.DataFrame:
+    """Agreement on theme presence per double-coded interview (``AGREEMENT_COLUMNS``)."""
+    decisions = coder_presence(codings, double_coded(documents), themes)
+    return agreement_table(
+        decisions,
+        ["document_id"],
+        themes,
+        level_name="document",
+        n_bootstrap=n_bootstrap,
+        seed=seed,
+        level=level,
+        resample=resample,
+    )
+
+
+def unit_agreement(
+    codings: pd.DataFrame,
+    units: pd.DataFrame,
+    documents: pd.DataFrame,
+    themes: pd.DataFrame,
+    *,
+    n_bootstrap: int = 1000,
+    seed: int = 0,
+    level: float = 0.95,
+    resample: str = "documents",
+) -> pd.DataFrame:
+    """Agreement on the units of the double-coded interviews (``AGREEMENT_COLUMNS``)."""
+    decisions = unit_coder_presence(codings, units, double_coded(documents), themes)
+    return agreement_table(
+        decisions,
+        ["document_id", "unit"],
+        themes,
+        level_name="unit",
+        n_bootstrap=n_bootstrap,
+        seed=seed,
+        level=level,
+        resample=resample,
+    )
+
+
+def agreement_table(
+    decisions: pd.DataFrame,
+    item_columns: Sequence[str],
+    themes: pd.DataFrame,
+    *,
+    level_name: str,
+    n_bootstrap: int = 1000,
+    seed: int = 0,
+    level: float = 0.95,
+    resample: str = "documents",
+) -> pd.DataFrame:
+    """One row per theme (display order) and a pooled row, from coder decisions.
+
+    ``decisions``: item columns, coder, theme, present (bool); an item a coder did not code
+    is simply absent (missing in alpha, left out of kappa).
+    """
+    if resample not in RESAMPLE:
+        raise InputError(
+            f"unknown bootstrap resampling {resample!r}; use one of {', '.join(RESAMPLE)}",
+            config_key="interviews.agreement.resample",
+        )
+    items = [*item_columns, "theme"]
+    coders = sorted(decisions["coder"].astype(str).unique())
+    rows = []
+    ordered = themes.sort_values("order", kind="stable")["theme"].astype(str)
+    for i, theme in enumerate([*ordered, POOLED]):
+        chosen = decisions if theme == POOLED else decisions[decisions["theme"] == theme]
+        data, groups = reliability_data(chosen, items, coders)
+        # Each theme and the pooled row get their own stream, so adding a theme moves none.
+        stream = np.random.SeedSequence([seed, i]).generate_state(1)[0]
+        rows.append(
+            _agreement_row(
+                data,
+                groups,
+                cluster=resample == "documents",
+                n_bootstrap=n_bootstrap,
+                seed=int(stream),
+                level=level,
+            )
+            | {"level": level_name, "theme": theme, "n_coders": len(coders)}
+        )
+    return pd.DataFrame(rows, columns=AGREEMENT_COLUMNS)
+
+
+def reliability_data(
+    decisions: pd.DataFrame, items: Sequence[str], coders: Sequence[str]
+) -> tuple[np.ndarray, np.ndarray]:
+    """Coders x items array (1.0 present, 0.0 absent, NaN not coded) and each item's document."""
+    if decisions.empty:
+        return np.full((len(coders), 0), np.nan), np.array([], dtype=object)
+    wide = decisions.pivot_table(
+        index=list(items), columns="coder", values="present", aggfunc="max", sort=True
+    )
+    wide = wide.reindex(columns=list(coders)).astype(float)
+    groups = wide.index.get_level_values("document_id").to_numpy()
+    return wide.to_numpy().T, groups
+
+
+def _agreement_row(
+    data: np.ndarray,
+    groups: np.ndarray,
+    *,
+    cluster: bool,
+    n_bootstrap: int,
+    seed: int,
+    level: float,
+) -> dict:
+    agree, _ = percent_agreement(data)
+    kappa, kappa_note = pairwise_kappa(data)
+    alpha, alpha_note = krippendorff_alpha(data)
+    low = high = np.nan
+    if np.isfinite(alpha):
+        low, high, boot_note = bootstrap_alpha(
+            data,
+            groups=groups if cluster else None,
+            n_bootstrap=n_bootstrap,
+            seed=seed,
+            level=level,
+        )
+        alpha_note = boot_note
+    pairable = (~np.isnan(data)).sum(axis=0) >= 2 if data.size else np.array([], dtype=bool)
+    n_documents = len(set(groups[pairable])) if len(groups) else 0
+    return {
+        "n_documents": n_documents,
+        "n_items": int(pairable.sum()),
+        "percent_agreement": agree,
+        "kappa": kappa,
+        "kappa_note": kappa_note,
+        "alpha": alpha,
+        "alpha_ci_low": low,
+        "alpha_ci_high": high,
+        "alpha_note": alpha_note,
+    }
