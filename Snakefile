@@ -31,6 +31,11 @@ include: "workflow/rules/figures.smk"
 include: "workflow/rules/notebooks.smk"
 
 
+if config["interviews"]["enabled"]:
+
+    include: "workflow/rules/interviews.smk"
+
+
 rule all:
     default_target: True
     input:

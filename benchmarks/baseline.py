@@ -57,9 +57,18 @@ matplotlib.use("Agg")  # as workflow/scripts/figures.py: no display, the same re
 import pyarrow.parquet as pq
 
 from peermentor import contract
-from peermentor.config import SCHEMA_DIR, load_workflow_configs, load_yaml
+from peermentor.config import SCHEMA_DIR, load_interviews, load_workflow_configs, load_yaml
 from peermentor.errors import PeermentorError
-from peermentor.jobs import aggregate, clean, figures, ingest, model, report, stratify
+from peermentor.jobs import (
+    aggregate,
+    clean,
+    figures,
+    ingest,
+    interviews,
+    model,
+    report,
+    stratify,
+)
 
 REPO_DIR = Path(__file__).resolve().parents[1]
 RESULTS = "results/"  # the workflow's output dir; --out here
@@ -73,6 +82,7 @@ class Project:
     dir: Path
     config: dict
     sites: dict[str, dict]
+    interviews: dict | None = None  # the interview mapping, when interviews.enabled
 
 
 @dataclass
@@ -115,7 +125,8 @@ def load_project(project_dir: Path) -> Project:
     sites = load_workflow_configs(
         config, config_file="config/config.yaml", schema_dir=_schema_dir(project_dir)
     )
-    return Project(project_dir, config, sites)
+    mapping = load_interviews(config, schema_dir=_schema_dir(project_dir))
+    return Project(project_dir, config, sites, mapping)
 
 
 def _schema_dir(project_dir: Path) -> Path:
@@ -205,6 +216,23 @@ def wildcard_site(ctx: Context) -> str:
     return ctx.site
 
 
+def interview_mapping_file(ctx: Context) -> str:
+    return ctx.project.config["interviews"]["mapping"]
+
+
+def interview_mapping(ctx: Context) -> dict | None:
+    return ctx.project.interviews
+
+
+def interview_export(ctx: Context) -> str:
+    return ctx.project.interviews["export"]["path"]
+
+
+def interview_roster_files(ctx: Context) -> list[str]:
+    roster = ctx.project.interviews["roster"]
+    return [roster["path"]] if roster else []
+
+
 @dataclass(frozen=True)
 class Rule:
     """A workflow rule's job with its named inputs, outputs and params (``code`` left out)."""
@@ -214,6 +242,7 @@ class Rule:
     output: dict[str, Any]
     params: dict[str, Any]
     per_site: bool = False  # one job per site ({site} wildcard), named rule:site
+    only_if: tuple[str, ...] = ()  # config keys of a switch: the rule exists only when it is on
 
 
 SITE_MAPPED = "results/interim/{site}/mapped/{table}.parquet"
@@ -295,6 +324,24 @@ RULES: dict[str, Rule] = {
             data_quality="results/tables/data_quality.csv",
         ),
         params=dict(sites=conf("sites"), tables=TABLES, files=From(site_files)),
+    ),
+    "ingest_interviews": Rule(
+        interviews.ingest_interviews,
+        input=dict(
+            mapping=From(interview_mapping_file),
+            export=From(interview_export),
+            roster=From(interview_roster_files),
+        ),
+        output=dict(
+            documents="results/interim/interviews/documents.parquet",
+            units="results/interim/interviews/units.parquet",
+            codings="results/interim/interviews/codings.parquet",
+            themes="results/interim/interviews/themes.parquet",
+            quarantine="results/quarantine/interviews/codings.csv",
+            reconciliation="results/tables/interviews_reconciliation.csv",
+        ),
+        params=dict(mapping=From(interview_mapping), pseudonymization=conf("pseudonymization")),
+        only_if=("interviews", "enabled"),
     ),
     "family_profile": Rule(
         aggregate.family_profile,
@@ -453,6 +500,8 @@ def bind_params(params: dict[str, Any], ctx: Context) -> dict[str, Any]:
 def run_rule(name: str, site: str | None, project: Project, out: Output) -> None:
     """One job of rule ``name`` (per site: for ``site``): bound, run, its outputs counted."""
     rule, ctx = RULES[name], Context(project, site)
+    if rule.only_if and not conf(*rule.only_if).value(ctx):
+        return  # the workflow has no such rule in this project (common.smk)
     output = bind_files(rule.output, ctx, out)
     rule.job(
         SimpleNamespace(**bind_files(rule.input, ctx, out)),

@@ -4,7 +4,7 @@ import shlex
 import sys
 from pathlib import Path
 
-from peermentor.config import load_workflow_configs
+from peermentor.config import load_interviews, load_workflow_configs
 from peermentor.errors import PeermentorError
 from peermentor.runner import code_files
 
@@ -17,6 +17,10 @@ try:
         config,
         config_file="config/config.yaml",
         schema_dir=Path(workflow.current_basedir).parent / "schemas",
+    )
+    # The interview strand's mapping (None when interviews.enabled is false).
+    INTERVIEWS = load_interviews(
+        config, schema_dir=Path(workflow.current_basedir).parent / "schemas"
     )
 except PeermentorError as _err:
     print(f"error: {_err}", file=sys.stderr)
@@ -82,6 +86,54 @@ def all_raw_files():
     )
 
 
+def interview_mapping_file(wildcards):
+    return config["interviews"]["mapping"]
+
+
+def interview_mapping(wildcards):
+    """The interview mapping, validated with its defaults (the job's params)."""
+    return INTERVIEWS
+
+
+def interview_export(wildcards):
+    return INTERVIEWS["export"]["path"]
+
+
+def interview_roster_files(wildcards=None):
+    """The roster the interview mapping names (none when the export holds the roles)."""
+    return [INTERVIEWS["roster"]["path"]] if INTERVIEWS and INTERVIEWS["roster"] else []
+
+
+def interview_demo_paths():
+    """What the demo writes for the interview strand (export, roster, truth), or None."""
+    if not INTERVIEWS:
+        return None
+    return {
+        "export": INTERVIEWS["export"]["path"],
+        "roster": INTERVIEWS["roster"]["path"] if INTERVIEWS["roster"] else None,
+        "truth": config["demo"]["interviews_truth_file"],
+    }
+
+
+def interview_demo_files():
+    paths = interview_demo_paths() or {}
+    return [path for path in paths.values() if path]
+
+
+def interview_outputs():
+    """The canonical interview tables, quarantine and reconciliation (when enabled)."""
+    if not INTERVIEWS:
+        return []
+    return [
+        *expand(
+            "results/interim/interviews/{table}.parquet",
+            table=["documents", "units", "codings", "themes"],
+        ),
+        "results/quarantine/interviews/codings.csv",
+        "results/tables/interviews_reconciliation.csv",
+    ]
+
+
 def manifest_outputs():
     """Every table and model output of the run (the manifest checksums them)."""
     return [
@@ -103,6 +155,7 @@ def manifest_outputs():
         "results/models/summaries.txt",
         "results/tables/replication.csv",
         *expand("results/figures/{figure}.{ext}", figure=FIGURES, ext=["png", "svg"]),
+        *interview_outputs(),
     ]
 
 
@@ -123,6 +176,7 @@ def all_targets():
         # Fails the run when a suppressed count can be recovered, so `make run` builds
         # no public report from outputs that leak.
         "results/audit/disclosure_audit.csv",
+        *interview_outputs(),
     ]
 
 

@@ -9,6 +9,7 @@ if config["demo"]["enabled"]:
         output:
             truth=config["demo"]["truth_file"],
             exports=all_raw_files(),
+            interviews=interview_demo_files(),
         log:
             "logs/demo_data.log",
         benchmark:
@@ -25,6 +26,7 @@ if config["demo"]["enabled"]:
             data_cutoff=config["study"]["data_cutoff"],
             sites=SITE_CONFIGS,
             shape=config["demo"],
+            interviews=interview_demo_paths(),
         message:
             "Generating the synthetic demo study (seed {params.seed}, scale {params.scale})"
         script:

@@ -12,6 +12,7 @@ def main():
         data_cutoff=snakemake.params.data_cutoff,
         truth_file=snakemake.output.truth,
         shape=snakemake.params.shape,
+        interviews=snakemake.params.interviews,
     )
 
 

@@ -10,10 +10,12 @@ Defaults from the JSON schemas are filled in while validating, exactly where
 visits, nested and through ``$ref``): the rules read them.
 
 Modules: ``read`` (YAML and key lines), ``messages`` (the wording), ``schema`` (validation
-with defaults), ``site`` (site configs against the contract), ``load`` (what callers load).
+with defaults), ``site`` (site configs against the contract), ``interviews`` (the interview
+mapping file), ``load`` (what callers load).
 """
 
-from peermentor.config.load import load_sites, load_study, load_workflow_configs
+from peermentor.config.interviews import load_interview_mapping
+from peermentor.config.load import load_interviews, load_sites, load_study, load_workflow_configs
 from peermentor.config.read import load_yaml, yaml_lines
 from peermentor.config.schema import SCHEMA_DIR, validate
 from peermentor.config.site import check_exports, load_site
@@ -21,6 +23,8 @@ from peermentor.config.site import check_exports, load_site
 __all__ = [
     "SCHEMA_DIR",
     "check_exports",
+    "load_interview_mapping",
+    "load_interviews",
     "load_site",
     "load_sites",
     "load_study",

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from peermentor.config.read import load_yaml
+from peermentor.config.interviews import load_interview_mapping
+from peermentor.config.read import load_yaml, yaml_lines
 from peermentor.config.schema import SCHEMA_DIR, validate
 from peermentor.config.site import check_exports, load_site
-from peermentor.errors import ConfigError
+from peermentor.errors import ConfigError, InputError
 
 
 def load_study(path: str | Path = "config/config.yaml", schema_dir: Path = SCHEMA_DIR) -> dict:
@@ -52,3 +53,27 @@ def load_workflow_configs(
         for site, cfg in sites.items():
             check_exports(cfg, Path(config["sites_dir"]) / f"{site}.yaml")
     return sites
+
+
+def load_interviews(config: dict, schema_dir: str | Path = SCHEMA_DIR) -> dict | None:
+    """The interview mapping when ``interviews.enabled`` (validated, defaults filled), else None;
+    its export and roster must exist unless the demo makes them."""
+    if not config["interviews"]["enabled"]:
+        return None
+    path = config["interviews"]["mapping"]
+    mapping = load_interview_mapping(path, schema_dir)
+    if not config["demo"]["enabled"]:
+        lines = yaml_lines(path)
+        files = [("export", "path", mapping["export"]["path"])]
+        if mapping["roster"]:
+            files.append(("roster", "path", mapping["roster"]["path"]))
+        for *key, file in files:
+            if not Path(file).is_file():
+                line = lines.get(tuple(key))
+                raise InputError(
+                    "file not found",
+                    file=file,
+                    config_key=f"{'.'.join(key)} in {path}" + (f" (line {line})" if line else ""),
+                    hint="drop the file there, or correct the path in the interview mapping",
+                )
+    return mapping

@@ -11,6 +11,7 @@ import pandas as pd
 
 from peermentor.demo import shapes
 from peermentor.demo.export import inject_defects, site_tables, to_export, write_exports
+from peermentor.demo.interviews import build_interviews
 from peermentor.demo.simulate import simulate_study
 from peermentor.demo.sites import DEFAULT_SITES, DemoSite
 from peermentor.errors import ConfigError
@@ -50,11 +51,13 @@ def build_demo(
     truth_file: str | Path,
     project_dir: str | Path = ".",
     shape: dict | None = None,
+    interviews: dict | None = None,
 ) -> dict:
     """Simulate the study, write every site's raw export and the truth file; returns the truth.
 
     ``shape`` holds the study-shape keys of the ``demo:`` config (peermentor.demo.shapes); without
-    them (or with their defaults) the demo is generated exactly as it always was.
+    them (or with their defaults) the demo is generated exactly as it always was. ``interviews``
+    ({export, roster, truth} paths) also writes the coded-interview study (demo.interviews).
     """
     options = shapes.shape_options(shape or {})
     study = simulate_study(
@@ -85,6 +88,8 @@ def build_demo(
             table_cfg = cfg["tables"][table]
             exports[table_cfg["path"]].append((table_cfg, to_export(table, frame, table_cfg, cfg)))
     files = write_exports(exports, Path(project_dir))
+    if interviews:
+        files = [*files, *_write_interviews(interviews, seed, Path(project_dir))]
     truth = {**study.truth, "injected_defects": defects, "files": sorted(str(f) for f in files)}
     if not shapes.is_default(options):
         truth["shape"] = {"options": options, "applied": applied}
@@ -92,6 +97,16 @@ def build_demo(
     truth_path.parent.mkdir(parents=True, exist_ok=True)
     truth_path.write_text(json.dumps(truth, indent=2, sort_keys=True, default=str) + "\n")
     return truth
+
+
+def _write_interviews(paths: dict, seed: int, project_dir: Path) -> list[Path]:
+    """The partnership interviews; the roster is written even where the mapping reads none."""
+    export = project_dir / paths["export"]
+    roster = project_dir / (paths["roster"] or Path(paths["export"]).with_name("roster.csv"))
+    build_interviews(
+        seed=seed, qdpx_path=export, roster_path=roster, truth_path=project_dir / paths["truth"]
+    )
+    return [export, roster]
 
 
 def _weighted(sites: list[DemoSite], options: dict) -> list[DemoSite]:

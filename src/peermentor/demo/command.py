@@ -31,7 +31,7 @@ def register(sub) -> None:
 def run(args) -> int:
     """Generate the demo study's raw exports and truth file; print what was written."""
     # imported here, not at the top: every CLI command loads this module (cli.py's plugins)
-    from peermentor.config import load_sites, load_study
+    from peermentor.config import load_interview_mapping, load_sites, load_study
     from peermentor.demo.build import build_demo
     from peermentor.demo.shapes import SHAPES, apply_shape
 
@@ -49,6 +49,14 @@ def run(args) -> int:
     sites = load_sites(study if not args.shape else project_sites)
     seed = study["demo"]["seed"] if args.seed is None else args.seed
     scale = study["demo"]["scale"] if args.scale is None else args.scale
+    interviews = None
+    if study["interviews"]["enabled"]:
+        mapping = load_interview_mapping(Path(args.project_dir) / study["interviews"]["mapping"])
+        interviews = {
+            "export": mapping["export"]["path"],
+            "roster": mapping["roster"]["path"] if mapping["roster"] else None,
+            "truth": study["demo"]["interviews_truth_file"],
+        }
     started = time.perf_counter()
     truth = build_demo(
         sites,
@@ -58,6 +66,7 @@ def run(args) -> int:
         truth_file=study["demo"]["truth_file"],
         project_dir=args.project_dir,
         shape=study["demo"],
+        interviews=interviews,
     )
     print(
         f"demo study: {truth['n_families']} families, {truth['n_mentors']} mentors, "
@@ -67,4 +76,6 @@ def run(args) -> int:
     for path in truth["files"]:
         print(f"  wrote {path}")
     print(f"  true parameters: {Path(args.project_dir) / study['demo']['truth_file']}")
+    if interviews:
+        print(f"  interview truth: {Path(args.project_dir) / interviews['truth']}")
     return 0

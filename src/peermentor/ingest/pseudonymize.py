@@ -20,7 +20,13 @@ import pandas as pd
 from peermentor.errors import SaltError
 
 DEMO_SALT = "peermentor-demo-salt-public-not-secret"
-PREFIX = {"family_id": "F", "mentor_id": "M", "contact_id": "C"}
+PREFIX = {
+    "family_id": "F",
+    "mentor_id": "M",
+    "contact_id": "C",
+    "document_id": "D",  # an interview transcript (docs/interviews.md)
+    "participant_id": "P",  # the person interviewed
+}
 
 
 def resolve_salt(*, salt_env: str, salt_file: str | Path, use_demo_salt: bool) -> bytes:
