@@ -15,7 +15,7 @@ ROOT = Path(__file__).resolve().parents[1]
 # and no disclosure audit (a check over the published outputs, not an analysis).
 NOT_MIRRORED = {
     "demo_data", "manifest", "study_notebook", "site_notebook", "notebook_with_code",
-    "audit_disclosure",
+    "audit_disclosure", "partnership_notebook",
 }  # fmt: skip
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from peermentor.publish.audit import AUDIT_ONLY
 from peermentor.publish.audit.transcripts import (
     find_leaks,
@@ -90,3 +92,50 @@ def test_public_outputs_skip_audit_only_and_embedded_images(tmp_path):
         "tables/interviews/prevalence.csv",
     ]
     assert "P07" not in outputs["notebooks/partnership.html"]
+
+
+def test_audit_job_allows_exactly_the_approved_quotes_as_printed(tmp_path):
+    """jobs.audit.interview_leaks on tiny canonical tables: the approved quote, de-identified,
+    may be public; the same words with the name kept, or another unit's words, may not."""
+    from types import SimpleNamespace
+
+    import pandas as pd
+
+    from peermentor.jobs.audit import interview_leaks
+
+    other = "Then we drove to the county office to file every single form that day."
+    paths = {
+        name: tmp_path / f"{name}.parquet" for name in ("units", "codings", "documents", "themes")
+    }
+    pd.DataFrame({"document_id": ["d1", "d1"], "unit": [1, 2], "text": [UNIT, other]}).to_parquet(
+        paths["units"]
+    )
+    pd.DataFrame(
+        {"coding_id": ["c1"], "document_id": ["d1"], "coder": ["coder_a"], "theme": ["supervision"],
+         "start": [0], "end": [len(UNIT)], "text": [UNIT]}
+    ).to_parquet(paths["codings"])  # fmt: skip
+    pd.DataFrame({"document_id": ["d1"], "role": ["caseworker"]}).to_parquet(paths["documents"])
+    pd.DataFrame({"theme": ["supervision"], "label": ["Supervision"]}).to_parquet(paths["themes"])
+    results = tmp_path / "results"
+    (results / "tables/interviews").mkdir(parents=True)
+    deidentified = UNIT.replace("Marisol", "[NAME]").replace("Harlan County", "[PLACE]")
+    (results / "tables/interviews/quotes.csv").write_text(f'quote,text\n1,"{deidentified}"\n')
+    interviews = {
+        "quotes": {
+            "approved": ["c1"],
+            "deidentify": {"names": ["Marisol"], "places": ["Harlan County"]},
+        }
+    }
+    params = SimpleNamespace(
+        results_dir=str(results), interviews=interviews, mapping={"roster": None}
+    )
+    inputs = SimpleNamespace(**{f"interview_{k}": str(v) for k, v in paths.items()})
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr("peermentor.jobs.audit.raw_ids", lambda mapping: ["CW-07"])
+        assert interview_leaks(inputs, params) == []
+        (results / "tables/interviews/x.csv").write_text(f"a\n{other}\nCW-07\n")
+        found = interview_leaks(inputs, params)
+    assert sorted((f.kind, f.what) for f in found) == [
+        ("participant_id", "roster identifier #1"),
+        ("transcript_text", "unit 2 of document d1"),
+    ]

@@ -12,6 +12,18 @@ rule audit_disclosure:
             if path.endswith(".csv")
             and path.startswith(("results/tables/", "results/models/"))
         ],
+        # The privacy check reads every public output, so it runs after them.
+        public=[
+            path
+            for path in all_targets()
+            if path.endswith((".html", ".svg")) and path.startswith("results/")
+        ],
+        # The transcripts' text, and what the approved quotes print (the only text allowed).
+        interview_units=interview_table("units"),
+        interview_codings=interview_table("codings"),
+        interview_documents=interview_table("documents"),
+        interview_themes=interview_table("themes"),
+        roster=interview_roster_files(),
     output:
         audit=audit_only(
             "results/audit/disclosure_audit.csv",
@@ -34,6 +46,8 @@ rule audit_disclosure:
         # results/audit/disclosure_audit.csv -> results: the public tables and models
         results_dir=lambda w, output: Path(output[0]).parent.parent.as_posix(),
         min_cell_size=config["disclosure"]["min_cell_size"],
+        interviews=config["interviews"] if INTERVIEWS else None,
+        mapping=INTERVIEWS,
     message:
         "Trying to recover each suppressed count from the published tables"
     script:
