@@ -161,3 +161,4 @@ def test_notebook_executes_and_shows_tables_as_printed(tmp_path):
     assert "about half" in html and "&lt;11" in html
     assert "22 interviews: 9 caseworkers, 9 family mentors, 4 supervisors" in html
     assert "My supervisor [NAME] listened every week." in html
+    assert narrative.PAPER_FINDINGS["supervision"] in html  # whole cells, never cut with "..."
