@@ -127,7 +127,10 @@ def validate_project(root: ElementTree.Element, path: str | Path) -> None:
     errors = list(project_schema().iter_errors(root))
     if not errors:
         return
-    shown = "; ".join(f"element {e.path}: {_reason(e)}" for e in errors[:3])
+    shown = "; ".join(
+        f"element {(e.path or '').replace(f'{{{NAMESPACE}}}', '')}: {_reason(e)}"
+        for e in errors[:3]
+    )
     more = f" (and {len(errors) - 3} more)" if len(errors) > 3 else ""
     raise InputError(
         f"project.qde does not follow the REFI-QDA schema (Project.xsd): {shown}{more}",
