@@ -2,16 +2,22 @@
 
 Two levels, one table shape (``AGREEMENT_COLUMNS``):
 
-- ``document``: the items are the double-coded interviews; a coder's value is the theme's
-  presence in the interview for that coder (``coder_presence``, processes rolled up);
+- ``document``: the items are the double-coded interviews; a coder's value is whether the coder
+  applied the theme in the interview (``coder_presence``);
 - ``unit``: the items are the units (paragraphs) of those interviews; a coder's value is
   whether any of the coder's codings with the theme overlaps the unit (``unit_coder_presence``).
+
+The themes are taken as coded by default (``roll_up=False``): a coder's decision on a process
+is whether the coder applied the process code itself, so each of the mapping's codes is one
+decision, as a coding comparison in a QDA tool counts them and as the demo's truth computes
+its kappa. ``roll_up=True`` (config ``interviews.agreement.roll_up``) compares the presence
+used for prevalence instead, a process being present when it or a subtheme is coded; the
+process rows then repeat their subthemes' decisions.
 
 Per theme, the items are that theme's decisions. The ``pooled`` row stacks every theme's
 decisions (interview x theme, or unit x theme) into one 2 x 2 table: pooled Cohen's kappa is
 kappa over all of them, the usual meaning of a study's single "pooled kappa .90", and pooled
-alpha is alpha over the same stacked items. Every theme of the themes table takes part,
-processes (as rolled up) included.
+alpha is alpha over the same stacked items. Every theme of the themes table takes part.
 
 Percentage agreement is the share of items on which the coders agree; Cohen's kappa is for two
 coders (for more, the mean pairwise kappa); Krippendorff's alpha is nominal, with a percentile
@@ -70,9 +76,10 @@ def document_agreement(
     seed: int = 0,
     level: float = 0.95,
     resample: str = "documents",
+    roll_up: bool = False,
 ) -> pd.DataFrame:
-    """Agreement on theme presence per double-coded interview (``AGREEMENT_COLUMNS``)."""
-    decisions = coder_presence(codings, double_coded(documents), themes)
+    """Agreement on the themes of each double-coded interview (``AGREEMENT_COLUMNS``)."""
+    decisions = coder_presence(codings, double_coded(documents), themes, roll_up=roll_up)
     return agreement_table(
         decisions,
         ["document_id"],
@@ -95,9 +102,12 @@ def unit_agreement(
     seed: int = 0,
     level: float = 0.95,
     resample: str = "documents",
+    roll_up: bool = False,
 ) -> pd.DataFrame:
     """Agreement on the units of the double-coded interviews (``AGREEMENT_COLUMNS``)."""
-    decisions = unit_coder_presence(codings, units, double_coded(documents), themes)
+    decisions = unit_coder_presence(
+        codings, units, double_coded(documents), themes, roll_up=roll_up
+    )
     return agreement_table(
         decisions,
         ["document_id", "unit"],
