@@ -29,6 +29,7 @@ items (``resample="items"``). Undefined values are NaN with the reason in ``kapp
 
 from __future__ import annotations
 
+import zlib
 from collections.abc import Sequence
 
 import numpy as np
@@ -141,19 +142,18 @@ def agreement_table(
             f"unknown bootstrap resampling {resample!r}; use one of {', '.join(RESAMPLE)}",
             config_key="interviews.agreement.resample",
         )
-    items = [*item_columns, "theme"]
     coders = sorted(decisions["coder"].astype(str).unique())
+    data, documents, item_themes = _stack(decisions, [*item_columns, "theme"], coders)
     rows = []
     ordered = themes.sort_values("order", kind="stable")["theme"].astype(str)
-    for i, theme in enumerate([*ordered, POOLED]):
-        chosen = decisions if theme == POOLED else decisions[decisions["theme"] == theme]
-        data, groups = reliability_data(chosen, items, coders)
-        # Each theme and the pooled row get their own stream, so adding a theme moves none.
-        stream = np.random.SeedSequence([seed, i]).generate_state(1)[0]
+    for theme in [*ordered, POOLED]:
+        chosen = np.ones(len(item_themes), dtype=bool) if theme == POOLED else item_themes == theme
+        # Each theme's stream follows from its id, so adding a theme moves no other interval.
+        stream = np.random.SeedSequence([seed, zlib.crc32(theme.encode())]).generate_state(1)[0]
         rows.append(
             _agreement_row(
-                data,
-                groups,
+                data[:, chosen],
+                documents[chosen],
                 cluster=resample == "documents",
                 n_bootstrap=n_bootstrap,
                 seed=int(stream),
@@ -167,15 +167,29 @@ def agreement_table(
 def reliability_data(
     decisions: pd.DataFrame, items: Sequence[str], coders: Sequence[str]
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Coders x items array (1.0 present, 0.0 absent, NaN not coded) and each item's document."""
+    """Coders x items array (1.0 present, 0.0 absent, NaN not coded) and each item's document.
+
+    Items are the distinct values of the ``items`` columns, in sorted order."""
+    data, documents, _ = _stack(decisions, items, coders)
+    return data, documents
+
+
+def _stack(
+    decisions: pd.DataFrame, items: Sequence[str], coders: Sequence[str]
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``reliability_data`` and each item's theme (numpy indexing: pivot_table is slow)."""
     if decisions.empty:
-        return np.full((len(coders), 0), np.nan), np.array([], dtype=object)
-    wide = decisions.pivot_table(
-        index=list(items), columns="coder", values="present", aggfunc="max", sort=True
-    )
-    wide = wide.reindex(columns=list(coders)).astype(float)
-    groups = wide.index.get_level_values("document_id").to_numpy()
-    return wide.to_numpy().T, groups
+        empty = np.array([], dtype=object)
+        return np.full((len(coders), 0), np.nan), empty, empty
+    item = decisions.groupby(list(items), sort=True, observed=True).ngroup().to_numpy()
+    coder = pd.Categorical(decisions["coder"].astype(str), categories=list(coders)).codes
+    data = np.full((len(coders), int(item.max()) + 1), np.nan)
+    data[coder, item] = decisions["present"].to_numpy(dtype=float)
+    documents = np.empty(data.shape[1], dtype=object)
+    documents[item] = decisions["document_id"].astype(str).to_numpy()
+    item_themes = np.empty(data.shape[1], dtype=object)
+    item_themes[item] = decisions["theme"].astype(str).to_numpy()
+    return data, documents, item_themes
 
 
 def _agreement_row(
