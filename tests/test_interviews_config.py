@@ -88,3 +88,16 @@ def test_study_config_names_the_mapping_and_a_missing_export_is_clear(tmp_path, 
     with pytest.raises(InputError, match=r"(?s)partnership.qdpx: file not found.*export.path in"):
         load_interviews(real, SCHEMAS)
     assert load_interviews({**study, "interviews": {"enabled": False}}, SCHEMAS) is None
+
+
+def test_segments_format_needs_its_columns(tmp_path):
+    path = edited(tmp_path, "  format: qdpx", "  format: segments")
+    with pytest.raises(ConfigError, match=r"key export: format segments needs export.columns"):
+        load_interview_mapping(path, SCHEMAS)
+    path = edited(
+        tmp_path,
+        "  format: qdpx",
+        "  format: segments\n  columns: {document: d, coder: c, code: k}",
+    )
+    with pytest.raises(ConfigError, match=r"export.columns: give text, or start and end"):
+        load_interview_mapping(path, SCHEMAS)

@@ -169,7 +169,10 @@ def test_xml_failing_the_schema_names_the_element(tmp_path):
         read_qdpx(write_qdpx(tmp_path / "p.qdpx", broken))
     message = str(err.value)
     assert "p.qdpx" in message and "REFI-QDA schema" in message
-    assert "PlainTextSelection" in message and "startPosition" in message
+    assert (
+        "element /Project/Sources/TextSource[1]/PlainTextSelection[2]: missing required " in message
+    )
+    assert "'startPosition'" in message
 
 
 def test_xml_not_well_formed(tmp_path):

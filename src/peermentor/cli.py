@@ -1,4 +1,5 @@
-"""Command-line interface: ``peermentor describe``, ``verify``, ``audit-disclosure`` and ``site``.
+"""Command-line interface: ``peermentor describe``, ``verify``, ``audit-disclosure``, ``site``
+and ``interviews``.
 
 Plugin commands come from the ``peermentor.commands`` entry points: ``peermentor demo``
 (``peermentor.demo.command``) is one, so this module never imports the demo.
@@ -69,6 +70,7 @@ def _parser() -> argparse.ArgumentParser:
     audit.add_argument("--output", help="also write the findings as CSV here")
     audit.set_defaults(func=_cmd_audit_disclosure)
     _site_parser(sub)
+    _interviews_parser(sub)
     return parser
 
 
@@ -119,6 +121,66 @@ def _site_parser(sub) -> None:
     check.add_argument("site_config", metavar="SITE_YAML", help="config/sites/<site>.yaml")
     check.add_argument("--json", action="store_true", help="print JSON for scripts")
     check.set_defaults(func=_cmd_site_check)
+
+
+def _interviews_parser(sub) -> None:
+    interviews = sub.add_parser(
+        "interviews",
+        help="coded interviews: inspect a REFI-QDA export, draft its mapping file",
+        description="Onboard a coded-interview export: inspect -> draft -> edit the TODOs -> run.",
+    )
+    steps = interviews.add_subparsers(required=True, metavar="STEP")
+    inspect = steps.add_parser(
+        "inspect",
+        help="show users, documents, the code tree with counts and the variables",
+        description="Read a REFI-QDA project (.qdpx), validate it against the REFI-QDA schema "
+        "and show what it holds (a transcript's text is never shown).",
+    )
+    inspect.add_argument("path", metavar="FILE", help="the .qdpx export")
+    inspect.add_argument("--json", action="store_true", help="print JSON for scripts")
+    inspect.set_defaults(func=_cmd_interviews_inspect)
+    draft = steps.add_parser(
+        "draft",
+        help="write a draft interview mapping file from the export",
+        description="Match codes to the study's themes by their names, users with codings to "
+        "coders, role words to roles; write TODO wherever a person must decide.",
+    )
+    draft.add_argument("path", metavar="FILE", help="the .qdpx export")
+    draft.add_argument("--roster", help="the roster (CSV or Excel: document, participant, role)")
+    draft.add_argument(
+        "--out",
+        default="config/interviews/partnership.yaml",
+        help="where to write (default: %(default)s)",
+    )
+    draft.add_argument("--force", action="store_true", help="overwrite an existing file")
+    draft.add_argument("--json", action="store_true", help="print JSON for scripts")
+    draft.set_defaults(func=_cmd_interviews_draft)
+
+
+def _cmd_interviews_inspect(args) -> int:
+    from peermentor.onboard.interviews import inspect_export, inspect_text
+
+    summary = inspect_export(args.path)
+    print(json.dumps(summary, indent=2) if args.json else inspect_text(summary))
+    return 0
+
+
+def _cmd_interviews_draft(args) -> int:
+    from peermentor.onboard.interviews import draft_mapping, write_mapping
+
+    if Path(args.out).exists() and not args.force:  # before reading the export
+        print(f"error: {args.out} already exists: not overwritten (use --force)", file=sys.stderr)
+        return 1
+    draft = draft_mapping(args.path, args.roster)
+    summary = write_mapping(draft, args.out, source=args.path, force=args.force)
+    if args.json:
+        print(json.dumps(summary, indent=2))
+    else:
+        print(
+            f"wrote {summary['file']}: {summary['codes']} codes, {summary['todos']} TODO(s) "
+            "to decide; then run the workflow (the mapping is checked when it starts)"
+        )
+    return 0
 
 
 def _site_id(text: str) -> str:

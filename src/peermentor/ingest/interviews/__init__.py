@@ -1,10 +1,11 @@
 """The interview strand's ingestion (Sears et al. 2017; DESIGN.md section 11, docs/interviews.md).
 
-A coded-interview export (a REFI-QDA ``.qdpx`` project) and the study's roster become the
-canonical tables: documents, units, codings, themes, with a quarantine and a reconciliation.
-Modules: ``export`` (what any reader returns), ``qdpx`` (the REFI-QDA reader, validated against
-the shipped ``Project.xsd``), ``roster``, ``units`` (paragraphs or lines), ``canonical`` (mapping,
-checks, pseudonyms, reconciliation).
+A coded-interview export (a REFI-QDA ``.qdpx`` project, or a table of coded segments) and the
+study's roster become the canonical tables: documents, units, codings, themes, with a quarantine
+and a reconciliation. Modules: ``export`` (what any reader returns), ``qdpx`` (the REFI-QDA
+reader, validated against the shipped ``Project.xsd``), ``segments`` (Dedoose- and Taguette-style
+tables), ``roster``, ``units`` (paragraphs or lines), ``canonical`` (mapping, checks, pseudonyms,
+reconciliation).
 """
 
 from __future__ import annotations
@@ -13,10 +14,13 @@ from peermentor.ingest.interviews.canonical import InterviewTables, canonical_ta
 from peermentor.ingest.interviews.export import Export
 from peermentor.ingest.interviews.qdpx import read_qdpx
 from peermentor.ingest.interviews.roster import read_roster
+from peermentor.ingest.interviews.segments import read_segments
 
 
 def read_export(mapping: dict) -> Export:
     """The export the mapping names, read by its format's reader."""
+    if mapping["export"]["format"] == "segments":
+        return read_segments(mapping["export"])
     return read_qdpx(mapping["export"]["path"])
 
 

@@ -127,7 +127,10 @@ def validate_project(root: ElementTree.Element, path: str | Path) -> None:
     errors = list(project_schema().iter_errors(root))
     if not errors:
         return
-    shown = "; ".join(f"element {e.path}: {_reason(e)}" for e in errors[:3])
+    shown = "; ".join(
+        f"element {(e.path or '').replace(f'{{{NAMESPACE}}}', '')}: {_reason(e)}"
+        for e in errors[:3]
+    )
     more = f" (and {len(errors) - 3} more)" if len(errors) > 3 else ""
     raise InputError(
         f"project.qde does not follow the REFI-QDA schema (Project.xsd): {shown}{more}",
@@ -189,12 +192,17 @@ def _document(source, order: int, members: dict, cases: dict, names: dict) -> Do
         text = _source_text(source.get("plainTextPath"), members)
     return Document(
         key=key,
-        name=source.get("name") or key,
+        name=source.get("name") or _file_name(source.get("plainTextPath")) or key,
         order=order,
         text=text,
         case=case_name,
         variables=variables,
     )
+
+
+def _file_name(plain_path: str | None) -> str | None:
+    """A source without a name (QualCoder's exports) is known by its text file's name."""
+    return plain_path.rsplit("/", 1)[-1] if plain_path else None
 
 
 def _source_text(plain_path: str | None, members: dict[str, bytes]) -> str | None:
