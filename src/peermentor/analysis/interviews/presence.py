@@ -105,6 +105,13 @@ def theme_presence(
         )
     by_coder = coder_presence(codings, documents, themes)
     keys = ["document_id", "theme"]
+    coders = sorted(codings["coder"].dropna().astype(str).unique())
+    if rule == "primary_coder" and primary_coder not in coders:
+        # Silently falling back to the union everywhere would hide a typo in the label.
+        raise InputError(
+            f"primary coder {primary_coder!r} coded no interview; coders: {', '.join(coders)}",
+            config_key="interviews.primary_coder",
+        )
     if rule == "primary_coder":
         is_primary = by_coder["coder"] == primary_coder
         has_primary = is_primary.groupby(by_coder["document_id"]).transform("any")
