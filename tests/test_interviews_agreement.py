@@ -134,8 +134,26 @@ def test_bootstrap_counts_resamples_without_variation():
     assert note.endswith("of 200 resamples without variation left out")
 
 
-def test_document_agreement_per_theme_and_pooled():
+def test_document_agreement_as_coded_per_theme_and_pooled():
     table = document_agreement(CODINGS, DOCUMENTS, THEMES, n_bootstrap=200, seed=5)
+    rows = table.set_index("theme")
+    # As coded, coder_a never applied common_vision itself (only its subtheme), coder_b did in
+    # d1: a (no, no), b (yes, no): p_o .5, p_e 1 * .5 -> kappa 0.
+    assert rows.loc["common_vision", "percent_agreement"] == 0.5
+    assert rows.loc["common_vision", "kappa"] == pytest.approx(0.0)
+    # working_relationships: both coders in d2 only.
+    assert rows.loc["working_relationships", ["kappa", "alpha"]].tolist() == [1, 1]
+    # Pooled: 7 of 10 decisions agree; a says yes 4 times, b 3 times: p_e .4*.3 + .6*.7 = .54.
+    # Coincidences: 2 agreeing yes units (4), 5 agreeing no (10), 3 disagreeing (3 + 3):
+    # n_1 = 7, n_0 = 13, alpha 1 - 19 * 6 / (400 - 49 - 169).
+    pooled = rows.loc["pooled"]
+    assert pooled["percent_agreement"] == pytest.approx(0.7)
+    assert pooled["kappa"] == pytest.approx(0.16 / 0.46)
+    assert pooled["alpha"] == pytest.approx(1 - 114 / 182)
+
+
+def test_document_agreement_rolled_up_per_theme_and_pooled():
+    table = document_agreement(CODINGS, DOCUMENTS, THEMES, n_bootstrap=200, seed=5, roll_up=True)
     assert list(table.columns) == AGREEMENT_COLUMNS
     assert table["theme"].tolist() == [*THEMES["theme"], "pooled"]
     rows = table.set_index("theme")
@@ -161,7 +179,8 @@ def test_document_agreement_per_theme_and_pooled():
 
 
 def test_unit_presence_uses_span_overlap_with_end_exclusive():
-    table = unit_coder_presence(CODINGS, UNITS, DOCUMENTS[DOCUMENTS["double_coded"]], THEMES)
+    double = DOCUMENTS[DOCUMENTS["double_coded"]]
+    table = unit_coder_presence(CODINGS, UNITS, double, THEMES)
     found = {
         (r.document_id, r.unit, r.coder, r.theme) for r in table[table["present"]].itertuples()
     }
@@ -183,10 +202,32 @@ def test_unit_presence_uses_span_overlap_with_end_exclusive():
         ("d2", 2, "coder_b", "working_relationships"),
     }
     assert len(table) == 5 * 2 * 5  # units x coders x themes
+    as_coded = unit_coder_presence(CODINGS, UNITS, double, THEMES, roll_up=False)
+    assert set(as_coded.loc[as_coded["present"], "theme"]) == {
+        "common_vision",  # coder_b's own coding only
+        "child_safety_first",
+        "working_relationships",  # coder_a and coder_b in d2
+        "building_trust",
+        "supervision",
+    }
+    # d1: a child_safety_first u1, building_trust u2 u3; b common_vision u1, building_trust u3;
+    # d2: a supervision u1, working_relationships u2; b working_relationships u2.
+    assert as_coded["present"].sum() == 8
 
 
-def test_unit_agreement_by_hand():
+def test_unit_agreement_as_coded_by_hand():
     rows = unit_agreement(CODINGS, UNITS, DOCUMENTS, THEMES, n_bootstrap=100).set_index("theme")
+    # common_vision as coded: coder_b on d1 unit 1 only: p_o .8, p_e = 1 * .8: kappa 0.
+    assert rows.loc["common_vision", "kappa"] == pytest.approx(0.0)
+    # working_relationships: both on d2 unit 2 only.
+    assert rows.loc["working_relationships", "kappa"] == pytest.approx(1.0)
+    assert rows.loc["building_trust", "kappa"] == pytest.approx(0.24 / 0.44)
+
+
+def test_unit_agreement_rolled_up_by_hand():
+    rows = unit_agreement(
+        CODINGS, UNITS, DOCUMENTS, THEMES, n_bootstrap=100, roll_up=True
+    ).set_index("theme")
     assert (rows["n_items"].drop("pooled") == 5).all() and rows.loc["pooled", "n_items"] == 25
     # common_vision: both coders on d1 unit 1 only: p_e = .2 * .2 + .8 * .8 = .68, kappa 1.
     assert rows.loc["common_vision", "kappa"] == pytest.approx(1.0)

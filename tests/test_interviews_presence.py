@@ -83,6 +83,8 @@ def test_bad_rule_and_missing_primary_coder_name_the_config_key():
         theme_presence(CODINGS, DOCUMENTS, THEMES, rule="majority")
     with pytest.raises(InputError, match=r"interviews\.primary_coder"):
         theme_presence(CODINGS, DOCUMENTS, THEMES, rule="primary_coder")
+    with pytest.raises(InputError, match="'coder_z' coded no interview; coders: coder_a, coder_b"):
+        theme_presence(CODINGS, DOCUMENTS, THEMES, rule="primary_coder", primary_coder="coder_z")
 
 
 def test_a_theme_missing_from_the_themes_table_stops_with_its_name():

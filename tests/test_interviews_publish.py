@@ -137,13 +137,15 @@ def test_publish_cooccurrence_words_drop_jaccard_counts_suppress_it():
 def test_agreement_is_published_at_fixed_precision():
     table = document_agreement(CODINGS, DOCUMENTS, THEMES, n_bootstrap=100, seed=3)
     out = publish_agreement(table).set_index("theme")
-    assert out.loc["pooled", "kappa"] == 0.62  # 0.6154 at the effect decimals (2)
-    assert out.loc["pooled", "percent_agreement"] == 0.8
-    assert np.isnan(out.loc["working_relationships", "kappa"])
+    assert out.loc["pooled", "kappa"] == 0.35  # 0.16 / 0.46 = 0.3478 at the effect decimals (2)
+    assert out.loc["pooled", "percent_agreement"] == 0.7
+    assert out.loc["pooled", "alpha"] == 0.37  # 1 - 114 / 182 = 0.3736
     three = publish_agreement(table, {"effect": 3}).set_index("theme")
-    assert three.loc["pooled", "kappa"] == 0.615
+    assert three.loc["pooled", "kappa"] == 0.348
+    rolled = publish_agreement(document_agreement(CODINGS, DOCUMENTS, THEMES, roll_up=True))
+    assert np.isnan(rolled.set_index("theme").loc["working_relationships", "kappa"])
     sentence = agreement_sentence(table)
-    assert sentence.startswith("pooled Cohen's kappa 0.62 over 10 interview x theme decisions")
+    assert sentence.startswith("pooled Cohen's kappa 0.35 over 10 interview x theme decisions")
     assert "of 2 double-coded interviews" in sentence and "95% CI" in sentence
 
 

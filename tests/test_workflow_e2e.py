@@ -407,11 +407,12 @@ def test_partnership_prevalence_and_saturation_equal_the_truth(study):
 def test_partnership_replication_rows_equal_the_truth(study):
     truth = interview_truth(study)
     present, docs = planted_presence(truth), truth["documents"]
-    # Pooled Cohen's kappa over (double-coded interview, theme) decisions, by hand.
+    # Pooled Cohen's kappa over (double-coded interview, theme) decisions, by hand, on the
+    # codes as coded (interviews.agreement.roll_up: false).
     a, b = [], []
     for d in (d for d in docs if d["double_coded"]):
-        a += [d["present"]["coder_a"][t] for t in truth["themes"]]
-        b += [d["present"]["coder_b"][t] for t in truth["themes"]]
+        a += [d["coded"]["coder_a"][t] for t in truth["themes"]]
+        b += [d["coded"]["coder_b"][t] for t in truth["themes"]]
     po = sum(x == y for x, y in zip(a, b, strict=True)) / len(a)
     pa, pb = sum(a) / len(a), sum(b) / len(b)
     pe = pa * pb + (1 - pa) * (1 - pb)

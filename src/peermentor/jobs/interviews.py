@@ -103,7 +103,12 @@ def interview_agreement(input, output, params) -> None:
     """Agreement of the coders on the double-coded interviews, document and unit level."""
     codings, units, documents, themes = _canonical(input, "codings", "units", "documents", "themes")
     a = params.agreement
-    options = {"n_bootstrap": a["bootstrap"], "seed": a["seed"], "resample": a["resample"]}
+    options = {
+        "n_bootstrap": a["bootstrap"],
+        "seed": a["seed"],
+        "resample": a["resample"],
+        "roll_up": a["roll_up"],
+    }
     table = pd.concat(
         [
             analysis.document_agreement(codings, documents, themes, **options),

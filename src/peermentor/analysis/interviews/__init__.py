@@ -8,9 +8,9 @@ Modules, their functions (signature -> output columns):
 
     presence     theme_presence(codings, documents, themes, *, rule="any_coder",
                      primary_coder=None) -> document_id, theme, present
-                 coder_presence(codings, documents, themes)
+                 coder_presence(codings, documents, themes, *, roll_up=True)
                      -> document_id, coder, theme, present
-    units        unit_coder_presence(codings, units, documents, themes)
+    units        unit_coder_presence(codings, units, documents, themes, *, roll_up=True)
                      -> document_id, unit, coder, theme, present
     prevalence   prevalence_by_role(presence, documents, themes)
                      -> theme, label, kind, role (all|caseworker|family_mentor|supervisor),
@@ -21,7 +21,7 @@ Modules, their functions (signature -> output columns):
                      -> order, document_id, n_themes_present, n_new_themes, new_themes,
                         n_themes_cumulative
     agreement    document_agreement(codings, documents, themes, *, n_bootstrap=1000, seed=0,
-                     level=0.95, resample="documents")
+                     level=0.95, resample="documents", roll_up=False)
                  unit_agreement(codings, units, documents, themes, *, same keywords)
                      -> level, theme (each theme, then "pooled"), n_documents, n_items,
                         n_coders, percent_agreement, kappa, kappa_note, alpha,

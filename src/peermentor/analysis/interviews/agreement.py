@@ -2,16 +2,22 @@
 
 Two levels, one table shape (``AGREEMENT_COLUMNS``):
 
-- ``document``: the items are the double-coded interviews; a coder's value is the theme's
-  presence in the interview for that coder (``coder_presence``, processes rolled up);
+- ``document``: the items are the double-coded interviews; a coder's value is whether the coder
+  applied the theme in the interview (``coder_presence``);
 - ``unit``: the items are the units (paragraphs) of those interviews; a coder's value is
   whether any of the coder's codings with the theme overlaps the unit (``unit_coder_presence``).
+
+The themes are taken as coded by default (``roll_up=False``): a coder's decision on a process
+is whether the coder applied the process code itself, so each of the mapping's codes is one
+decision, as a coding comparison in a QDA tool counts them and as the demo's truth computes
+its kappa. ``roll_up=True`` (config ``interviews.agreement.roll_up``) compares the presence
+used for prevalence instead, a process being present when it or a subtheme is coded; the
+process rows then repeat their subthemes' decisions.
 
 Per theme, the items are that theme's decisions. The ``pooled`` row stacks every theme's
 decisions (interview x theme, or unit x theme) into one 2 x 2 table: pooled Cohen's kappa is
 kappa over all of them, the usual meaning of a study's single "pooled kappa .90", and pooled
-alpha is alpha over the same stacked items. Every theme of the themes table takes part,
-processes (as rolled up) included.
+alpha is alpha over the same stacked items. Every theme of the themes table takes part.
 
 Percentage agreement is the share of items on which the coders agree; Cohen's kappa is for two
 coders (for more, the mean pairwise kappa); Krippendorff's alpha is nominal, with a percentile
@@ -23,6 +29,7 @@ items (``resample="items"``). Undefined values are NaN with the reason in ``kapp
 
 from __future__ import annotations
 
+import zlib
 from collections.abc import Sequence
 
 import numpy as np
@@ -70,9 +77,10 @@ def document_agreement(
     seed: int = 0,
     level: float = 0.95,
     resample: str = "documents",
+    roll_up: bool = False,
 ) -> pd.DataFrame:
-    """Agreement on theme presence per double-coded interview (``AGREEMENT_COLUMNS``)."""
-    decisions = coder_presence(codings, double_coded(documents), themes)
+    """Agreement on the themes of each double-coded interview (``AGREEMENT_COLUMNS``)."""
+    decisions = coder_presence(codings, double_coded(documents), themes, roll_up=roll_up)
     return agreement_table(
         decisions,
         ["document_id"],
@@ -95,9 +103,12 @@ def unit_agreement(
     seed: int = 0,
     level: float = 0.95,
     resample: str = "documents",
+    roll_up: bool = False,
 ) -> pd.DataFrame:
     """Agreement on the units of the double-coded interviews (``AGREEMENT_COLUMNS``)."""
-    decisions = unit_coder_presence(codings, units, double_coded(documents), themes)
+    decisions = unit_coder_presence(
+        codings, units, double_coded(documents), themes, roll_up=roll_up
+    )
     return agreement_table(
         decisions,
         ["document_id", "unit"],
@@ -131,19 +142,18 @@ def agreement_table(
             f"unknown bootstrap resampling {resample!r}; use one of {', '.join(RESAMPLE)}",
             config_key="interviews.agreement.resample",
         )
-    items = [*item_columns, "theme"]
     coders = sorted(decisions["coder"].astype(str).unique())
+    data, documents, item_themes = _stack(decisions, [*item_columns, "theme"], coders)
     rows = []
     ordered = themes.sort_values("order", kind="stable")["theme"].astype(str)
-    for i, theme in enumerate([*ordered, POOLED]):
-        chosen = decisions if theme == POOLED else decisions[decisions["theme"] == theme]
-        data, groups = reliability_data(chosen, items, coders)
-        # Each theme and the pooled row get their own stream, so adding a theme moves none.
-        stream = np.random.SeedSequence([seed, i]).generate_state(1)[0]
+    for theme in [*ordered, POOLED]:
+        chosen = np.ones(len(item_themes), dtype=bool) if theme == POOLED else item_themes == theme
+        # Each theme's stream follows from its id, so adding a theme moves no other interval.
+        stream = np.random.SeedSequence([seed, zlib.crc32(theme.encode())]).generate_state(1)[0]
         rows.append(
             _agreement_row(
-                data,
-                groups,
+                data[:, chosen],
+                documents[chosen],
                 cluster=resample == "documents",
                 n_bootstrap=n_bootstrap,
                 seed=int(stream),
@@ -157,15 +167,29 @@ def agreement_table(
 def reliability_data(
     decisions: pd.DataFrame, items: Sequence[str], coders: Sequence[str]
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Coders x items array (1.0 present, 0.0 absent, NaN not coded) and each item's document."""
+    """Coders x items array (1.0 present, 0.0 absent, NaN not coded) and each item's document.
+
+    Items are the distinct values of the ``items`` columns, in sorted order."""
+    data, documents, _ = _stack(decisions, items, coders)
+    return data, documents
+
+
+def _stack(
+    decisions: pd.DataFrame, items: Sequence[str], coders: Sequence[str]
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``reliability_data`` and each item's theme (numpy indexing: pivot_table is slow)."""
     if decisions.empty:
-        return np.full((len(coders), 0), np.nan), np.array([], dtype=object)
-    wide = decisions.pivot_table(
-        index=list(items), columns="coder", values="present", aggfunc="max", sort=True
-    )
-    wide = wide.reindex(columns=list(coders)).astype(float)
-    groups = wide.index.get_level_values("document_id").to_numpy()
-    return wide.to_numpy().T, groups
+        empty = np.array([], dtype=object)
+        return np.full((len(coders), 0), np.nan), empty, empty
+    item = decisions.groupby(list(items), sort=True, observed=True).ngroup().to_numpy()
+    coder = pd.Categorical(decisions["coder"].astype(str), categories=list(coders)).codes
+    data = np.full((len(coders), int(item.max()) + 1), np.nan)
+    data[coder, item] = decisions["present"].to_numpy(dtype=float)
+    documents = np.empty(data.shape[1], dtype=object)
+    documents[item] = decisions["document_id"].astype(str).to_numpy()
+    item_themes = np.empty(data.shape[1], dtype=object)
+    item_themes[item] = decisions["theme"].astype(str).to_numpy()
+    return data, documents, item_themes
 
 
 def _agreement_row(

@@ -26,12 +26,14 @@ PRESENCE_COLUMNS: list[str] = ["document_id", "theme", "present"]
 CODER_PRESENCE_COLUMNS: list[str] = ["document_id", "coder", "theme", "present"]
 
 
-def theme_ancestors(themes: pd.DataFrame) -> pd.DataFrame:
+def theme_ancestors(themes: pd.DataFrame, roll_up: bool = True) -> pd.DataFrame:
     """Pairs (theme, counts_for): a coding with ``theme`` makes ``counts_for`` present.
 
-    Every theme counts for itself, and a subtheme also for its process.
+    Every theme counts for itself, and (``roll_up``) a subtheme also for its process.
     """
     own = pd.DataFrame({"theme": themes["theme"], "counts_for": themes["theme"]})
+    if not roll_up:
+        return own.astype(str)
     sub = themes[themes["process"] != themes["theme"]]
     up = pd.DataFrame({"theme": sub["theme"], "counts_for": sub["process"]})
     return pd.concat([own, up], ignore_index=True).astype(str).drop_duplicates()
@@ -52,9 +54,14 @@ def check_themes(codings: pd.DataFrame, themes: pd.DataFrame, table: str = "codi
 
 
 def coder_presence(
-    codings: pd.DataFrame, documents: pd.DataFrame, themes: pd.DataFrame
+    codings: pd.DataFrame,
+    documents: pd.DataFrame,
+    themes: pd.DataFrame,
+    *,
+    roll_up: bool = True,
 ) -> pd.DataFrame:
-    """One row per (interview, coder of it, theme): present (bool), processes rolled up.
+    """One row per (interview, coder of it, theme): present (bool), processes rolled up from
+    their subthemes unless ``roll_up`` is false (the themes as coded).
 
     Every theme of ``themes`` appears for every coder of an interview; interviews without any
     coding have no rows here (``theme_presence`` marks them absent).
@@ -64,7 +71,7 @@ def coder_presence(
     coders = coders[coders["document_id"].isin(set(documents["document_id"].astype(str)))]
     grid = coders.merge(pd.DataFrame({"theme": themes["theme"].astype(str)}), how="cross")
     mapped = codings.dropna(subset=["theme"])[["document_id", "coder", "theme"]].astype(str)
-    found = mapped.merge(theme_ancestors(themes), on="theme")[
+    found = mapped.merge(theme_ancestors(themes, roll_up), on="theme")[
         ["document_id", "coder", "counts_for"]
     ].drop_duplicates()
     found = found.rename(columns={"counts_for": "theme"}).assign(present=True)
@@ -98,6 +105,13 @@ def theme_presence(
         )
     by_coder = coder_presence(codings, documents, themes)
     keys = ["document_id", "theme"]
+    coders = sorted(codings["coder"].dropna().astype(str).unique())
+    if rule == "primary_coder" and primary_coder not in coders:
+        # Silently falling back to the union everywhere would hide a typo in the label.
+        raise InputError(
+            f"primary coder {primary_coder!r} coded no interview; coders: {', '.join(coders)}",
+            config_key="interviews.primary_coder",
+        )
     if rule == "primary_coder":
         is_primary = by_coder["coder"] == primary_coder
         has_primary = is_primary.groupby(by_coder["document_id"]).transform("any")

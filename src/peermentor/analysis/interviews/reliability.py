@@ -163,8 +163,9 @@ def bootstrap_alpha(
     for start in range(0, n_bootstrap, chunk):
         reps = min(chunk, n_bootstrap - start)
         draws = rng.integers(0, n_groups, size=(reps, n_groups))
-        weights = np.zeros((reps, n_groups))
-        np.add.at(weights, (np.repeat(np.arange(reps), n_groups), draws.ravel()), 1.0)
+        # How often each group is drawn in each replicate, as one flat bincount.
+        flat = (draws + n_groups * np.arange(reps)[:, None]).ravel()
+        weights = np.bincount(flat, minlength=reps * n_groups).reshape(reps, n_groups) * 1.0
         alphas.append(alpha_from_sums(weights @ sums.disagreements, weights @ sums.values))
     values = np.concatenate(alphas)
     finite = values[np.isfinite(values)]

@@ -1,9 +1,9 @@
 """Theme presence per unit (paragraph or utterance) and coder, for unit-level agreement.
 
 A unit is coded with a theme by a coder when any of that coder's codings with the theme (or,
-for a process, with one of its subthemes) overlaps the unit's span: the coding [start, end)
-and the unit [start, end) share at least one code point. A coding of zero length (a point)
-counts for the unit that holds its position. The coders of an interview are those with at
+rolled up, for a process, with one of its subthemes) overlaps the unit's span: the coding
+[start, end) and the unit [start, end) share at least one code point. A coding of zero length
+(a point) counts for the unit that holds its position. The coders of an interview are those with at
 least one coding in it, as for document presence.
 """
 
@@ -22,8 +22,11 @@ def unit_coder_presence(
     units: pd.DataFrame,
     documents: pd.DataFrame,
     themes: pd.DataFrame,
+    *,
+    roll_up: bool = True,
 ) -> pd.DataFrame:
-    """One row per (unit, coder of its interview, theme) of ``documents``: present (bool)."""
+    """One row per (unit, coder of its interview, theme) of ``documents``: present (bool);
+    ``roll_up`` false: the themes as coded, a process not filled in from its subthemes."""
     check_themes(codings, themes)
     wanted = set(documents["document_id"].astype(str))
     units = units.assign(document_id=units["document_id"].astype(str))
@@ -37,7 +40,7 @@ def unit_coder_presence(
     grid = (
         units[["document_id", "unit"]].merge(coders, on="document_id").merge(theme_ids, how="cross")
     )
-    found = _coded_units(codings, units, themes)
+    found = _coded_units(codings, units, theme_ancestors(themes, roll_up))
     out = grid.merge(found, on=["document_id", "unit", "coder", "theme"], how="left")
     out["present"] = out["present"].eq(True)
     order = dict(zip(documents["document_id"].astype(str), documents["order"], strict=True))
@@ -47,11 +50,14 @@ def unit_coder_presence(
     return out[UNIT_PRESENCE_COLUMNS].reset_index(drop=True)
 
 
-def _coded_units(codings: pd.DataFrame, units: pd.DataFrame, themes: pd.DataFrame) -> pd.DataFrame:
-    """(document_id, unit, coder, theme, present=True) for every overlap, processes rolled up."""
+def _coded_units(
+    codings: pd.DataFrame, units: pd.DataFrame, ancestors: pd.DataFrame
+) -> pd.DataFrame:
+    """(document_id, unit, coder, theme, present=True) for every overlap; ``ancestors``: the
+    themes each coded theme counts for (``theme_ancestors``)."""
     mapped = codings.dropna(subset=["theme"])[["document_id", "coder", "theme", "start", "end"]]
     mapped = mapped.assign(theme=mapped["theme"].astype(str))
-    mapped = mapped.merge(theme_ancestors(themes), on="theme")
+    mapped = mapped.merge(ancestors, on="theme")
     spans = units[["document_id", "unit", "start", "end"]].rename(
         columns={"start": "unit_start", "end": "unit_end"}
     )
