@@ -89,15 +89,12 @@ def find_leaks(
     One finding per file, kind and matched item, at the line of its first occurrence. Runs
     are searched over the whole file, so a quote wrapped over lines is still found.
     """
-    patterns = [
-        ("name", f"configured name or place #{i + 1}", _whole_word(n))
-        for i, n in enumerate(names)
-        if n.strip()
-    ] + [
-        ("participant_id", f"roster identifier #{i + 1}", _whole_word(r))
-        for i, r in enumerate(raw_ids)
-        if str(r).strip()
+    # One pass per kind over each file (a roster of 500 ids is one alternation, not 500 scans).
+    lists = [
+        ("name", "configured name or place", [str(n) for n in names]),
+        ("participant_id", "roster identifier", [str(r) for r in raw_ids]),
     ]
+    patterns = [(kind, label, items, _any_whole_word(items)) for kind, label, items in lists]
     findings: list[PrivacyFinding] = []
     for file, text in outputs.items():
         decoded = html.unescape(text)
@@ -110,21 +107,43 @@ def find_leaks(
                 seen.add(label)
                 line = _line(decoded, matches[i].start())
                 findings.append(PrivacyFinding(file, line, "transcript_text", label))
-        for kind, what, pattern in patterns:
-            match = pattern.search(decoded)
-            if match:
-                findings.append(PrivacyFinding(file, _line(decoded, match.start()), kind, what))
+        for kind, label, items, pattern in patterns:
+            findings += _listed(file, decoded, kind, label, items, pattern)
     return findings
+
+
+def _listed(file, text, kind, label, items, pattern) -> list[PrivacyFinding]:
+    """The first occurrence of each listed item in ``text``, by its position in the list."""
+    if pattern is None:
+        return []
+    position = {_normal(item): i for i, item in reversed(list(enumerate(items)))}
+    found: dict[int, PrivacyFinding] = {}
+    for match in pattern.finditer(text):
+        i = position[_normal(match.group())]
+        if i not in found:
+            found[i] = PrivacyFinding(file, _line(text, match.start()), kind, f"{label} #{i + 1}")
+    return [found[i] for i in sorted(found)]
+
+
+def _normal(text: str) -> str:
+    return " ".join(text.split()).casefold()
 
 
 def _line(text: str, position: int) -> int:
     return text.count("\n", 0, position) + 1
 
 
-def _whole_word(text: str) -> re.Pattern:
-    """``text`` as a whole word or phrase, case-insensitive, any whitespace between words."""
-    body = r"\s+".join(re.escape(part) for part in str(text).split())
-    return re.compile(rf"(?<!\w){body}(?!\w)", re.IGNORECASE)
+def _any_whole_word(items: Sequence[str]) -> re.Pattern | None:
+    """Any of ``items`` as a whole word or phrase, case-insensitive, any whitespace between
+    words; longest first, so a name is not cut short by another it starts with."""
+    bodies = sorted(
+        {r"\s+".join(re.escape(part) for part in item.split()) for item in items if item.strip()},
+        key=len,
+        reverse=True,
+    )
+    if not bodies:
+        return None
+    return re.compile(rf"(?<!\w)(?:{'|'.join(bodies)})(?!\w)", re.IGNORECASE)
 
 
 def public_outputs(results_dir: Path, audit_only: Iterable[str] = ()) -> dict[str, str]:
