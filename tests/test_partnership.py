@@ -61,6 +61,8 @@ def test_computed_counts_roles_processes_via_subthemes():
     kappa = table.set_index("id").loc["pooled_kappa"]
     assert kappa["computed"] == 0.88 and kappa["published"] == 0.90
     assert kappa["difference"] == pytest.approx(-0.02)
+    near = partnership_replication({"pooled_kappa": 0.899}, decimals=2).iloc[0]
+    assert str(near["difference"]) == "0.0"  # not "-0.0"
     assert list(table["id"])[:4] == [
         "n_interviews",
         "n_caseworker",

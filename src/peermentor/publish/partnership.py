@@ -73,7 +73,7 @@ def partnership_replication(computed: Mapping[str, float | str], decimals: int) 
     """The paper's figures beside this run's (the replication table's columns), rounded."""
     table = replication_rows(computed, published=PARTNERSHIP_PUBLISHED)
     for column in ("computed", "difference", "relative_difference"):
-        table[column] = table[column].round(decimals)
+        table[column] = table[column].round(decimals) + 0.0  # -0.0 printed as 0, not -0
     return table
 
 
