@@ -111,7 +111,12 @@ def run_strand(baseline, project: Path) -> dict[str, float]:
             SimpleNamespace(parameters={"study_name": "benchmark", "report_as": "words"}),
         ),
         "privacy_check": lambda: audit.interview_leaks(
-            SimpleNamespace(interview_units="results/interim/interviews/units.parquet"),
+            SimpleNamespace(
+                **{
+                    f"interview_{t}": f"results/interim/interviews/{t}.parquet"
+                    for t in ("units", "codings", "documents", "themes")
+                }
+            ),
             SimpleNamespace(
                 results_dir="results", interviews=interviews, mapping=loaded.interviews
             ),

@@ -453,22 +453,38 @@ def test_partnership_joint_display_figures_notebook_and_coreq(study):
 
 def test_no_interview_text_name_or_participant_id_is_public_and_a_planted_leak_is_caught(study):
     from peermentor.publish.audit import AUDIT_ONLY
-    from peermentor.publish.audit.transcripts import find_leaks, public_outputs, transcript_runs
+    from peermentor.publish.audit.transcripts import (
+        find_leaks,
+        public_outputs,
+        transcript_runs,
+        words,
+    )
 
     truth = interview_truth(study)
     units = pd.read_parquet(study / "results/interim/interviews/units.parquet")
-    runs = transcript_runs(zip(units["unit"].astype(str), units["text"], strict=True))
+    # The approved quotes, as printed (de-identified), are the only transcript words allowed.
+    quotes = pd.read_csv(study / "results/tables/interviews/quotes.csv")
+    assert len(quotes) == 3 and quotes["text"].str.contains(r"\[name\]", regex=True).any()
+    runs = transcript_runs(
+        zip(units["unit"].astype(str), units["text"], strict=True), approved=quotes["text"]
+    )
     names = [*truth["names"], *truth["places"]]
     ids = [d["participant"] for d in truth["documents"]]
     outputs = public_outputs(study / "results", AUDIT_ONLY)
     assert {"tables/interviews/prevalence.csv", "notebooks/partnership.html"} <= set(outputs)
     assert any(name.endswith(".svg") for name in outputs)
     assert find_leaks(outputs, runs, names=names, raw_ids=ids) == []
-    nameless = [t for t in units["text"] if not any(n.lower() in t.lower() for n in names)]
-    longest = max(nameless, key=lambda t: len(t.split()))
+    # Plant 8 words of a unit that are not in an approved quote (the demo's sentences recur).
+    leak = next(
+        " ".join(text.split()[i : i + 8])
+        for text in units["text"]
+        for i in range(len(text.split()) - 7)
+        if tuple(words(" ".join(text.split()[i : i + 8]))) in runs
+        and not any(n.lower() in " ".join(text.split()[i : i + 8]).lower() for n in names)
+    )
     planted = {
         "tables/interviews/prevalence.csv": outputs["tables/interviews/prevalence.csv"]
-        + f'x,"{" ".join(longest.split()[2:11])}"\n',
+        + f'x,"{leak}"\n',
         "figures/interview_saturation.svg": f"<!-- {truth['places'][0]} -->",
         "notebooks/partnership.html": f"<td>{ids[3]}</td>",
     }
