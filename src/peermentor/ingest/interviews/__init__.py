@@ -1,4 +1,4 @@
-"""The interview strand's ingestion (Sears et al. 2017; DESIGN.md section 11, docs/interviews.md).
+"""The interview strand's ingestion (Sears et al. 2017; docs/design.md section 11).
 
 A coded-interview export (a REFI-QDA ``.qdpx`` project, or a table of coded segments) and the
 study's roster become the canonical tables: documents, units, codings, themes, with a quarantine

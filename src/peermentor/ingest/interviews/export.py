@@ -57,9 +57,6 @@ class Export:
     documents: list[Document]
     codings: pd.DataFrame  # CODING_COLUMNS
 
-    def document(self, key: str) -> Document | None:
-        return next((d for d in self.documents if d.key == key), None)
-
 
 def codings_frame(rows: list[dict]) -> pd.DataFrame:
     frame = pd.DataFrame(rows, columns=CODING_COLUMNS)

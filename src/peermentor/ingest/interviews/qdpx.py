@@ -1,8 +1,8 @@
 """Reading a REFI-QDA project (``.qdpx``), the exchange format of NVivo, ATLAS.ti, MAXQDA, ...
 
 A ``.qdpx`` is a zip holding ``project.qde`` (XML, namespace ``urn:QDA-XML:project:1.0``) and a
-sources folder. What real exports do differently from the specification's example (DESIGN.md
-section 11), and what this reader accepts:
+sources folder. What real exports do differently from the specification's example
+(docs/design.md section 11), and what this reader accepts:
 
 - the folder is ``sources/`` or ``Sources/`` (matched case-insensitively);
 - ``plainTextPath`` is ``internal://<file>`` or a bare file name; or the text is inline in
