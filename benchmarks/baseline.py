@@ -462,13 +462,18 @@ RULES: dict[str, Rule] = {
     "family_profile": Rule(
         aggregate.family_profile,
         input=dict(families=FAMILIES, contacts=CONTACTS),
-        output=dict(profile=PROFILE, early=EARLY),
+        output=dict(
+            profile=PROFILE,
+            early=EARLY,
+            early_curve="results/interim/study/early_engagement_curve.parquet",
+        ),
         params=dict(
             data_cutoff=DATA_CUTOFF,
             count_statuses=COUNT_STATUSES,
             hours_include_collateral=COLLATERAL,
             n_contacts=N_CONTACTS,
             anchor=ANCHOR,
+            curve_days=60,
         ),
     ),
     "service_summaries": Rule(
@@ -514,11 +519,13 @@ RULES: dict[str, Rule] = {
             visit_gap="results/models/visit_gap.csv",
             summaries="results/models/summaries.txt",
             computed=MODEL_VALUES,
+            curve="results/interim/models/unification_curve.json",
         ),
         params=dict(
             primary=PRIMARY,
             cluster=CLUSTER,
             sensitivity=conf("model", "sensitivity", default={}),
+            predictor="face_to_face_with_children",
             min_cell_size=MIN_CELL_SIZE,
         ),
     ),
@@ -545,37 +552,27 @@ RULES: dict[str, Rule] = {
     ),
     "figure_service_profile": Rule(
         figures.figure_service_profile,
-        input=dict(profile=PROFILE),
+        input=dict(profile=PROFILE, service_profile="results/tables/service_profile.csv"),
         output=figure_files(distribution="service_distribution", mix="service_mix"),
         params=dict(min_cell_size=MIN_CELL_SIZE),
     ),
     "figure_early_engagement": Rule(
         figures.figure_early_engagement,
         input=dict(
-            contacts=CONTACTS,
-            families=FAMILIES,
+            curve="results/interim/study/early_engagement_curve.parquet",
             early_engagement="results/tables/early_engagement.csv",
         ),
         output=figure_files(curve="early_engagement"),
-        params=dict(
-            window_days=60,
-            n_contacts=N_CONTACTS,
-            anchor=ANCHOR,
-            count_statuses=COUNT_STATUSES,
-            data_cutoff=DATA_CUTOFF,
-            min_cell_size=MIN_CELL_SIZE,
-        ),
+        params=dict(n_contacts=N_CONTACTS, anchor=ANCHOR, min_cell_size=MIN_CELL_SIZE),
     ),
     "figure_outcome_models": Rule(
         figures.figure_outcome_models,
-        input=dict(coefficients="results/models/coefficients.csv", profile=PROFILE),
-        output=figure_files(forest="odds_ratios", curve="unification_curve"),
-        params=dict(
-            primary=PRIMARY,
-            cluster=CLUSTER,
-            predictor="face_to_face_with_children",
-            min_cell_size=MIN_CELL_SIZE,
+        input=dict(
+            coefficients="results/models/coefficients.csv",
+            curve="results/interim/models/unification_curve.json",
         ),
+        output=figure_files(forest="odds_ratios", curve="unification_curve"),
+        params=dict(min_cell_size=MIN_CELL_SIZE),
     ),
     "figure_workforce": Rule(
         figures.figure_workforce,

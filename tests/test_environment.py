@@ -43,8 +43,20 @@ def test_environment_yml_has_the_same_pins():
         if isinstance(dep, str) and "=" in dep:
             name, version = dep.split("=", 1)
             conda[_normal(name)] = version
+        elif isinstance(dep, dict):  # the pip section: PyPI-only wheels, then the package
+            for spec in dep["pip"]:
+                if "==" in spec:
+                    name, version = spec.split("==")
+                    conda[_normal(name)] = version
     conda.pop("python")
     assert conda == pyproject_pins()
+
+
+def test_environment_yml_installs_the_package():
+    """Rules name environment.yml as their conda env: it must install peermentor itself."""
+    env = yaml.safe_load((ROOT / "environment.yml").read_text())
+    pip = next(dep["pip"] for dep in env["dependencies"] if isinstance(dep, dict))
+    assert "-e ." in pip
 
 
 def test_lock_file_agrees_with_pyproject():

@@ -12,8 +12,17 @@ import statsmodels.formula.api as smf
 from matplotlib.figure import Figure
 from scipy.special import expit
 
+from peermentor.analysis.engagement_curve import cumulative_contacts_curve
 from peermentor.analysis.measures import EARLY, SERVICE
-from peermentor.analysis.outcome import fit_logit_clustered, model_frame
+from peermentor.analysis.outcome import (
+    PredictionCurve,
+    fit_logit_clustered,
+    fit_models,
+    model_frame,
+    prediction_curve,
+    unification_curve,
+)
+from peermentor.analysis.profile import summarize_profile
 from peermentor.analysis.rural_urban import (
     COMPARISON_COLUMN_GROUPS,
     COMPARISON_COUNT_COLUMNS,
@@ -21,7 +30,12 @@ from peermentor.analysis.rural_urban import (
     compare_strata,
 )
 from peermentor.analysis.workforce import summarize_workforce
-from peermentor.publish.disclosure import publish_workforce_summary, suppress_small_cells
+from peermentor.contract import ACTIVITY_COLUMNS
+from peermentor.publish.disclosure import (
+    publish_profile_summary,
+    publish_workforce_summary,
+    suppress_small_cells,
+)
 from peermentor.report import figures, narrative
 
 FORMULA = "unified_at_closure ~ face_to_face_with_children + no_shows_or_refusals + C(rurality)"
@@ -74,6 +88,18 @@ def profile() -> pd.DataFrame:
     return synthetic_profile()
 
 
+def published_mix(profile: pd.DataFrame, *, min_cell_size: int = 11) -> pd.DataFrame:
+    """The overall activity rows of service_profile.csv, as the service_summaries job
+    publishes them and the figure job reads them back (strings)."""
+    summary = summarize_profile(profile, measures=ACTIVITY_COLUMNS)
+    summary.insert(0, "group_type", "overall")
+    published = publish_profile_summary(summary, min_cell_size=min_cell_size)
+    from io import StringIO
+
+    text = published.to_csv(index=False)
+    return pd.read_csv(StringIO(text), dtype=str, keep_default_na=False)
+
+
 def texts(fig: Figure) -> list[str]:
     """Every text drawn on the figure (titles, labels, annotations, tick labels)."""
     return [t.get_text() for t in fig.findobj(lambda a: hasattr(a, "get_text")) if t.get_text()]
@@ -114,12 +140,12 @@ def _through_csv(table: pd.DataFrame) -> pd.DataFrame:
 def all_figures(profile: pd.DataFrame) -> dict[str, Figure]:
     contacts, families = tiny_contacts()
     comparison = compare_strata(profile, ["contacts", "hours"], n_boot=50)
-    curve = figures.unification_curve(profile, FORMULA, "mentor_id")
+    curve = unification_curve(profile, FORMULA, "mentor_id")
     return {
         "service_distribution": figures.service_distribution(profile),
-        "service_mix": figures.service_mix(figures.service_mix_table(profile)),
+        "service_mix": figures.service_mix(published_mix(profile)),
         "early_engagement": figures.early_engagement_curve(
-            figures.cumulative_contacts_curve(contacts, families, days=10),
+            cumulative_contacts_curve(contacts, families, days=10),
             observed_days_to_nth=23.8,
         ),
         "rural_urban": figures.rural_urban_effects(comparison),
@@ -177,7 +203,7 @@ def test_png_bytes_equal_the_saved_png(drawn, tmp_path):
 def test_service_mix_shows_a_small_base_share_as_suppressed(profile):
     profile = profile.copy()
     profile.loc[:4, "act_recovery_coaching"] = 0  # 5 families without it: a small count
-    table = figures.service_mix_table(profile, min_cell_size=11)
+    table = published_mix(profile, min_cell_size=11)
     row = table.set_index("measure").loc["act_recovery_coaching"]
     # Issue 18: only the complement is small, so the share is shown as a lower bound.
     n = len(profile)
@@ -303,7 +329,7 @@ def test_forest_plot_omits_the_intercept_and_uses_a_log_axis(profile):
 def test_unification_curve_passes_through_the_fitted_probability_at_the_mean(profile):
     frame = model_frame(profile, FORMULA, "mentor_id")
     mean_visits = float(frame["face_to_face_with_children"].mean())
-    curve = figures.unification_curve(profile, FORMULA, "mentor_id", grid=[0.0, mean_visits, 40.0])
+    curve = unification_curve(profile, FORMULA, "mentor_id", grid=[0.0, mean_visits, 40.0])
     # Independent route: statsmodels' own prediction for the covariate profile at the mean
     # (numeric covariates at their mean, rurality at its reference level).
     fit = smf.logit(FORMULA, frame).fit(disp=0)
@@ -322,7 +348,7 @@ def test_unification_curve_passes_through_the_fitted_probability_at_the_mean(pro
 
 
 def test_unification_curve_odds_ratio_per_visit_is_the_models(profile):
-    curve = figures.unification_curve(profile, FORMULA, "mentor_id", grid=[10.0, 11.0])
+    curve = unification_curve(profile, FORMULA, "mentor_id", grid=[10.0, 11.0])
     p0, p1 = curve.frame["probability"]
     coefficients = coefficients_table(profile).set_index("term")
     odds_ratio = coefficients.loc["face_to_face_with_children", "odds_ratio"]
@@ -332,7 +358,7 @@ def test_unification_curve_odds_ratio_per_visit_is_the_models(profile):
 def test_unification_curve_band_uses_the_cluster_robust_covariance(profile):
     frame = model_frame(profile, FORMULA, "mentor_id")
     fit = fit_logit_clustered(frame, FORMULA, "mentor_id")
-    curve = figures.unification_curve(profile, FORMULA, "mentor_id", grid=[0.0])
+    curve = unification_curve(profile, FORMULA, "mentor_id", grid=[0.0])
     # At zero visits the logit is x'b with x the held profile; its SE is sqrt(x'Vx).
     held = curve.held
     x = np.array([1.0, 0.0, 0.0, held["no_shows_or_refusals"]["value"]])  # rural = reference
@@ -349,6 +375,34 @@ def test_unification_curve_band_uses_the_cluster_robust_covariance(profile):
     assert row["ci_low"] == pytest.approx(expit(eta - 1.959963984540054 * se), rel=1e-9)
     assert row["ci_high"] == pytest.approx(expit(eta + 1.959963984540054 * se), rel=1e-9)
     assert curve.cov_type == "cluster"
+
+
+def test_model_step_curve_is_the_primary_fit_and_survives_its_json(profile):
+    """The model step predicts from its own primary fit: the same curve as a fresh fit,
+    and the figure draws exactly what the JSON holds (floats keep every digit)."""
+    import json
+
+    fits = fit_models(profile, primary=FORMULA, cluster="mentor_id")
+    frame = model_frame(profile, FORMULA, "mentor_id")
+    from_step = prediction_curve(fits[0], frame, grid=[0.0, 5.0, 20.0])
+    fresh = unification_curve(profile, FORMULA, "mentor_id", grid=[0.0, 5.0, 20.0])
+    pd.testing.assert_frame_equal(from_step.frame, fresh.frame)
+    # As peermentor.io.write_json writes it: object keys sorted.
+    back = PredictionCurve.from_dict(json.loads(json.dumps(from_step.to_dict(), sort_keys=True)))
+    pd.testing.assert_frame_equal(back.frame, from_step.frame)
+    assert list(back.held.items()) == list(from_step.held.items())
+    assert back.n == from_step.n
+
+
+def test_unification_curve_without_the_predictor_is_a_not_estimable_panel(profile):
+    """No family had a face-to-face visit with the children: the primary model drops the
+    term, the curve says why, and the figure is a text panel instead of a crash."""
+    no_visits = profile.assign(face_to_face_with_children=0)
+    curve = unification_curve(no_visits, FORMULA, "mentor_id")
+    assert curve.frame.empty
+    assert curve.not_estimable.startswith("face_to_face_with_children: not estimable")
+    fig = figures.unification_curve_figure(curve)
+    assert any("not estimable" in text for text in texts(fig))
 
 
 # --- early engagement curve (P3) ------------------------------------------------------------
@@ -387,7 +441,7 @@ def tiny_contacts() -> tuple[pd.DataFrame, pd.DataFrame]:
 
 def test_cumulative_contacts_curve_by_hand():
     contacts, families = tiny_contacts()
-    curve = figures.cumulative_contacts_curve(contacts, families, days=10, data_cutoff="2016-01-01")
+    curve = cumulative_contacts_curve(contacts, families, days=10, data_cutoff="2016-01-01")
     assert (curve["n_families"] == 1).all()  # b is followed 4 days only; c has no contact
     assert curve["mean"].tolist() == [2, 2, 3, 3, 3, 4, 4, 4, 4, 4, 4]
     assert curve["day"].tolist() == list(range(11))
@@ -395,13 +449,13 @@ def test_cumulative_contacts_curve_by_hand():
 
 def test_cumulative_contacts_curve_from_case_opening_and_a_cutoff():
     contacts, families = tiny_contacts()
-    curve = figures.cumulative_contacts_curve(
+    curve = cumulative_contacts_curve(
         contacts, families, days=10, anchor="case_open", data_cutoff="2015-03-03"
     )
     # a opened 3 days before its first contact; the cut-off (day 2) ends a's follow-up
     # 5 days after opening, so nobody is followed 10 days.
     assert (curve["n_families"] == 0).all()
-    curve = figures.cumulative_contacts_curve(contacts, families, days=5, anchor="case_open")
+    curve = cumulative_contacts_curve(contacts, families, days=5, anchor="case_open")
     # a (contacts 3 and 5 days after opening) and c (followed, no contact) are averaged;
     # b closed 4 days after opening.
     assert (curve["n_families"] == 2).all()

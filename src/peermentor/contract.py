@@ -1,6 +1,6 @@
 """The data contract: the three canonical tables every site export is mapped onto.
 
-This module is the single definition of the contract (DESIGN.md section 4). The
+This module is the single definition of the contract (docs/design.md section 4). The
 pandera schemas, the ingestion mapping, the demo generator and the analyses all
 read their column names and allowed values from here.
 """

@@ -1,4 +1,4 @@
-# Disclosure audit: an attacker over the published tables (DESIGN.md section 10).
+# Disclosure audit: an attacker over the published tables (docs/design.md section 10).
 # The job fails, naming each recovered count in its log, when any suppressed count
 # comes back; the public report is built only from a run whose audit passed.
 

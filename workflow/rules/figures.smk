@@ -6,6 +6,7 @@ rule figure_service_profile:
     input:
         code=script_code("figures.py"),
         profile="results/tables/family_profile.parquet",
+        service_profile="results/tables/service_profile.csv",
     output:
         distribution_png=report(
             "results/figures/service_distribution.png",
@@ -56,8 +57,7 @@ rule figure_service_profile:
 rule figure_early_engagement:
     input:
         code=script_code("figures.py"),
-        contacts="results/interim/study/contacts.parquet",
-        families="results/interim/study/families.parquet",
+        curve="results/interim/study/early_engagement_curve.parquet",
         early_engagement="results/tables/early_engagement.csv",
     output:
         curve_png=report(
@@ -82,16 +82,11 @@ rule figure_early_engagement:
         "../../environment.yml"
     threads: 1
     resources:
-        mem_mb=3000,
+        mem_mb=1000,
         runtime=5,
     params:
-        # The window the paper's "7 contacts in 23.6 days" sits in; a figure setting,
-        # not an analysis choice, so it is fixed here rather than in config.yaml.
-        window_days=60,
         n_contacts=config["early_engagement"]["n_contacts"],
         anchor=config["early_engagement"]["anchor"],
-        count_statuses=config["profile"]["count_statuses"],
-        data_cutoff=config["study"]["data_cutoff"],
         min_cell_size=config["disclosure"]["min_cell_size"],
     message:
         "Drawing cumulative contacts over each family's first 60 days (P3)"
@@ -103,7 +98,7 @@ rule figure_outcome_models:
     input:
         code=script_code("figures.py"),
         coefficients="results/models/coefficients.csv",
-        profile="results/tables/family_profile.parquet",
+        curve="results/interim/models/unification_curve.json",
     output:
         forest_png=report(
             "results/figures/odds_ratios.png",
@@ -144,10 +139,6 @@ rule figure_outcome_models:
         mem_mb=1000,
         runtime=5,
     params:
-        primary=config["model"]["primary"],
-        cluster=config["model"]["cluster"],
-        # The paper's headline predictor (P5); it must be a term of model.primary.
-        predictor="face_to_face_with_children",
         min_cell_size=config["disclosure"]["min_cell_size"],
     message:
         "Drawing odds ratios across models and the predicted probability of unification (P5)"

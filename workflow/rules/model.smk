@@ -32,6 +32,7 @@ rule outcome_models:
             category="P5 Outcome at closure",
         ),
         computed="results/interim/replication/model.json",
+        curve="results/interim/models/unification_curve.json",
     log:
         "logs/outcome_models.log",
     benchmark:
@@ -46,6 +47,9 @@ rule outcome_models:
         primary=config["model"]["primary"],
         cluster=config["model"]["cluster"],
         sensitivity=config["model"].get("sensitivity", {}),
+        # The paper's headline predictor (P5), for the predicted unification curve; it
+        # must be a term of model.primary.
+        predictor="face_to_face_with_children",
         min_cell_size=config["disclosure"]["min_cell_size"],
     message:
         "Fitting the outcome models: primary, GEE, naive and sensitivity"

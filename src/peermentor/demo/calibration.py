@@ -1,6 +1,6 @@
 """What the demo is calibrated to: the paper's figures, every generator constant, and the check.
 
-``TARGETS`` are the published figures (DESIGN.md section 1) per unit of scale; the constants
+``TARGETS`` are the published figures (docs/design.md section 1) per unit of scale; the constants
 below set the draws of ``simulate.py`` (grouped by what they shape). ``describe_study``
 computes those figures from the canonical tables, as the truth file records them: plain numpy,
 independent of the pipeline's measures, which tests/test_simulate.py checks it agrees with (the
@@ -24,7 +24,7 @@ from peermentor.contract import STABLE_OR_ADVANCED
 MONTH_DAYS = 30.4375  # days in an average month: months_of_service = days / MONTH_DAYS
 EARLY_N = 7  # P3 counts the first 7 contacts
 
-# Published figures (DESIGN.md section 1) per unit of scale, and the targets calibrated to.
+# Published figures (docs/design.md section 1) per unit of scale, and the targets calibrated to.
 FAMILIES_PER_SCALE = 783
 MENTORS_PER_SCALE = 28
 STABLE_PER_SCALE = 18

@@ -8,6 +8,7 @@ from peermentor.analysis.engagement import (
     early_engagement,
     summarize_early_engagement_overall_and_sites,
 )
+from peermentor.analysis.engagement_curve import cumulative_contacts_curve
 from peermentor.analysis.workforce import mentor_workforce, summarize_workforce
 from peermentor.io import write_csv, write_parquet
 from peermentor.publish.disclosure import (
@@ -38,6 +39,15 @@ def family_profile(input, output, params) -> None:
     )
     write_parquet(profiles.with_early_engagement(profile, early), output.profile)
     write_parquet(early, output.early)
+    curve = cumulative_contacts_curve(
+        contacts,
+        families,
+        days=p.curve_days,
+        anchor=p.anchor,
+        count_statuses=p.count_statuses,
+        data_cutoff=p.data_cutoff,
+    )
+    write_parquet(curve, output.early_curve)
     log.info("%d families, %d contacts profiled", len(profile), len(contacts))
 
 

@@ -4,10 +4,12 @@ The caller picks the renderer first (``matplotlib.use("Agg")``), as the figures 
 baseline do.
 """
 
+import json
+
 import pandas as pd
 
+from peermentor.analysis.outcome.curve import PredictionCurve
 from peermentor.report import figures
-from peermentor.runner import log
 
 
 def save(fig, output, name: str) -> None:
@@ -16,27 +18,22 @@ def save(fig, output, name: str) -> None:
 
 
 def figure_service_profile(input, output, params) -> None:
-    """Hours and contacts per family, and the service mix (P1-P2)."""
+    """Hours and contacts per family (row-level histograms), and the service mix (P1-P2)."""
     p = params
     profile = pd.read_parquet(input.profile)
     save(
         figures.service_distribution(profile, min_cell_size=p.min_cell_size), output, "distribution"
     )
-    mix = figures.service_mix_table(profile, min_cell_size=p.min_cell_size)
+    # The mix is drawn from the published table's overall rows (no second summary here).
+    published = pd.read_csv(input.service_profile, dtype=str, keep_default_na=False)
+    mix = published[published["group_type"] == "overall"]
     save(figures.service_mix(mix, min_cell_size=p.min_cell_size), output, "mix")
 
 
 def figure_early_engagement(input, output, params) -> None:
-    """Cumulative contacts over each family's first days (P3)."""
+    """Cumulative contacts over each family's first days (P3), as the aggregate stage wrote."""
     p = params
-    curve = figures.cumulative_contacts_curve(
-        pd.read_parquet(input.contacts),
-        pd.read_parquet(input.families),
-        days=p.window_days,
-        anchor=p.anchor,
-        count_statuses=p.count_statuses,
-        data_cutoff=p.data_cutoff,
-    )
+    curve = pd.read_parquet(input.curve)
     summary = pd.read_csv(input.early_engagement)
     observed = summary.loc[summary["group_type"] == "overall", "days_to_nth_mean"].iloc[0]
     fig = figures.early_engagement_curve(
@@ -54,10 +51,8 @@ def figure_outcome_models(input, output, params) -> None:
     p = params
     coefficients = pd.read_csv(input.coefficients)
     save(figures.odds_ratio_forest(coefficients, min_cell_size=p.min_cell_size), output, "forest")
-    profile = pd.read_parquet(input.profile)
-    curve = figures.unification_curve(profile, p.primary, p.cluster, predictor=p.predictor)
-    for note in curve.notes:
-        log.warning("primary model refit: %s", note)
+    with open(input.curve, encoding="utf-8") as handle:
+        curve = PredictionCurve.from_dict(json.load(handle))
     save(figures.unification_curve_figure(curve, min_cell_size=p.min_cell_size), output, "curve")
 
 

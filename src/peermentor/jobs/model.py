@@ -6,6 +6,7 @@ from peermentor.analysis.outcome import (
     fit_models,
     model_frame,
     model_summary_text,
+    prediction_curve,
     rank_predictors,
     replication_values,
     tidy_coefficients,
@@ -46,6 +47,9 @@ def outcome_models(input, output, params) -> None:
     )
     write_text("\n\n".join(model_summary_text(f) for f in fits), output.summaries)
     write_json(replication_values(coefficients, gap), output.computed)
+    # The figure draws this curve: the primary fit's prediction, so the figures never refit.
+    curve = prediction_curve(fits[0], frame, predictor=p.predictor)
+    write_json(curve.to_dict(), output.curve)
 
 
 def _publish(table, counts, min_cell_size):

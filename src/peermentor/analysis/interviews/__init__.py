@@ -1,7 +1,7 @@
 """The partnership study's interview analyses (Sears et al. 2017), on the canonical tables.
 
 Inputs are the interim tables of ``ingest_interviews`` (documents, units, codings, themes;
-DESIGN.md section 11). Every function is pure, on DataFrames; outputs are in interview order
+docs/design.md section 11). Every function is pure, on DataFrames; outputs are in interview order
 (``documents.order``) and the themes' display order.
 
 Modules, their functions (signature -> output columns):

@@ -10,6 +10,8 @@ Modules, in the order a run uses them (``fit`` describes the models and the pape
     tables        exclusions, fit quality, the diagnostics table, the readable summaries
     ranking       rank_predictors: drop-one likelihood-ratio tests of each predictor
     gap           visit_gap: face-to-face visits, unified minus separated (Welch CI)
+    curve         the predicted probability of unification over the headline predictor,
+                  from the primary fit (the figure draws it; nothing refits)
 
 The names used outside the package are re-exported here. Publishing (small counts of the
 diagnostics table suppressed) is ``peermentor.publish.outcome``.
@@ -19,6 +21,12 @@ from peermentor.analysis.outcome.coefficients import (
     TIDY_COLUMNS,
     replication_values,
     tidy_coefficients,
+)
+from peermentor.analysis.outcome.curve import (
+    PredictionCurve,
+    prediction_curve,
+    typical_covariates,
+    unification_curve,
 )
 from peermentor.analysis.outcome.diagnostics import (
     SeparationWarning,
@@ -49,6 +57,7 @@ __all__ = [
     "TIDY_COLUMNS",
     "FirthResult",
     "FitResult",
+    "PredictionCurve",
     "SeparationWarning",
     "design_matrices",
     "detect_separation",
@@ -63,8 +72,11 @@ __all__ = [
     "formula_variables",
     "model_frame",
     "model_summary_text",
+    "prediction_curve",
     "rank_predictors",
     "replication_values",
     "tidy_coefficients",
+    "typical_covariates",
+    "unification_curve",
     "visit_gap",
 ]

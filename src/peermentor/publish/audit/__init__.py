@@ -1,4 +1,4 @@
-"""Disclosure audit: an attacker over the published tables (DESIGN.md section 10).
+"""Disclosure audit: an attacker over the published tables (docs/design.md section 10).
 
 ``audit_disclosure(results_dir, min_cell_size)`` reads every public CSV under
 ``results_dir/tables`` and ``results_dir/models`` as printed text (the precision an

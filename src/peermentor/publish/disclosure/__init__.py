@@ -1,6 +1,6 @@
 """Disclosure control: every published table goes through ``suppress_small_cells``.
 
-Policy (CMS cell-size policy; DESIGN.md section 7, ``disclosure.min_cell_size``):
+Policy (CMS cell-size policy; docs/design.md section 7, ``disclosure.min_cell_size``):
 
 1. Primary suppression. A count of families or mentors from 1 to ``min_cell_size - 1``
    is replaced by the marker ``f"<{min_cell_size}"`` (e.g. "<11"). Zero is shown, and

@@ -13,29 +13,20 @@ reveals it. Shares computed here from row-level data go through the same ``publi
 step as the published tables first. A count shown in a title is replaced by the
 small-cell marker when it is below ``min_cell_size``.
 
-Data for figures that no stage writes (the early-engagement curve and the predicted
-probability of unification) is computed by the ``*_curve`` functions, so it is
-tested like every other analysis.
+Figures draw what earlier stages wrote and never fit or summarize again: the predicted
+probability of unification is the model step's table (``analysis.outcome.curve``), the
+early-engagement curve the aggregate stage's (``analysis.engagement_curve``), the service
+mix the published service profile's overall rows.
 
 One module per analysis: ``service`` (P1-P2), ``early`` (P3), ``rural_urban`` (P4),
 ``outcome`` (P5), ``workforce`` (P6); ``style`` holds the theme, saving and the shared
 panels. Callers use the names below as ``figures.<name>``.
 """
 
-from peermentor.report.figures.early import cumulative_contacts_curve, early_engagement_curve
-from peermentor.report.figures.outcome import (
-    PredictionCurve,
-    odds_ratio_forest,
-    typical_covariates,
-    unification_curve,
-    unification_curve_figure,
-)
+from peermentor.report.figures.early import early_engagement_curve
+from peermentor.report.figures.outcome import odds_ratio_forest, unification_curve_figure
 from peermentor.report.figures.rural_urban import rural_urban_effects
-from peermentor.report.figures.service import (
-    service_distribution,
-    service_mix,
-    service_mix_table,
-)
+from peermentor.report.figures.service import service_distribution, service_mix
 from peermentor.report.figures.style import (
     PALETTE,
     THEME_RC,
@@ -49,8 +40,6 @@ from peermentor.report.figures.workforce import workforce_exits
 __all__ = [
     "PALETTE",
     "THEME_RC",
-    "PredictionCurve",
-    "cumulative_contacts_curve",
     "early_engagement_curve",
     "not_estimable_panel",
     "odds_ratio_forest",
@@ -59,10 +48,7 @@ __all__ = [
     "save_figure",
     "service_distribution",
     "service_mix",
-    "service_mix_table",
     "show_count",
-    "typical_covariates",
-    "unification_curve",
     "unification_curve_figure",
     "workforce_exits",
 ]

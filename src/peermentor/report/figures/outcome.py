@@ -1,19 +1,18 @@
 """P5 figures: odds ratios of unification across models, and the predicted probability of
-unification over the headline predictor (the primary model refitted here: no stage writes
-that curve's data).
+unification over the headline predictor, drawn from the curve the model step wrote
+(``analysis.outcome.curve``): nothing is fitted here.
 """
 
 from __future__ import annotations
 
 import textwrap
-from collections.abc import Sequence
-from dataclasses import dataclass, field
 
 import matplotlib as mpl
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
+from peermentor.analysis.outcome.curve import PredictionCurve
 from peermentor.report.figures.style import (
     BLUE,
     GREY,
@@ -22,6 +21,7 @@ from peermentor.report.figures.style import (
     PAPER_LABEL,
     PAPER_VALUES,
     new_figure,
+    not_estimable_panel,
     show_count,
     theme,
 )
@@ -140,123 +140,16 @@ def _model_sizes(coefficients: pd.DataFrame, min_cell_size: int) -> str:
 
 
 # --- predicted probability of unification (P5) --------------------------------------------
-
-
-@dataclass
-class PredictionCurve:
-    """Predicted probability of unification over a grid of one predictor."""
-
-    frame: pd.DataFrame  # predictor value, probability, ci_low, ci_high
-    predictor: str
-    held: dict[str, object]  # the other covariates: value and how it was chosen
-    formula: str
-    n: int
-    events: int
-    clusters: int | None
-    cov_type: str
-    method: str
-    level: float
-    notes: list[str] = field(default_factory=list)
-
-
-def unification_curve(
-    profile: pd.DataFrame,
-    formula: str,
-    cluster: str,
-    *,
-    predictor: str = "face_to_face_with_children",
-    grid: Sequence[float] | None = None,
-    level: float = 0.95,
-) -> PredictionCurve:
-    """Refit the primary model (cluster-robust) and predict unification over ``predictor``.
-
-    Other numeric covariates are held at their mean over the model's families and
-    categorical ones at their reference (first sorted) level. The CI is a Wald interval
-    on the linear predictor, se = sqrt(x' V x) with V the model's covariance (clustered by
-    ``cluster``; model-based under the Firth fallback), mapped through the logistic
-    function: the delta method on the logit scale, which keeps the band inside 0..1.
-    The default grid runs from 0 to the 99th percentile of the predictor.
-    """
-    # Imported here: statsmodels, patsy and scipy.stats cost seconds that only this needs.
-    import patsy
-    from scipy import stats
-    from scipy.special import expit
-
-    from peermentor.analysis.estimable import estimable_terms, not_estimable
-    from peermentor.analysis.outcome import design_matrices, fit_logit_clustered, model_frame
-
-    frame = model_frame(profile, formula, cluster)
-    formula, dropped = estimable_terms(frame, formula)
-    if predictor in dropped:
-        raise ValueError(f"{predictor}: {not_estimable(dropped[predictor])}")
-    fit = fit_logit_clustered(frame, formula, cluster, jackknife=False)
-    fit.warnings += [f"{term}: {not_estimable(reason)}" for term, reason in dropped.items()]
-    if fit.result is None:
-        raise ValueError(f"model {formula!r} could not be fitted: {'; '.join(fit.warnings)}")
-    _, design = design_matrices(frame, formula)
-    beta = np.asarray(pd.Series(fit.result.params).reindex(design.columns), dtype=float)
-    cov = _covariance(fit.result, design.columns)
-    held = typical_covariates(frame, formula, predictor)
-    values = _grid(frame[predictor], grid)
-    new = pd.DataFrame({var: [info["value"]] * len(values) for var, info in held.items()})
-    new[predictor] = values
-    (x,) = patsy.build_design_matrices([design.design_info], new, return_type="dataframe")
-    eta = x.to_numpy() @ beta
-    se = np.sqrt(np.einsum("ij,jk,ik->i", x.to_numpy(), cov, x.to_numpy()))
-    z = stats.norm.ppf(0.5 + level / 2)
-    table = pd.DataFrame(
-        {
-            predictor: values,
-            "probability": expit(eta),
-            "ci_low": expit(eta - z * se),
-            "ci_high": expit(eta + z * se),
-        }
-    )
-    return PredictionCurve(
-        table,
-        predictor,
-        held,
-        formula,
-        fit.n,
-        fit.events,
-        fit.clusters,
-        fit.cov_type,
-        fit.method,
-        level,
-        list(fit.warnings),
-    )
-
-
-def typical_covariates(frame: pd.DataFrame, formula: str, predictor: str) -> dict[str, dict]:
-    """Each other right-hand-side variable: its mean (numeric) or reference level."""
-    from peermentor.analysis.outcome import formula_variables
-
-    _, variables = formula_variables(formula, frame.columns)
-    held = {}
-    for var in (v for v in variables if v != predictor):
-        column = frame[var]
-        if pd.api.types.is_numeric_dtype(column) and not pd.api.types.is_bool_dtype(column):
-            held[var] = {"value": float(column.mean()), "how": "mean"}
-        else:
-            # patsy's default treatment coding takes the first sorted level as reference.
-            held[var] = {"value": sorted(column.dropna().unique())[0], "how": "reference level"}
-    return held
-
-
-def _covariance(result, columns: pd.Index) -> np.ndarray:
-    cov = result.cov if hasattr(result, "cov") else result.cov_params()
-    return pd.DataFrame(cov, index=columns, columns=columns).to_numpy(dtype=float)
-
-
-def _grid(values: pd.Series, grid: Sequence[float] | None) -> np.ndarray:
-    if grid is not None:
-        return np.asarray(grid, dtype=float)
-    top = float(np.quantile(values.to_numpy(dtype=float), 0.99))
-    return np.linspace(0.0, max(top, 1.0), 101)
+# The curve's data is the model step's output (analysis.outcome.curve, written by the rule
+# outcome_models): this module only draws it.
 
 
 def unification_curve_figure(curve: PredictionCurve, *, min_cell_size: int = 11) -> Figure:
-    """The predicted probability with its CI band; the held covariates are stated."""
+    """The predicted probability with its CI band; the held covariates are stated. A curve
+    the primary model could not give is a text panel with its reason."""
+    if curve.not_estimable:
+        title = f"Unification by {measure_label(curve.predictor).lower()}"
+        return not_estimable_panel(title, curve.not_estimable)
     data = curve.frame
     x = data[curve.predictor]
     with theme():

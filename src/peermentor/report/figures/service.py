@@ -6,9 +6,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from peermentor.analysis.profile import summarize_profile
 from peermentor.contract import ACTIVITY_COLUMNS
-from peermentor.publish.disclosure import publish_profile_summary
 from peermentor.report.figures.style import (
     BLUE,
     GREEN,
@@ -60,24 +58,14 @@ def _vline(ax, x: float, colour, style: str, label: str) -> None:
 # --- service mix (P2) ---------------------------------------------------------------------
 
 
-def service_mix_table(profile: pd.DataFrame, *, min_cell_size: int = 11) -> pd.DataFrame:
-    """Per activity code, from row-level data: the overall rows of the published
-    service-profile table (same summary, same publish step, so a share whose base is
-    small is suppressed exactly as there)."""
-    summary = summarize_profile(profile, measures=ACTIVITY_COLUMNS)
-    summary.insert(0, "group_type", "overall")
-    published = publish_profile_summary(summary, min_cell_size=min_cell_size)
-    return published[["measure", "n_families", "n_receiving", "share_receiving", "mean"]]
-
-
 def service_mix(
     summary: pd.DataFrame, *, label: str = "all sites", min_cell_size: int = 11
 ) -> Figure:
     """Share of families receiving each activity, and mean contacts per family carrying it
     (activity codes are multi-label: one contact can count for several).
 
-    ``summary`` holds published service-profile rows of ONE group (``service_mix_table``
-    output, or a site's rows of ``service_profile.csv``); only its ``act_*`` measures are
+    ``summary`` holds published service-profile rows of ONE group (the overall or a site's
+    rows of ``service_profile.csv``, as published); only its ``act_*`` measures are
     drawn. Site rows must come from the published table: their complementary
     suppression protects the other sites, which a site-only publish step would not.
     """
