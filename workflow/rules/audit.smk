@@ -1,6 +1,8 @@
-# Disclosure audit: an attacker over the published tables (docs/design.md section 10).
-# The job fails, naming each recovered count in its log, when any suppressed count
-# comes back; the public report is built only from a run whose audit passed.
+# Disclosure audit: an attacker over the published tables (docs/design.md section 10), and
+# the interview strand's privacy check over every public output (tables, notebooks, SVG
+# figures): no 8-word run of a transcript, configured name or place, or raw participant id
+# (docs/partnership.md). The job fails, naming each finding in its log (never the leaked
+# text); the public report is built only from a run whose audit passed.
 
 
 rule audit_disclosure:

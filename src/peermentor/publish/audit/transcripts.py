@@ -1,4 +1,4 @@
-"""The interview strand's privacy check: what no public output may hold (DESIGN.md section 11).
+"""The interview strand's privacy check: what no public output may hold (docs/design.md section 11).
 
 Three kinds of leak, searched in the text of every public output (CSV tables, HTML notebooks,
 the SVG figures, whose text matplotlib keeps in comments even when glyphs are drawn as paths):
