@@ -83,7 +83,7 @@ def test_sample_and_agreement_sentences():
         "**The paper:** 22 interviews: 9 caseworkers, 9 family mentors, 4 supervisors."
     )
     sentence = narrative.agreement_sentence(REPLICATION, AGREEMENT)
-    assert "pooled Cohen's kappa 0.897 in this run; 0.9 in the paper" in sentence
+    assert "pooled Cohen's kappa 0.90 in this run; 0.90 in the paper" in sentence
     assert "alpha (nominal) 0.8970 (bootstrap interval 0.80 to 0.96)" in sentence
 
 

@@ -93,10 +93,10 @@ def agreement_sentence(replication: pd.DataFrame, agreement: pd.DataFrame) -> st
     rows = replication.set_index("id")
     kappa = rows.loc["pooled_kappa"]
     n = _whole(rows.loc["n_double_coded", "computed"])
-    this_run = kappa["note"] or kappa["computed"]
+    this_run = kappa["note"] or _kappa(kappa["computed"])
     sentence = (
         f"**Agreement** on the {n} double-coded interviews: pooled Cohen's kappa {this_run} "
-        f"in this run; {kappa['published']} in the paper (12 double-coded transcripts)."
+        f"in this run; {_kappa(kappa['published'])} in the paper (12 double-coded transcripts)."
     )
     pooled = agreement[(agreement["level"] == "document") & (agreement["theme"] == "pooled")]
     if len(pooled) and pooled["alpha"].iloc[0]:
@@ -117,6 +117,14 @@ def quotes_markdown(quotes: pd.DataFrame) -> str:
         f"> {q.text}\n>\n> -- {q.role.replace('_', ' ')}, on *{q.label}* (quote {q.quote})"
         for q in quotes.itertuples(index=False)
     )
+
+
+def _kappa(value: str) -> str:
+    """A kappa in a sentence at the paper's precision (".90" is printed 0.9 in a CSV)."""
+    try:
+        return f"{float(value):.2f}"
+    except ValueError:
+        return value
 
 
 def _whole(value: str) -> str:
