@@ -279,6 +279,122 @@ def stratify_params(*names: str) -> dict[str, Conf]:
     return {name: conf("stratify", name) for name in names}
 
 
+INTERVIEWS_ON = ("interviews", "enabled")
+CANONICAL = {
+    t: f"results/interim/interviews/{t}.parquet"
+    for t in ("documents", "units", "codings", "themes")
+}
+PRESENCE = "results/interim/interviews/presence.parquet"
+AGREEMENT = "results/interim/interviews/agreement.parquet"
+PUBLISHED_INTERVIEWS = "results/tables/interviews/{}.csv"
+ON_PRESENCE = dict(presence=PRESENCE, documents=CANONICAL["documents"], themes=CANONICAL["themes"])
+ON_CODINGS = {t: CANONICAL[t] for t in ("codings", "documents", "themes")}
+
+
+def interview_rule(job, input, output, params=None) -> Rule:
+    return Rule(job, input=input, output=output, params=params or {}, only_if=INTERVIEWS_ON)
+
+
+# The interview strand after ingest_interviews (workflow/rules/interviews.smk), in DAG order;
+# joint_display reads the quantitative replication table, so these follow replication_table.
+INTERVIEW_RULES: dict[str, Rule] = {
+    "interview_presence": interview_rule(
+        interviews.interview_presence,
+        ON_CODINGS,
+        dict(presence=PRESENCE),
+        dict(
+            presence_rule=conf("interviews", "presence_rule"),
+            primary_coder=conf("interviews", "primary_coder"),
+        ),
+    ),
+    "interview_prevalence": interview_rule(
+        interviews.interview_prevalence,
+        ON_PRESENCE,
+        dict(
+            prevalence=PUBLISHED_INTERVIEWS.format("prevalence"),
+            exact="results/tables/interviews_exact.csv",
+        ),
+        dict(prevalence=conf("interviews", "prevalence"), min_cell_size=MIN_CELL_SIZE),
+    ),
+    "interview_cooccurrence": interview_rule(
+        interviews.interview_cooccurrence,
+        ON_PRESENCE,
+        dict(cooccurrence=PUBLISHED_INTERVIEWS.format("cooccurrence")),
+        dict(
+            prevalence=conf("interviews", "prevalence"),
+            min_cell_size=MIN_CELL_SIZE,
+            decimals=DECIMALS,
+        ),
+    ),
+    "interview_agreement": interview_rule(
+        interviews.interview_agreement,
+        {t: CANONICAL[t] for t in ("codings", "units", "documents", "themes")},
+        dict(agreement=PUBLISHED_INTERVIEWS.format("agreement"), exact=AGREEMENT),
+        dict(agreement=conf("interviews", "agreement"), decimals=DECIMALS),
+    ),
+    "interview_saturation": interview_rule(
+        interviews.interview_saturation,
+        ON_PRESENCE,
+        dict(saturation=PUBLISHED_INTERVIEWS.format("saturation")),
+    ),
+    "interview_quotes": interview_rule(
+        interviews.interview_quotes,
+        ON_CODINGS,
+        dict(quotes=PUBLISHED_INTERVIEWS.format("quotes")),
+        dict(
+            approved=conf("interviews", "quotes", "approved"),
+            deidentify=conf("interviews", "quotes", "deidentify"),
+        ),
+    ),
+    "interview_segments": interview_rule(
+        interviews.interview_segments,
+        dict(codings=CANONICAL["codings"], themes=CANONICAL["themes"]),
+        dict(segments="results/tables/interviews_segments.csv"),
+    ),
+    "partnership_replication": interview_rule(
+        interviews.partnership_replication,
+        dict(
+            documents=CANONICAL["documents"],
+            themes=CANONICAL["themes"],
+            presence=PRESENCE,
+            agreement=AGREEMENT,
+        ),
+        dict(replication=PUBLISHED_INTERVIEWS.format("replication")),
+        dict(decimals=DECIMALS),
+    ),
+    "joint_display": interview_rule(
+        interviews.joint_display,
+        dict(
+            replication="results/tables/replication.csv",
+            prevalence=PUBLISHED_INTERVIEWS.format("prevalence"),
+        ),
+        dict(joint_display=PUBLISHED_INTERVIEWS.format("joint_display")),
+        dict(links=conf("interviews", "joint_display")),
+    ),
+    "coreq": interview_rule(
+        interviews.coreq,
+        dict(
+            documents=CANONICAL["documents"],
+            codings=CANONICAL["codings"],
+            export=From(interview_export),
+            agreement=AGREEMENT,
+            saturation=PUBLISHED_INTERVIEWS.format("saturation"),
+            quotes=PUBLISHED_INTERVIEWS.format("quotes"),
+        ),
+        dict(coreq=PUBLISHED_INTERVIEWS.format("coreq")),
+        dict(mapping=From(interview_mapping), decimals=DECIMALS),
+    ),
+    "figure_interviews": interview_rule(
+        interviews.figure_interviews,
+        dict(
+            prevalence=PUBLISHED_INTERVIEWS.format("prevalence"),
+            saturation=PUBLISHED_INTERVIEWS.format("saturation"),
+        ),
+        figure_files(heatmap="interview_themes_by_role", saturation="interview_saturation"),
+    ),
+}
+
+
 # Every rule of `snakemake analysis`, in an order its DAG allows (the per-site rules first).
 RULES: dict[str, Rule] = {
     "ingest_site": Rule(
@@ -470,6 +586,7 @@ RULES: dict[str, Rule] = {
         output=figure_files(effects="rural_urban"),
         params=dict(min_cell_size=MIN_CELL_SIZE),
     ),
+    **INTERVIEW_RULES,
 }
 
 

@@ -16,7 +16,7 @@ ROOT = Path(__file__).resolve().parents[1]
 # snapshot_sql: the demo, which the baseline runs, has no database site.
 NOT_MIRRORED = {
     "demo_data", "manifest", "study_notebook", "site_notebook", "notebook_with_code",
-    "audit_disclosure", "snapshot_sql",
+    "audit_disclosure", "snapshot_sql", "partnership_notebook",
 }  # fmt: skip
 
 

@@ -80,7 +80,10 @@ def test_no_roster_and_no_role_variable(tmp_path):
 
 def test_study_config_names_the_mapping_and_a_missing_export_is_clear(tmp_path, monkeypatch):
     study = load_study(ROOT / "config/config.yaml", SCHEMAS)
-    assert study["interviews"] == {"enabled": True, "mapping": "config/interviews/partnership.yaml"}
+    assert (study["interviews"]["enabled"], study["interviews"]["mapping"]) == (
+        True,
+        "config/interviews/partnership.yaml",
+    )
     monkeypatch.chdir(tmp_path)
     (tmp_path / "config/interviews").mkdir(parents=True)
     (tmp_path / "config/interviews/partnership.yaml").write_text(DEFAULT.read_text())

@@ -288,7 +288,7 @@ def test_notebook_html_shows_no_small_counts(study):
     from bs4 import BeautifulSoup
 
     pages = sorted((study / "results/notebooks").glob("*.html"))
-    assert len(pages) == 7
+    assert len(pages) == 8  # study, partnership and six sites
     for page in pages:
         for html_table in BeautifulSoup(page.read_text(), "html.parser").find_all("table"):
             header = [th.get_text(strip=True) for th in html_table.find("tr").find_all("th")]
@@ -351,3 +351,148 @@ def test_audit_report_holds_what_the_public_report_leaves_out(study):
     ):
         assert caption not in public and caption in audit, caption
     assert "Replication table." in public and "Replication table." in audit
+
+
+# --- The partnership interviews (issue 25): the published numbers equal the demo's truth ---------
+# The expected numbers are recomputed here from the truth's planted presence (per document and
+# coder, processes rolled up), with the config's presence rule (any coder) and word thresholds.
+
+ROLES = ("caseworker", "family_mentor", "supervisor")
+
+
+def interview_truth(study: Path) -> dict:
+    return json.loads((study / "data/raw/interviews/interviews_truth.json").read_text())
+
+
+def planted_presence(truth: dict) -> dict[int, set[str]]:
+    """Interview order -> the themes any coder planted (the any_coder rule)."""
+    return {
+        d["order"]: {t for t in truth["themes"] if any(c[t] for c in d["present"].values())}
+        for d in truth["documents"]
+    }
+
+
+def word(k: int, n: int) -> str:
+    """config.yaml's interviews.prevalence.words: most >= .6, about half >= .4, some >= .2."""
+    if k == n:
+        return "all"
+    if k == 0:
+        return "none"
+    share = k / n
+    return next((w for w, low in (("most", .6), ("about half", .4), ("some", .2)) if share >= low),
+                "few")  # fmt: skip
+
+
+def test_partnership_prevalence_and_saturation_equal_the_truth(study):
+    truth = interview_truth(study)
+    present, role_of = planted_presence(truth), {d["order"]: d["role"] for d in truth["documents"]}
+    exact = pd.read_csv(study / "results/tables/interviews_exact.csv")
+    shown = pd.read_csv(study / "results/tables/interviews/prevalence.csv", dtype=str)
+    assert len(exact) == len(shown) == len(truth["themes"]) * 4
+    for theme in truth["themes"]:
+        for role in ("all", *ROLES):
+            orders = [o for o in present if role in ("all", role_of[o])]
+            k = sum(theme in present[o] for o in orders)
+            row = exact[(exact["theme"] == theme) & (exact["role"] == role)].iloc[0]
+            assert (row["n_interviews"], row["n_present"]) == (len(orders), k), (theme, role)
+            cell = shown[(shown["theme"] == theme) & (shown["role"] == role)].iloc[0]
+            assert cell["prevalence"] == word(k, len(orders)), (theme, role)
+    seen, new = set(), []
+    for order in sorted(present):
+        new.append(len(present[order] - seen))
+        seen |= present[order]
+    saturation = pd.read_csv(study / "results/tables/interviews/saturation.csv")
+    assert list(saturation["n_new_themes"]) == new
+    assert list(saturation["n_themes_cumulative"]) == list(pd.Series(new).cumsum())
+
+
+def test_partnership_replication_rows_equal_the_truth(study):
+    truth = interview_truth(study)
+    present, docs = planted_presence(truth), truth["documents"]
+    # Pooled Cohen's kappa over (double-coded interview, theme) decisions, by hand, on the
+    # codes as coded (interviews.agreement.roll_up: false).
+    a, b = [], []
+    for d in (d for d in docs if d["double_coded"]):
+        a += [d["coded"]["coder_a"][t] for t in truth["themes"]]
+        b += [d["coded"]["coder_b"][t] for t in truth["themes"]]
+    po = sum(x == y for x, y in zip(a, b, strict=True)) / len(a)
+    pa, pb = sum(a) / len(a), sum(b) / len(b)
+    pe = pa * pb + (1 - pa) * (1 - pb)
+    processes = {p for p in truth["process_of"].values()} | {
+        t for t in truth["themes"] if t not in truth["process_of"] and t != "supervision"
+    }
+    expected = {
+        "n_interviews": len(docs),
+        **{f"n_{role}": sum(d["role"] == role for d in docs) for role in ROLES},
+        "n_processes_present": len(processes & set().union(*present.values())),
+        "n_double_coded": sum(d["double_coded"] for d in docs),
+        "pooled_kappa": round((po - pe) / (1 - pe), 2),
+    }
+    assert expected["n_interviews"] == 22 and expected["n_supervisor"] == 4
+    table = pd.read_csv(study / "results/tables/interviews/replication.csv")
+    assert table.set_index("id")["computed"].to_dict() == expected
+
+
+def test_partnership_joint_display_figures_notebook_and_coreq(study):
+    joint = pd.read_csv(study / "results/tables/interviews/joint_display.csv", dtype=str)
+    prevalence = pd.read_csv(study / "results/tables/interviews/prevalence.csv", dtype=str)
+    replication = pd.read_csv(study / "results/tables/replication.csv", dtype=str)
+    assert list(joint["finding"]) == ["P3", "P5", "P5", "P6"]
+    assert list(joint["theme"]) == ["building_trust", *["family_engagement"] * 2, "supervision"]
+    for row in joint.itertuples(index=False):
+        overall = prevalence[(prevalence["theme"] == row.theme) & (prevalence["role"] == "all")]
+        assert row.all == overall["prevalence"].iloc[0]
+        assert row.this_run in set(replication["computed"])  # as printed, never refitted
+    for figure in ("interview_themes_by_role", "interview_saturation"):
+        assert (study / f"results/figures/{figure}.svg").stat().st_size > 5_000
+    html = (study / "results/notebooks/partnership.html").read_text()
+    assert "22 interviews: 9 caseworkers, 9 family mentors, 4 supervisors" in html
+    coreq = pd.read_csv(study / "results/tables/interviews/coreq.csv").set_index("topic")
+    assert coreq.loc["Description of sample", "this_run"] == (
+        "by role: caseworker 9, family_mentor 9, supervisor 4"
+    )
+
+
+def test_no_interview_text_name_or_participant_id_is_public_and_a_planted_leak_is_caught(study):
+    from peermentor.publish.audit import AUDIT_ONLY
+    from peermentor.publish.audit.transcripts import (
+        find_leaks,
+        public_outputs,
+        transcript_runs,
+        words,
+    )
+
+    truth = interview_truth(study)
+    units = pd.read_parquet(study / "results/interim/interviews/units.parquet")
+    # The approved quotes, as printed (de-identified), are the only transcript words allowed.
+    quotes = pd.read_csv(study / "results/tables/interviews/quotes.csv")
+    assert len(quotes) == 3 and quotes["text"].str.contains(r"\[name\]", regex=True).any()
+    runs = transcript_runs(
+        zip(units["unit"].astype(str), units["text"], strict=True), approved=quotes["text"]
+    )
+    names = [*truth["names"], *truth["places"]]
+    ids = [d["participant"] for d in truth["documents"]]
+    outputs = public_outputs(study / "results", AUDIT_ONLY)
+    assert {"tables/interviews/prevalence.csv", "notebooks/partnership.html"} <= set(outputs)
+    assert any(name.endswith(".svg") for name in outputs)
+    assert find_leaks(outputs, runs, names=names, raw_ids=ids) == []
+    # Plant 8 words of a unit that are not in an approved quote (the demo's sentences recur).
+    leak = next(
+        " ".join(text.split()[i : i + 8])
+        for text in units["text"]
+        for i in range(len(text.split()) - 7)
+        if tuple(words(" ".join(text.split()[i : i + 8]))) in runs
+        and not any(n.lower() in " ".join(text.split()[i : i + 8]).lower() for n in names)
+    )
+    planted = {
+        "tables/interviews/prevalence.csv": outputs["tables/interviews/prevalence.csv"]
+        + f'x,"{leak}"\n',
+        "figures/interview_saturation.svg": f"<!-- {truth['places'][0]} -->",
+        "notebooks/partnership.html": f"<td>{ids[3]}</td>",
+    }
+    found = find_leaks(planted, runs, names=names, raw_ids=ids)
+    assert sorted((f.file, f.kind) for f in found) == [
+        ("figures/interview_saturation.svg", "name"),
+        ("notebooks/partnership.html", "participant_id"),
+        ("tables/interviews/prevalence.csv", "transcript_text"),
+    ]

@@ -119,18 +119,49 @@ def interview_demo_files():
     return [path for path in paths.values() if path]
 
 
+INTERVIEW_TABLES = [
+    "prevalence",
+    "cooccurrence",
+    "agreement",
+    "saturation",
+    "quotes",
+    "replication",
+    "joint_display",
+    "coreq",
+]
+INTERVIEW_FIGURES = ["interview_themes_by_role", "interview_saturation"]
+
+
 def interview_outputs():
-    """The canonical interview tables, quarantine and reconciliation (when enabled)."""
+    """The interview strand's tables and figures (when enabled): canonical tables,
+    quarantine, the published tables, the audit-only ones and the figures."""
     if not INTERVIEWS:
         return []
     return [
         *expand(
             "results/interim/interviews/{table}.parquet",
-            table=["documents", "units", "codings", "themes"],
+            table=["documents", "units", "codings", "themes", "presence", "agreement"],
         ),
         "results/quarantine/interviews/codings.csv",
         "results/tables/interviews_reconciliation.csv",
+        "results/tables/interviews_exact.csv",
+        "results/tables/interviews_segments.csv",
+        *expand("results/tables/interviews/{table}.csv", table=INTERVIEW_TABLES),
+        *expand(
+            "results/figures/{figure}.{ext}",
+            figure=INTERVIEW_FIGURES,
+            ext=["png", "svg"],
+        ),
     ]
+
+
+def interview_table(name):
+    """A canonical interview table's path, or nothing when interviews are off."""
+    return f"results/interim/interviews/{name}.parquet" if INTERVIEWS else []
+
+
+def interview_notebooks():
+    return ["results/notebooks/partnership.html"] if INTERVIEWS else []
 
 
 def manifest_outputs():
@@ -164,6 +195,7 @@ def all_targets():
         *expand("results/figures/{figure}.{ext}", figure=FIGURES, ext=["png", "svg"]),
         "results/notebooks/study.html",
         *expand("results/notebooks/site_{site}.html", site=SITES),
+        *interview_notebooks(),
         "results/tables/reconciliation.csv",
         "results/tables/data_quality.csv",
         "results/tables/service_profile.csv",

@@ -37,3 +37,436 @@ rule ingest_interviews:
         "Ingesting the coded interviews: codes to themes, roles from the roster, pseudonyms"
     script:
         "../scripts/ingest_interviews.py"
+
+
+# --- the analyses: presence, prevalence by role, co-occurrence, agreement, saturation -------
+# Published tables under results/tables/interviews/ (words or counts, no interview ids, no
+# text); exact counts and the coded segments are audit-only tables.
+
+
+rule interview_presence:
+    input:
+        code=script_code("interviews.py"),
+        codings="results/interim/interviews/codings.parquet",
+        documents="results/interim/interviews/documents.parquet",
+        themes="results/interim/interviews/themes.parquet",
+    output:
+        # Per interview: never public (an interview's themes with its role can point at a person).
+        presence="results/interim/interviews/presence.parquet",
+    log:
+        "logs/interviews/presence.log",
+    benchmark:
+        "results/benchmarks/interviews/presence.tsv"
+    localrule: True
+    conda:
+        "../../environment.yml"
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=5,
+    params:
+        presence_rule=config["interviews"]["presence_rule"],
+        primary_coder=config["interviews"]["primary_coder"],
+    message:
+        "Finding each theme's presence per interview (rule {params.presence_rule})"
+    script:
+        "../scripts/interviews.py"
+
+
+rule interview_prevalence:
+    input:
+        code=script_code("interviews.py"),
+        presence="results/interim/interviews/presence.parquet",
+        documents="results/interim/interviews/documents.parquet",
+        themes="results/interim/interviews/themes.parquet",
+    output:
+        prevalence=report(
+            "results/tables/interviews/prevalence.csv",
+            caption="../report/interview_prevalence.rst",
+            category="Partnership (interviews)",
+            subcategory="Themes",
+        ),
+        exact=audit_only(
+            "results/tables/interviews_exact.csv",
+            caption="../report/interview_exact.rst",
+            category="Partnership (interviews)",
+            subcategory="Audit",
+        ),
+    log:
+        "logs/interviews/prevalence.log",
+    benchmark:
+        "results/benchmarks/interviews/prevalence.tsv"
+    localrule: True
+    conda:
+        "../../environment.yml"
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=5,
+    params:
+        prevalence=config["interviews"]["prevalence"],
+        min_cell_size=config["disclosure"]["min_cell_size"],
+    message:
+        "Counting each theme by role (published as {params.prevalence[report_as]})"
+    script:
+        "../scripts/interviews.py"
+
+
+rule interview_cooccurrence:
+    input:
+        code=script_code("interviews.py"),
+        presence="results/interim/interviews/presence.parquet",
+        documents="results/interim/interviews/documents.parquet",
+        themes="results/interim/interviews/themes.parquet",
+    output:
+        cooccurrence=report(
+            "results/tables/interviews/cooccurrence.csv",
+            caption="../report/interview_cooccurrence.rst",
+            category="Partnership (interviews)",
+            subcategory="Themes",
+        ),
+    log:
+        "logs/interviews/cooccurrence.log",
+    benchmark:
+        "results/benchmarks/interviews/cooccurrence.tsv"
+    localrule: True
+    conda:
+        "../../environment.yml"
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=5,
+    params:
+        prevalence=config["interviews"]["prevalence"],
+        min_cell_size=config["disclosure"]["min_cell_size"],
+        decimals=config["disclosure"]["decimals"],
+    message:
+        "Counting the interviews in which two themes occur together"
+    script:
+        "../scripts/interviews.py"
+
+
+rule interview_agreement:
+    input:
+        code=script_code("interviews.py"),
+        codings="results/interim/interviews/codings.parquet",
+        units="results/interim/interviews/units.parquet",
+        documents="results/interim/interviews/documents.parquet",
+        themes="results/interim/interviews/themes.parquet",
+    output:
+        agreement=report(
+            "results/tables/interviews/agreement.csv",
+            caption="../report/interview_agreement.rst",
+            category="Partnership (interviews)",
+            subcategory="Agreement",
+        ),
+        exact="results/interim/interviews/agreement.parquet",
+    log:
+        "logs/interviews/agreement.log",
+    benchmark:
+        "results/benchmarks/interviews/agreement.tsv"
+    conda:
+        "../../environment.yml"
+    threads: 1
+    resources:
+        mem_mb=2000,
+        runtime=10,
+    params:
+        agreement=config["interviews"]["agreement"],
+        decimals=config["disclosure"]["decimals"],
+    message:
+        "Measuring the coders' agreement on the double-coded interviews (kappa, alpha)"
+    script:
+        "../scripts/interviews.py"
+
+
+rule interview_saturation:
+    input:
+        code=script_code("interviews.py"),
+        presence="results/interim/interviews/presence.parquet",
+        documents="results/interim/interviews/documents.parquet",
+        themes="results/interim/interviews/themes.parquet",
+    output:
+        saturation=report(
+            "results/tables/interviews/saturation.csv",
+            caption="../report/interview_saturation.rst",
+            category="Partnership (interviews)",
+            subcategory="Themes",
+        ),
+    log:
+        "logs/interviews/saturation.log",
+    benchmark:
+        "results/benchmarks/interviews/saturation.tsv"
+    localrule: True
+    conda:
+        "../../environment.yml"
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=5,
+    message:
+        "Tracing saturation: new themes per interview in interview order"
+    script:
+        "../scripts/interviews.py"
+
+
+rule interview_quotes:
+    input:
+        code=script_code("interviews.py"),
+        codings="results/interim/interviews/codings.parquet",
+        documents="results/interim/interviews/documents.parquet",
+        themes="results/interim/interviews/themes.parquet",
+    output:
+        quotes=report(
+            "results/tables/interviews/quotes.csv",
+            caption="../report/interview_quotes.rst",
+            category="Partnership (interviews)",
+            subcategory="Themes",
+        ),
+    log:
+        "logs/interviews/quotes.log",
+    benchmark:
+        "results/benchmarks/interviews/quotes.tsv"
+    localrule: True
+    conda:
+        "../../environment.yml"
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=5,
+    params:
+        approved=config["interviews"]["quotes"]["approved"],
+        deidentify=config["interviews"]["quotes"]["deidentify"],
+    message:
+        "De-identifying the approved quotes (the only transcript text made public)"
+    script:
+        "../scripts/interviews.py"
+
+
+# --- WORKFLOW: the tables beside the analyses, the figures and the notebook ----------------
+# They read the published tables only (and the canonical tables for the replication rows);
+# the quantitative findings come from the published replication table: nothing is refitted.
+
+
+rule interview_segments:
+    input:
+        code=script_code("interviews.py"),
+        codings="results/interim/interviews/codings.parquet",
+        themes="results/interim/interviews/themes.parquet",
+    output:
+        segments=audit_only(
+            "results/tables/interviews_segments.csv",
+            caption="../report/interview_segments.rst",
+            category="Partnership (interviews)",
+            subcategory="Audit",
+        ),
+    log:
+        "logs/interviews/segments.log",
+    benchmark:
+        "results/benchmarks/interviews/segments.tsv"
+    localrule: True
+    conda:
+        "../../environment.yml"
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=5,
+    message:
+        "Listing the coded segments with their text (audit report only)"
+    script:
+        "../scripts/interviews.py"
+
+
+rule partnership_replication:
+    input:
+        code=script_code("interviews.py"),
+        documents="results/interim/interviews/documents.parquet",
+        themes="results/interim/interviews/themes.parquet",
+        presence="results/interim/interviews/presence.parquet",
+        agreement="results/interim/interviews/agreement.parquet",
+    output:
+        replication=report(
+            "results/tables/interviews/replication.csv",
+            caption="../report/interview_replication.rst",
+            category="Partnership (interviews)",
+            subcategory="Replication",
+        ),
+    log:
+        "logs/interviews/replication.log",
+    benchmark:
+        "results/benchmarks/interviews/replication.tsv"
+    localrule: True
+    conda:
+        "../../environment.yml"
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=5,
+    params:
+        decimals=config["disclosure"]["decimals"],
+    message:
+        "Putting the partnership study's figures beside this run's (22 interviews, 9/9/4, kappa)"
+    script:
+        "../scripts/interviews.py"
+
+
+rule joint_display:
+    input:
+        code=script_code("interviews.py"),
+        replication="results/tables/replication.csv",
+        prevalence="results/tables/interviews/prevalence.csv",
+    output:
+        joint_display=report(
+            "results/tables/interviews/joint_display.csv",
+            caption="../report/interview_joint_display.rst",
+            category="Partnership (interviews)",
+            subcategory="Joint display",
+        ),
+    log:
+        "logs/interviews/joint_display.log",
+    benchmark:
+        "results/benchmarks/interviews/joint_display.tsv"
+    localrule: True
+    conda:
+        "../../environment.yml"
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=5,
+    params:
+        links=config["interviews"]["joint_display"],
+    message:
+        "Setting the quantitative findings (P1-P6) beside the interview themes they speak to"
+    script:
+        "../scripts/interviews.py"
+
+
+rule coreq:
+    input:
+        code=script_code("interviews.py"),
+        documents="results/interim/interviews/documents.parquet",
+        codings="results/interim/interviews/codings.parquet",
+        export=interview_export,
+        agreement="results/interim/interviews/agreement.parquet",
+        saturation="results/tables/interviews/saturation.csv",
+        quotes="results/tables/interviews/quotes.csv",
+    output:
+        coreq=report(
+            "results/tables/interviews/coreq.csv",
+            caption="../report/interview_coreq.rst",
+            category="Partnership (interviews)",
+            subcategory="Joint display",
+        ),
+    log:
+        "logs/interviews/coreq.log",
+    benchmark:
+        "results/benchmarks/interviews/coreq.tsv"
+    localrule: True
+    conda:
+        "../../environment.yml"
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=5,
+    params:
+        # The export is read again for the name of the tool that wrote it (COREQ item 27).
+        mapping=interview_mapping,
+        decimals=config["disclosure"]["decimals"],
+    message:
+        "Filling the COREQ items the data can fill"
+    script:
+        "../scripts/interviews.py"
+
+
+rule figure_interviews:
+    input:
+        code=script_code("interviews.py"),
+        prevalence="results/tables/interviews/prevalence.csv",
+        saturation="results/tables/interviews/saturation.csv",
+    output:
+        heatmap_png=report(
+            "results/figures/interview_themes_by_role.png",
+            caption="../report/fig_interview_themes.rst",
+            category="Partnership (interviews)",
+            subcategory="Figures",
+            labels={"figure": "themes by role", "format": "PNG"},
+        ),
+        heatmap_svg=report(
+            "results/figures/interview_themes_by_role.svg",
+            caption="../report/fig_interview_themes.rst",
+            category="Partnership (interviews)",
+            subcategory="Figures",
+            labels={"figure": "themes by role", "format": "SVG"},
+        ),
+        saturation_png=report(
+            "results/figures/interview_saturation.png",
+            caption="../report/fig_interview_saturation.rst",
+            category="Partnership (interviews)",
+            subcategory="Figures",
+            labels={"figure": "saturation curve", "format": "PNG"},
+        ),
+        saturation_svg=report(
+            "results/figures/interview_saturation.svg",
+            caption="../report/fig_interview_saturation.rst",
+            category="Partnership (interviews)",
+            subcategory="Figures",
+            labels={"figure": "saturation curve", "format": "SVG"},
+        ),
+    log:
+        "logs/figures/interviews.log",
+    benchmark:
+        "results/benchmarks/interviews/figures.tsv"
+    conda:
+        "../../environment.yml"
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=5,
+    message:
+        "Drawing the themes by role and the saturation curve (partnership study)"
+    script:
+        "../scripts/interviews.py"
+
+
+rule partnership_notebook:
+    input:
+        code=script_code("render_notebook.py", "notebooks/partnership.ipynb"),
+        notebook="notebooks/partnership.ipynb",
+        prevalence="results/tables/interviews/prevalence.csv",
+        cooccurrence="results/tables/interviews/cooccurrence.csv",
+        agreement="results/tables/interviews/agreement.csv",
+        saturation="results/tables/interviews/saturation.csv",
+        quotes="results/tables/interviews/quotes.csv",
+        joint_display="results/tables/interviews/joint_display.csv",
+        coreq="results/tables/interviews/coreq.csv",
+        partnership_replication="results/tables/interviews/replication.csv",
+        fig_theme_roles="results/figures/interview_themes_by_role.png",
+        fig_saturation="results/figures/interview_saturation.png",
+    output:
+        notebook="results/notebooks/partnership.ipynb",
+        html=report(
+            "results/notebooks/partnership.html",
+            caption="../report/nb_partnership.rst",
+            category="Notebooks",
+            subcategory="Partnership",
+            labels={"notebook": "partnership", "format": "HTML"},
+        ),
+    log:
+        "logs/notebooks/partnership.log",
+    benchmark:
+        "results/benchmarks/interviews/notebook.tsv"
+    conda:
+        "../../environment.yml"
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=5,
+    params:
+        parameters={
+            "study_name": config["study"]["name"],
+            "report_as": config["interviews"]["prevalence"]["report_as"],
+        },
+    message:
+        "Executing the partnership notebook (the paper's four processes beside this run's)"
+    script:
+        "../scripts/render_notebook.py"

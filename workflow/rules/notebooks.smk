@@ -102,7 +102,7 @@ rule notebook_with_code:
     log:
         "logs/notebooks/{notebook}.code.log",
     wildcard_constraints:
-        notebook="study|site_[a-z][a-z0-9_]*",
+        notebook="study|partnership|site_[a-z][a-z0-9_]*",
     localrule: True
     conda:
         "../../environment.yml"

@@ -26,8 +26,9 @@ def study_notebook(input, output, params) -> None:
     )
 
 
-# The same job: the site notebook's rule differs only in its inputs and parameters.
+# The same job: the site and partnership notebooks' rules differ only in inputs and parameters.
 site_notebook = study_notebook
+partnership_notebook = study_notebook
 
 
 def notebook_with_code(input, output, params) -> None:

@@ -9,7 +9,7 @@ are entered at the stated value and say so in their label.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -158,16 +158,19 @@ COLUMNS: tuple[str, ...] = (
 
 
 def replication_rows(
-    computed: Mapping[str, float | str], definitions: Mapping[str, str] | None = None
+    computed: Mapping[str, float | str],
+    definitions: Mapping[str, str] | None = None,
+    published: Sequence[PublishedFigure] = PUBLISHED,
 ) -> pd.DataFrame:
-    """One row per published figure that has a computed value, in ``PUBLISHED`` order.
+    """One row per published figure that has a computed value, in ``published`` order
+    (the quantitative paper's ``PUBLISHED``; the partnership study has its own list).
 
     ``definitions`` (by id) replaces the default definition text with the one this run
     used; ids without a computed value are left out, and unknown ids are an error. A
     computed value that is a ``not estimable: <reason>`` text gives a row with blank
     numbers, ``estimable`` False and that text as ``note``.
     """
-    known = {fig.id for fig in PUBLISHED}
+    known = {fig.id for fig in published}
     unknown = sorted(set(computed) - known)
     if unknown:
         raise KeyError(f"not published figures: {unknown}")
@@ -181,7 +184,7 @@ def replication_rows(
             **_computed(computed[fig.id]),
             "definition": definitions.get(fig.id, fig.definition),
         }
-        for fig in PUBLISHED
+        for fig in published
         if fig.id in computed
     ]
     table = pd.DataFrame(rows, columns=[c for c in COLUMNS if c not in _DERIVED])

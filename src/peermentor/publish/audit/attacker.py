@@ -16,8 +16,17 @@ from peermentor.publish.audit.statistics import (
 )
 from peermentor.publish.audit.sums import column_differences, row_differences, shares, shown_small
 
-#: Tables with exact counts for reviewers inside the data environment only (audit report).
-AUDIT_ONLY: frozenset[str] = frozenset({"reconciliation.csv", "data_quality.csv"})
+#: Tables with exact counts for reviewers inside the data environment only (audit report);
+#: the interview strand's also hold the coded segments' text.
+AUDIT_ONLY: frozenset[str] = frozenset(
+    {
+        "reconciliation.csv",
+        "data_quality.csv",
+        "interviews_reconciliation.csv",
+        "interviews_exact.csv",
+        "interviews_segments.csv",
+    }
+)
 
 
 def audit_disclosure(results_dir: Path, min_cell_size: int) -> list[Finding]:
