@@ -349,6 +349,7 @@ RULES: dict[str, Rule] = {
             ranking="results/models/predictor_ranking.csv",
             diagnostics="results/models/diagnostics.csv",
             visit_gap="results/models/visit_gap.csv",
+            summary="results/models/summary.txt",
             summaries="results/models/summaries.txt",
             computed=MODEL_VALUES,
         ),
@@ -357,6 +358,7 @@ RULES: dict[str, Rule] = {
             cluster=CLUSTER,
             sensitivity=conf("model", "sensitivity", default={}),
             min_cell_size=MIN_CELL_SIZE,
+            decimals=DECIMALS,
         ),
     ),
     "replication_table": Rule(

@@ -93,9 +93,29 @@ def test_replication_answer_keeps_suppression():
 def test_format_value_leaves_markers_and_shows_significant_digits():
     assert narrative.format_value("[c]") == "[c]"
     assert narrative.format_value(13.9513) == "14.0"
-    assert narrative.format_value(15004.0) == "15,004"
+    assert narrative.format_value(15004.0) == "15004"  # no separator: as the tables print it
     assert narrative.format_value(1.45565e-26) == "1.46e-26"
     assert narrative.format_value(float("nan")) == ""
+
+
+def test_published_text_is_shown_as_the_csv_holds_it(tmp_path):
+    """Issue 23: a published table reads as its CSV's strings: the policy's decimals,
+    markers and bounds, never re-formatted by pandas ("0.80" stays, "14.0" stays)."""
+    path = tmp_path / "t.csv"
+    path.write_text(
+        "measure,n_families,mean,share_receiving,effect,p_adjusted,note\n"
+        "act_recovery_coaching,1234,14.0,>=0.966,0.80,1.40e-22,\n"
+        "contacts_per_month,<11,[c],1.000,0.00,0.700,x\n"
+    )
+    table = narrative.read_published(path)
+    shown = narrative.format_table(table)
+    assert list(shown.columns) == [
+        "Measure", "Families", "Mean", "Share receiving", "Effect", "Adjusted p", "Note",
+    ]  # fmt: skip
+    assert shown["Measure"].tolist() == ["Recovery coaching", "Contacts per month"]
+    for label, column in zip(shown.columns[1:], table.columns[1:], strict=True):
+        assert shown[label].tolist() == table[column].tolist(), column
+    assert narrative.shown(table.at[0, "effect"]) == "0.80"
 
 
 def test_quarantine_summary_counts_reasons_and_reads_no_values(tmp_path):
