@@ -20,15 +20,15 @@ import numpy as np
 import pandas as pd
 
 from peermentor.analysis.profile import (
-    SECONDS_PER_HOUR,
-    contact_seconds,
+    TICKS_PER_HOUR,
+    contact_ticks,
     contacts_until,
     counted_contact_flags,
     exact_ratio,
     family_index,
     overall_and_sites,
-    per_family_seconds,
     per_family_sum,
+    per_family_ticks,
 )
 from peermentor.contract import ACTIVITY_COLUMNS, MODES
 
@@ -87,9 +87,9 @@ def early_engagement(
     )
     out["early_reached_n"] = out["early_contacts"] >= n_contacts
     out["early_days_to_nth"] = (nth_day - anchor_day) / np.timedelta64(1, "D")
-    # Whole seconds summed, then one division: equal totals are equal hours (profile).
-    seconds = contact_seconds(contacts, window, hours_include_collateral)
-    out["early_hours"] = exact_ratio(per_family_seconds(codes, n, seconds), SECONDS_PER_HOUR)
+    # Duration ticks summed, then one division: equal totals are equal hours (profile).
+    ticks = contact_ticks(contacts, window, hours_include_collateral)
+    out["early_hours"] = exact_ratio(per_family_ticks(codes, n, ticks), TICKS_PER_HOUR)
     flags = counted_contact_flags(contacts, window)
     for col in ACTIVITY_COLUMNS:
         out[f"early_{col}"] = per_family_sum(codes, n, flags[col]).astype("int64")
