@@ -126,7 +126,7 @@ def notebook_mismatches(results: Path) -> tuple[int, list[tuple]]:
         candidates = [t for t in candidates if t is not None]
         for _, row in shown.iterrows():
             numbers = {c: v for c, v in row.items() if as_number(v) is not None}
-            names = {c: v for c, v in row.items() if c in ("Measure", "Term", "Figure")}
+            names = {c: v for c, v in row.items() if c in ("Measure", "Term")}
             checked += len(numbers)
             match = any(
                 ((t[list(names)] == pd.Series(names)).all(axis=1)

@@ -381,7 +381,7 @@ def test_format_published_prints_each_kind_with_its_decimals():
     assert out["mean"].tolist() == ["14.0", "13.1"]
     assert out["effect"].tolist() == ["0.08", "0.00"]  # -0.004 rounds to 0, never "-0.00"
     assert out["share_reached"].tolist() == ["1.000", ">=0.966"]
-    assert out["statistic"].tolist() == ["18562", "2000000"]  # half to even, no 2e+06
+    assert out["statistic"].tolist() == ["18562", "2000000"]  # half away from zero, no 2e+06
     assert out["p_value"].tolist() == ["0.701", "1.40e-22"]
     assert out["p_adjusted"].iloc[0] == "0" and pd.isna(out["p_adjusted"].iloc[1])
 
@@ -416,3 +416,12 @@ def test_a_row_with_one_linked_gap_hidden_hides_the_other_nonzero_gap():
     # Row 0: the gaps 7 and 11 add up to the published 18 not reaching N: both hidden.
     # Row 1: only the urban gap (11) is there, not small: shown. Row 2: urban gap 0: shown.
     assert out.to_dict("list") == {"n_rural": ["[c]", 194, "[c]"], "n_urban": ["[c]", 572, 583]}
+
+
+def test_round_value_rounds_exact_halves_away_from_zero():
+    from peermentor.publish.disclosure import round_value
+
+    # 20.25 and 56238.5 are exact in binary: the published tables' convention, not half-even.
+    assert round_value(20.25, "mean") == 20.3 and round_value(-20.25, "mean") == -20.3
+    assert round_value(56238.5, "statistic") == 56239.0
+    assert round_value(2.675, "effect") == 2.67  # binary 2.67499999...: below the half

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
+from decimal import ROUND_HALF_UP, Decimal
 
 import numpy as np
 import pandas as pd
@@ -52,8 +53,11 @@ def round_value(value: object, kind: str, decimals: Mapping[str, int] | None = N
         return value
     if not math.isfinite(value):
         return value
-    # + 0.0 turns a negative zero (round(-0.004, 2)) into 0.0: no "-0.00" is ever printed.
-    return round(float(value), _places(float(value), kind, decimals)) + 0.0
+    # Half away from zero on the exact binary value (20.25 -> 20.3, U 18561.5 -> 18562), the
+    # convention of published tables; Python's round() would give 20.2 (half to even).
+    # + 0.0 turns a negative zero (-0.004 to 2 decimals) into 0.0: no "-0.00" is printed.
+    step = Decimal(1).scaleb(-_places(float(value), kind, decimals))
+    return float(Decimal(float(value)).quantize(step, rounding=ROUND_HALF_UP)) + 0.0
 
 
 def _places(value: float, kind: str, decimals: Mapping[str, int] | None) -> int:
