@@ -425,3 +425,20 @@ def test_round_value_rounds_exact_halves_away_from_zero():
     assert round_value(20.25, "mean") == 20.3 and round_value(-20.25, "mean") == -20.3
     assert round_value(56238.5, "statistic") == 56239.0
     assert round_value(2.675, "effect") == 2.67  # binary 2.67499999...: below the half
+
+
+def test_format_replication_prints_each_row_at_its_kind():
+    from peermentor.publish.disclosure import format_replication, publish_replication
+
+    table = pd.DataFrame(
+        {
+            "id": ["p4_measures_differing", "or_face_to_face_with_children", "face_to_face_gap"],
+            "published": [float("nan"), 1.09, 14.0],
+            "computed": [4.0, 1.0951, 14.04],
+            "difference": [float("nan"), 0.0051, 0.04],
+            "relative_difference": [float("nan"), 0.0047, 0.0029],
+        }
+    )
+    out = format_replication(publish_replication(table, bases={}, min_cell_size=11))
+    assert out["computed"].tolist() == ["4", "1.095", "14.0"]  # a count, a ratio, a mean
+    assert out["difference"].tolist()[1:] == ["0.005", "0.0"]

@@ -58,7 +58,7 @@ def publish_model_table(
 
 SUMMARY_COLUMNS: dict[str, str] = {
     "term": "term",
-    "se_variant": "SE",
+    "se_variant": "variance",
     "odds_ratio": "OR",
     "or_low": "OR low",
     "or_high": "OR high",

@@ -126,21 +126,38 @@ def round_replication(
     out = table.copy()
     kinds = replication_kinds(out)
     computed = [
-        round_value(float(v), k, decimals) for v, k in zip(out["computed"], kinds, strict=True)
+        float(v) if k is None else round_value(float(v), k, decimals)
+        for v, k in zip(out["computed"], kinds, strict=True)
     ]
     out["computed"] = pd.Series(computed, index=out.index, dtype=float)
     if "published" in out:
         diff = out["computed"] - out["published"].astype(float)
         out["difference"] = [
-            round_value(float(v), k, decimals) for v, k in zip(diff, kinds, strict=True)
+            float(v) if k is None else round_value(float(v), k, decimals)
+            for v, k in zip(diff, kinds, strict=True)
         ]
         out["relative_difference"] = (diff / out["published"].astype(float)).round(3) + 0.0
     return out
 
 
-def replication_kinds(table: pd.DataFrame) -> list[str]:
-    """The precision kind of each replication row: odds ratios as ratios, the rest means."""
-    return ["ratio" if str(i).startswith("or_") else "mean" for i in table["id"]]
+#: Replication rows that count (measures differing): whole numbers, no precision kind.
+REPLICATION_COUNTS: frozenset[str] = frozenset({"p4_measures_differing"})
+
+
+def replication_kinds(table: pd.DataFrame) -> list[str | None]:
+    """The precision kind of each replication row: odds ratios as ratios, counts none
+    (``REPLICATION_COUNTS``), the rest means."""
+    return [
+        None if i in REPLICATION_COUNTS else "ratio" if str(i).startswith("or_") else "mean"
+        for i in table["id"]
+    ]
+
+
+def _replication_text(value: object, kind: str | None, decimals) -> object:
+    if kind is None:  # a count: "4", not "4.0"
+        whole = isinstance(value, float) and math.isfinite(value) and value == round(value)
+        return str(int(value)) if whole else value
+    return format_value(value, kind, decimals)
 
 
 def format_replication(
@@ -152,7 +169,9 @@ def format_replication(
     kinds = replication_kinds(out)
     for column in ("computed", "difference"):
         if column in out:
-            texts = [format_value(v, k, decimals) for v, k in zip(out[column], kinds, strict=True)]
+            texts = [
+                _replication_text(v, k, decimals) for v, k in zip(out[column], kinds, strict=True)
+            ]
             out[column] = pd.Series(texts, index=out.index, dtype=object)
     if "relative_difference" in out:
         out["relative_difference"] = [
