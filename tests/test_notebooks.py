@@ -380,3 +380,16 @@ def test_site_outcomes_withholds_a_closed_count_that_reveals_few_open_cases():
     assert "110" not in sentence and "7" not in sentence
     open_11 = pd.DataFrame({"site_id": "d", "case_closed": [True] * 110 + [False] * 11})
     assert "110 closed cases" in narrative.site_outcomes(open_11, "d", 11)
+
+
+def test_one_label_dictionary_for_rows_and_columns():
+    from peermentor.report.labels import column_label, measure_label
+
+    assert measure_label("act_recovery_coaching") == "Recovery coaching"
+    assert measure_label("act_other") == "Other activity" and measure_label("mode_other") == (
+        "Mode: other"
+    )
+    assert measure_label("stable_or_advanced") == "Stable or advanced"
+    assert measure_label("C(rurality)[T.urban]") == "Rurality: urban"
+    assert column_label("p_adjusted") == "Adjusted p" and column_label("n_rural") == "Rural n"
+    assert column_label("welch_df") == "Welch df"  # unlisted: readable, never lost

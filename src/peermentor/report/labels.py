@@ -95,14 +95,22 @@ COLUMN_LABELS: dict[str, str] = {
     "tenure_mean_months": "Tenure, mean months",
 }
 
-# Columns whose cells are row names (measures, terms) rather than values.
-ROW_NAME_COLUMNS: tuple[str, ...] = ("measure", "term")
+# Categories of the workforce table (P6).
+CATEGORY_LABELS: dict[str, str] = {
+    "all": "All mentors",
+    "stable_or_advanced": "Stable or advanced",
+    "challenge": "Exit through a challenge",
+    "other_exit": "Other exit",
+}
+
+# Columns whose cells are row names (measures, terms, categories) rather than values.
+ROW_NAME_COLUMNS: tuple[str, ...] = ("measure", "term", "row_type", "category")
 
 
 def measure_label(measure: str) -> str:
-    """Reader's label of a family-profile measure or model term."""
-    if measure in MEASURE_LABELS:
-        return MEASURE_LABELS[measure]
+    """Reader's label of a family-profile measure, model term or table category."""
+    if measure in MEASURE_LABELS or measure in CATEGORY_LABELS:
+        return MEASURE_LABELS.get(measure) or CATEGORY_LABELS[measure]
     category = re.fullmatch(r"C\((\w+)[^)]*\)\[T\.(.+)\]", measure)
     if category:
         return f"{category.group(1).capitalize()}: {category.group(2).replace('_', ' ')}"
