@@ -517,6 +517,7 @@ RULES: dict[str, Rule] = {
             ranking="results/models/predictor_ranking.csv",
             diagnostics="results/models/diagnostics.csv",
             visit_gap="results/models/visit_gap.csv",
+            summary="results/models/summary.txt",
             summaries="results/models/summaries.txt",
             computed=MODEL_VALUES,
             curve="results/interim/models/unification_curve.json",
@@ -527,6 +528,7 @@ RULES: dict[str, Rule] = {
             sensitivity=conf("model", "sensitivity", default={}),
             predictor="face_to_face_with_children",
             min_cell_size=MIN_CELL_SIZE,
+            decimals=DECIMALS,
         ),
     ),
     "replication_table": Rule(

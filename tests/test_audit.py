@@ -319,3 +319,69 @@ def test_rural_urban_through_the_comparison_policy(tmp_path):
     )
     write_csv(after, tmp_path / "tables/rural_urban.csv")
     assert audit_disclosure(tmp_path, S) == []
+
+
+# --- issue 23: days to the Nth contact by stratum, published with its small gap -----------
+
+
+def days_to_nth_profile() -> pd.DataFrame:
+    """194 rural families (7 not reaching N) and 583 urban ones (11 not reaching N)."""
+    import numpy as np
+
+    rng = np.random.default_rng(23)
+    rows = []
+    for stratum, n, missing, shift in (("rural", 194, 7, 3), ("urban", 583, 11, 0)):
+        days = rng.integers(8, 40, n).astype(float) + shift
+        days[:missing] = np.nan
+        rows.append(pd.DataFrame({"rurality": stratum, "early_days_to_nth": days,
+                                  "contacts": rng.integers(0, 90, n)}))  # fmt: skip
+    return pd.concat(rows, ignore_index=True)
+
+
+def write_days_to_nth(results: Path, comparison: pd.DataFrame) -> None:
+    from peermentor.io import write_csv
+
+    write_csv(comparison, results / "tables/rural_urban.csv")
+    overall = {"group_type": "overall", "group": "all", "n_contacts": 7, "n_families": 777,
+               "n_reached": 759, "n_not_reached": 18, "share_reached": "0.977"}  # fmt: skip
+    write(results, "tables/early_engagement.csv", [overall])
+
+
+def test_days_to_nth_published_with_its_small_gap_leaves_nothing(tmp_path):
+    """The demo's case: the comparison is published (effect, CI, p); both strata's n and U
+    are hidden, so neither delta with U, nor the gaps' sum, nor a mean gives n back."""
+    from peermentor.analysis.rural_urban import compare_strata
+    from peermentor.publish.disclosure import format_published
+    from peermentor.publish.rural_urban import publish_comparison
+
+    profile = days_to_nth_profile()
+    comparison = compare_strata(profile, ["contacts", "early_days_to_nth"], n_boot=50)
+    published = format_published(publish_comparison(comparison, profile, min_cell_size=S))
+    days = published.set_index("measure").loc["early_days_to_nth"]
+    assert days["n_rural"] == days["n_urban"] == days["statistic"] == "[c]"
+    for column in ("effect", "effect_low", "effect_high", "p_value", "p_adjusted", "median_rural"):
+        assert number_or_none(days[column]) is not None, column
+    write_days_to_nth(tmp_path, published)
+    assert audit_disclosure(tmp_path, S) == []
+
+
+def number_or_none(text):
+    from peermentor.publish.audit.cells import number
+
+    return number(text)
+
+
+def test_days_to_nth_before_the_fix_gave_the_small_gap_back(tmp_path):
+    """Had only the rural n been hidden (urban shown) the gaps' sum gives it back; with U
+    shown beside delta, so does Cliff's delta."""
+    from peermentor.analysis.rural_urban import compare_strata
+    from peermentor.publish.disclosure import format_published
+
+    profile = days_to_nth_profile()
+    comparison = compare_strata(profile, ["contacts", "early_days_to_nth"], n_boot=0)
+    printed = format_published(comparison).astype(object)
+    printed.loc[1, "n_rural"] = "[c]"  # 187 reached N of 194: hidden, the urban 572 shown
+    write_days_to_nth(tmp_path, printed)
+    found = recovered(audit_disclosure(tmp_path, S))
+    assert ("tables/rural_urban.csv", 1, "n_rural", 187, "linked_gap") in found
+    assert ("tables/rural_urban.csv", 1, "n_rural", 187, "cliffs_delta") in found

@@ -103,7 +103,7 @@ def test_monte_carlo_site_test_is_named():
         }
     )
     text = narrative.site_sensitivity_sentence(clustering)
-    assert "2,000 of 225,792,840 assignments drawn at random (seeded Monte Carlo" in text
+    assert "2000 of 225792840 assignments drawn at random (seeded Monte Carlo" in text
     assert text.startswith("1 of 1 measures") and "cannot reach" not in text
 
 
@@ -172,8 +172,8 @@ def test_replication_answer_and_rows_show_notes_and_the_p4_claim():
     p5 = narrative.replication_answer(replication, "P5")
     assert p5.endswith("no-show or refusal in this run; 1.24 published")
     rows = narrative.replication_rows(replication)
-    assert rows["published"].tolist() == ["claim (no number)", "1.24"]
-    assert rows["computed"].tolist()[0] == note
+    assert rows["Published"].tolist() == ["claim (no number)", "1.24"]
+    assert rows["This run"].tolist()[0] == note
     _no_placeholders(p4 + p5 + rows.to_string())
 
 
@@ -226,5 +226,5 @@ def test_primary_coefficients_keep_dropped_terms_with_their_note():
         }
     )
     table = narrative.primary_coefficients(coefficients)
-    assert table["term"].tolist() == ["x", "C(rurality)"]
-    assert table["note"].tolist() == ["", note] and table["odds_ratio"].tolist() == ["1.08", ""]
+    assert table["Term"].tolist() == ["X", "Rurality"]  # the reader's labels
+    assert table["Note"].tolist() == ["", note] and table["Odds ratio"].tolist() == ["1.08", ""]

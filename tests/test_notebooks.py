@@ -93,9 +93,29 @@ def test_replication_answer_keeps_suppression():
 def test_format_value_leaves_markers_and_shows_significant_digits():
     assert narrative.format_value("[c]") == "[c]"
     assert narrative.format_value(13.9513) == "14.0"
-    assert narrative.format_value(15004.0) == "15,004"
+    assert narrative.format_value(15004.0) == "15004"  # no separator: as the tables print it
     assert narrative.format_value(1.45565e-26) == "1.46e-26"
     assert narrative.format_value(float("nan")) == ""
+
+
+def test_published_text_is_shown_as_the_csv_holds_it(tmp_path):
+    """Issue 23: a published table reads as its CSV's strings: the policy's decimals,
+    markers and bounds, never re-formatted by pandas ("0.80" stays, "14.0" stays)."""
+    path = tmp_path / "t.csv"
+    path.write_text(
+        "measure,n_families,mean,share_receiving,effect,p_adjusted,note\n"
+        "act_recovery_coaching,1234,14.0,>=0.966,0.80,1.40e-22,\n"
+        "contacts_per_month,<11,[c],1.000,0.00,0.700,x\n"
+    )
+    table = narrative.read_published(path)
+    shown = narrative.format_table(table)
+    assert list(shown.columns) == [
+        "Measure", "Families", "Mean", "Share receiving", "Effect", "Adjusted p", "Note",
+    ]  # fmt: skip
+    assert shown["Measure"].tolist() == ["Recovery coaching", "Contacts per month"]
+    for label, column in zip(shown.columns[1:], table.columns[1:], strict=True):
+        assert shown[label].tolist() == table[column].tolist(), column
+    assert narrative.shown(table.at[0, "effect"]) == "0.80"
 
 
 def test_quarantine_summary_counts_reasons_and_reads_no_values(tmp_path):
@@ -360,3 +380,16 @@ def test_site_outcomes_withholds_a_closed_count_that_reveals_few_open_cases():
     assert "110" not in sentence and "7" not in sentence
     open_11 = pd.DataFrame({"site_id": "d", "case_closed": [True] * 110 + [False] * 11})
     assert "110 closed cases" in narrative.site_outcomes(open_11, "d", 11)
+
+
+def test_one_label_dictionary_for_rows_and_columns():
+    from peermentor.report.labels import column_label, measure_label
+
+    assert measure_label("act_recovery_coaching") == "Recovery coaching"
+    assert measure_label("act_other") == "Other activity" and measure_label("mode_other") == (
+        "Mode: other"
+    )
+    assert measure_label("stable_or_advanced") == "Stable or advanced"
+    assert measure_label("C(rurality)[T.urban]") == "Rurality: urban"
+    assert column_label("p_adjusted") == "Adjusted p" and column_label("n_rural") == "Rural n"
+    assert column_label("welch_df") == "Welch df"  # unlisted: readable, never lost

@@ -357,3 +357,88 @@ def test_round_published_rounds_statistics_not_counts_or_markers():
     assert out["share_reached"].tolist() == [0.973, 0.5]
     assert out["p_value"].tolist() == [0.0123, 0.5]
     assert out["measure"].tolist() == ["days", "hours"]
+
+
+# --- issue 23: printed precision, no negative zero, the linked gaps of one row -------------
+
+
+def test_format_published_prints_each_kind_with_its_decimals():
+    from peermentor.publish.disclosure import format_published
+
+    table = pd.DataFrame(
+        {
+            "n_families": [295, 13],
+            "mean": [14.0, 13.14],
+            "effect": [0.08, -0.004],
+            "share_reached": [1.0, ">=0.966"],
+            "statistic": [18561.5, 2_000_000.0],
+            "p_value": [0.70058, 1.4012e-22],
+            "p_adjusted": [0.0, float("nan")],
+        }
+    )
+    out = format_published(table)
+    assert out["n_families"].tolist() == [295, 13]
+    assert out["mean"].tolist() == ["14.0", "13.1"]
+    assert out["effect"].tolist() == ["0.08", "0.00"]  # -0.004 rounds to 0, never "-0.00"
+    assert out["share_reached"].tolist() == ["1.000", ">=0.966"]
+    assert out["statistic"].tolist() == ["18562", "2000000"]  # half away from zero, no 2e+06
+    assert out["p_value"].tolist() == ["0.701", "1.40e-22"]
+    assert out["p_adjusted"].iloc[0] == "0" and pd.isna(out["p_adjusted"].iloc[1])
+
+
+def test_round_value_never_gives_negative_zero():
+    import math
+
+    from peermentor.publish.disclosure import round_value
+
+    for value, kind in ((-0.004, "effect"), (-0.04, "mean"), (-0.0, "share"), (-0.3, "statistic")):
+        rounded = round_value(value, kind)
+        assert rounded == 0 and math.copysign(1.0, rounded) == 1.0, (value, kind)
+
+
+def test_format_published_uses_the_kinds_it_is_given():
+    from peermentor.publish.disclosure import format_published
+
+    gap = pd.DataFrame({"difference": [13.96], "ci_low": [-0.04], "welch_df": [321.456]})
+    kinds = {"difference": "mean", "ci_low": "mean", "welch_df": "coefficient"}
+    assert format_published(gap, kinds=kinds).iloc[0].tolist() == ["14.0", "0.0", "321.456"]
+    assert format_published(gap).iloc[0]["ci_low"] == "-0.040"  # by name: a share's CI
+
+
+def test_a_row_with_one_linked_gap_hidden_hides_the_other_nonzero_gap():
+    from peermentor.publish.disclosure import suppress_linked_counts
+
+    table = pd.DataFrame({"n_rural": [187, 194, 190], "n_urban": [572, 572, 583]})
+    out = suppress_linked_counts(
+        table, count_columns=["n_rural", "n_urban"], reference={"n_rural": 194, "n_urban": 583},
+        rows=[True] * 3, min_cell_size=11,
+    )  # fmt: skip
+    # Row 0: the gaps 7 and 11 add up to the published 18 not reaching N: both hidden.
+    # Row 1: only the urban gap (11) is there, not small: shown. Row 2: urban gap 0: shown.
+    assert out.to_dict("list") == {"n_rural": ["[c]", 194, "[c]"], "n_urban": ["[c]", 572, 583]}
+
+
+def test_round_value_rounds_exact_halves_away_from_zero():
+    from peermentor.publish.disclosure import round_value
+
+    # 20.25 and 56238.5 are exact in binary: the published tables' convention, not half-even.
+    assert round_value(20.25, "mean") == 20.3 and round_value(-20.25, "mean") == -20.3
+    assert round_value(56238.5, "statistic") == 56239.0
+    assert round_value(2.675, "effect") == 2.67  # binary 2.67499999...: below the half
+
+
+def test_format_replication_prints_each_row_at_its_kind():
+    from peermentor.publish.disclosure import format_replication, publish_replication
+
+    table = pd.DataFrame(
+        {
+            "id": ["p4_measures_differing", "or_face_to_face_with_children", "face_to_face_gap"],
+            "published": [float("nan"), 1.09, 14.0],
+            "computed": [4.0, 1.0951, 14.04],
+            "difference": [float("nan"), 0.0051, 0.04],
+            "relative_difference": [float("nan"), 0.0047, 0.0029],
+        }
+    )
+    out = format_replication(publish_replication(table, bases={}, min_cell_size=11))
+    assert out["computed"].tolist() == ["4", "1.095", "14.0"]  # a count, a ratio, a mean
+    assert out["difference"].tolist()[1:] == ["0.005", "0.0"]

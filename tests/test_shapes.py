@@ -13,6 +13,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from e2e_helpers import copy_project, snakemake
+from published_checks import negative_zeros, notebook_mismatches, rank_test_mismatches
 
 from peermentor.demo.shapes import SHAPES, apply_shape
 
@@ -119,6 +120,17 @@ def test_no_missing_marker_in_tables(study):
         for column in frame.columns:
             bad = frame[column].isin(["nan", "NaN", "None", "?", "<NA>"])
             assert not bad.any(), (path.name, column, frame.loc[bad, column].head().tolist())
+
+
+def test_published_numbers_are_exact_and_read_as_published(study):
+    """Issue 23: no negative zero; each published rank test is scipy's on the exact values
+    (no tie split by float noise); the study notebook's numbers are the CSVs' strings."""
+    results = study / "results"
+    assert not negative_zeros(results)
+    _, wrong = rank_test_mismatches(results)
+    assert not wrong, wrong
+    checked, wrong = notebook_mismatches(results)
+    assert checked > 20 and not wrong, wrong[:3]
 
 
 # --- mixed_sites: clean site, tiny site, all-open site, shared roster (agreeing) -----------

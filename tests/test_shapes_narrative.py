@@ -187,7 +187,7 @@ def test_thirty_two_sites_narrative_names_the_monte_carlo_test():
     assert (tested["n_permutations_drawn"] == 500).all()
     sentence = narrative.site_sensitivity_sentence(clustering)
     assert "the 32 sites (11 rural)" in sentence
-    assert "500 of 129,024,480 assignments drawn at random (seeded Monte Carlo" in sentence
+    assert "500 of 129024480 assignments drawn at random (seeded Monte Carlo" in sentence
     assert not PLACEHOLDER.search(study_sentences(tables))
 
 
@@ -223,7 +223,7 @@ def test_six_mentors_narrative_relies_on_cr3():
     assert text.startswith("The primary model has only suppressed (<11) mentor clusters")
     assert f"read the {CR3} rows" in text
     shown = narrative.primary_coefficients(tables["coefficients"])
-    assert CR3 in set(shown["se_variant"])
+    assert CR3 in set(shown["SE variant"])
 
 
 def test_study_notebook_runs_on_one_stratum_without_placeholders(urban_only, tmp_path):

@@ -12,6 +12,7 @@ import pandas as pd
 import pytest
 import yaml
 from e2e_helpers import SNAKEMAKE, copy_project, project_env, snakemake
+from published_checks import negative_zeros, notebook_mismatches, rank_test_mismatches
 
 pytestmark = pytest.mark.e2e
 
@@ -284,6 +285,17 @@ def test_disclosure_audit_recovers_no_suppressed_count(study):
     assert not findings, findings_frame(findings).to_string()
 
 
+def test_published_numbers_are_exact_and_read_as_published(study):
+    """Issue 23 on the demo: every rank test of rural_urban.csv is scipy's on the exact
+    values, no negative zero is printed, the study notebook shows the CSVs' strings."""
+    results = study / "results"
+    assert not negative_zeros(results)
+    checked, wrong = rank_test_mismatches(results)
+    assert checked >= 20 and not wrong, wrong
+    checked, wrong = notebook_mismatches(results)
+    assert checked > 100 and not wrong, wrong[:3]
+
+
 def test_notebook_html_shows_no_small_counts(study):
     from bs4 import BeautifulSoup
 
@@ -348,9 +360,11 @@ def test_audit_report_holds_what_the_public_report_leaves_out(study):
         "Provenance: run manifest",
         "tried to recover each suppressed",  # disclosure_audit.csv
         "Model diagnostics",
+        "The statsmodels summary of every fitted model",  # summaries.txt, full precision
     ):
         assert caption not in public and caption in audit, caption
     assert "Replication table." in public and "Replication table." in audit
+    assert "P5 Model summary." in public and "P5 Model summary." in audit
 
 
 # --- The partnership interviews (issue 25): the published numbers equal the demo's truth ---------

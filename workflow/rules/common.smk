@@ -182,6 +182,7 @@ def manifest_outputs():
         "results/models/predictor_ranking.csv",
         "results/models/diagnostics.csv",
         "results/models/visit_gap.csv",
+        "results/models/summary.txt",
         "results/models/summaries.txt",
         "results/tables/replication.csv",
         *expand("results/figures/{figure}.{ext}", figure=FIGURES, ext=["png", "svg"]),

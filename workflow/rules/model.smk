@@ -26,10 +26,16 @@ rule outcome_models:
             caption="../report/visit_gap.rst",
             category="P5 Outcome at closure",
         ),
-        summaries=report(
+        summary=report(
+            "results/models/summary.txt",
+            caption="../report/model_summary.rst",
+            category="P5 Outcome at closure",
+        ),
+        # statsmodels' full-precision text with exact counts: the audit report only.
+        summaries=audit_only(
             "results/models/summaries.txt",
             caption="../report/model_summaries.rst",
-            category="P5 Outcome at closure",
+            category="Diagnostics",
         ),
         computed="results/interim/replication/model.json",
         curve="results/interim/models/unification_curve.json",
@@ -51,6 +57,7 @@ rule outcome_models:
         # must be a term of model.primary.
         predictor="face_to_face_with_children",
         min_cell_size=config["disclosure"]["min_cell_size"],
+        decimals=config["disclosure"]["decimals"],
     message:
         "Fitting the outcome models: primary, GEE, naive and sensitivity"
     script:

@@ -20,12 +20,15 @@ import numpy as np
 import pandas as pd
 
 from peermentor.analysis.profile import (
-    contact_hours,
+    TICKS_PER_HOUR,
+    contact_ticks,
     contacts_until,
     counted_contact_flags,
+    exact_ratio,
     family_index,
     overall_and_sites,
     per_family_sum,
+    per_family_ticks,
 )
 from peermentor.contract import ACTIVITY_COLUMNS, MODES
 
@@ -84,9 +87,9 @@ def early_engagement(
     )
     out["early_reached_n"] = out["early_contacts"] >= n_contacts
     out["early_days_to_nth"] = (nth_day - anchor_day) / np.timedelta64(1, "D")
-    out["early_hours"] = per_family_sum(
-        codes, n, contact_hours(contacts, window, hours_include_collateral)
-    )
+    # Duration ticks summed, then one division: equal totals are equal hours (profile).
+    ticks = contact_ticks(contacts, window, hours_include_collateral)
+    out["early_hours"] = exact_ratio(per_family_ticks(codes, n, ticks), TICKS_PER_HOUR)
     flags = counted_contact_flags(contacts, window)
     for col in ACTIVITY_COLUMNS:
         out[f"early_{col}"] = per_family_sum(codes, n, flags[col]).astype("int64")

@@ -13,6 +13,17 @@ Everything is measured as of the study's data cut-off:
   by 30.4375 (365.25 / 12), never negative. When it is 0 (opened on the cut-off day or
   later) the per-month rates are NaN rather than infinite.
 
+Exact arithmetic (docs/exact_arithmetic.md). The rural / urban rank tests compare these
+values for equality, so equal quantities must be equal floats. Durations are counted in
+hundredths of a second (``contact_ticks``), a grid that holds every duration a site logs
+exactly (whole minutes or seconds, minutes to 3 decimals, hours to 4: 0.0001 h = 0.36 s),
+so the rounding only removes the float noise of a conversion (0.3333 h x 60 =
+19.997999999999998 minutes), and summed as integers; hours, months and every per-month
+rate are then ONE division of two exact integers (``exact_ratio``), which IEEE arithmetic
+rounds correctly: equal ratios (40 contacts over 420 days, 36 over 378) give the same
+float. The old
+``minutes / 60`` per contact and ``contacts / (days / 30.4375)`` split such ties.
+
 Activity codes are multi-label: a contact carrying two codes counts once for each.
 """
 
@@ -29,6 +40,11 @@ from peermentor.analysis.measures import EARLY, IDENTITY, SERVICE
 from peermentor.contract import ACTIVITY_COLUMNS, MODES
 
 DAYS_PER_MONTH = 365.25 / 12  # 30.4375: the mean Gregorian month
+# 30.4375 = 487 / 16 exactly: a rate per month is count * 487 / (16 * days), in integers.
+MONTH_NUMERATOR, MONTH_DENOMINATOR = 487, 16
+# Duration ticks: hundredths of a second (see the module docstring).
+TICKS_PER_MINUTE = 6000
+TICKS_PER_HOUR = 360_000
 
 # Measures that count contacts; "share receiving" (value > 0) is reported for these.
 COUNT_MEASURES: tuple[str, ...] = (
@@ -122,6 +138,7 @@ def _case_columns(families: pd.DataFrame, cutoff: pd.Timestamp) -> pd.DataFrame:
             "case_closed": closed,
             "outcome_at_closure": outcome,
             "unified_at_closure": outcome.map({"unified": 1.0, "separated": 0.0}).astype(float),
+            "days_of_service": days.astype("int64"),
             "months_of_service": days.astype(float) / DAYS_PER_MONTH,
         }
     )
@@ -151,9 +168,10 @@ def _service_counts(
     out = pd.DataFrame({name: per_family_sum(codes, n, mask) for name, mask in counts.items()})
     out = out.astype("int64")
     out["no_shows_or_refusals"] = out["no_shows"] + out["refusals"]
-    out["hours"] = per_family_sum(
-        codes, n, contact_hours(contacts, counted, hours_include_collateral)
+    out["ticks"] = per_family_ticks(
+        codes, n, contact_ticks(contacts, counted, hours_include_collateral)
     )
+    out["hours"] = exact_ratio(out["ticks"], TICKS_PER_HOUR)
     return out
 
 
@@ -171,27 +189,55 @@ def counted_contact_flags(contacts: pd.DataFrame, counted: np.ndarray) -> dict[s
     return flags
 
 
-def contact_hours(
+def contact_ticks(
     contacts: pd.DataFrame, counted: np.ndarray, include_collateral: bool
 ) -> np.ndarray:
-    """Hours of each counted contact (0 elsewhere; collateral ones 0 when excluded)."""
-    hours = contacts["duration_minutes"].to_numpy(dtype=float, na_value=0.0) / 60.0
+    """Each counted contact's duration in hundredths of a second (0 elsewhere; collateral
+    ones 0 when excluded): whole numbers, the float noise of a conversion from hours
+    (0.03 h x 60 = 1.7999999999999998 minutes) rounded away."""
+    minutes = contacts["duration_minutes"].to_numpy(dtype=float, na_value=0.0)
     keep = counted if include_collateral else counted & ~_bools(contacts["collateral"])
-    return np.where(keep, hours, 0.0)
+    return np.where(keep, np.rint(minutes * TICKS_PER_MINUTE), 0.0).astype("int64")
+
+
+def per_family_ticks(codes: np.ndarray, n_families: int, ticks: np.ndarray) -> np.ndarray:
+    """Duration ticks per family: an integer sum (bincount's float64 sum of whole numbers
+    below 2**53 is exact), so families with the same total have the same total."""
+    return np.rint(per_family_sum(codes, n_families, ticks)).astype("int64")
+
+
+def exact_ratio(numerator, denominator):
+    """numerator / denominator for whole numbers, in ONE correctly rounded division.
+
+    Both must be exact integers below 2**53 (as floats); the result is then the float
+    nearest the true ratio, so equal ratios give equal floats. Division by 0 gives NaN."""
+    num = np.asarray(numerator, dtype="float64")
+    den = np.asarray(denominator, dtype="float64")
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(den > 0, num / np.where(den > 0, den, 1.0), np.nan)
 
 
 def _bools(column: pd.Series) -> np.ndarray:
     return column.to_numpy(dtype=bool)
 
 
+def per_month(count, days):
+    """count / (days / 30.4375) as count * 487 / (16 * days): one division of integers
+    (``exact_ratio``), NaN for a zero-day case (no meaningful rate, not inf)."""
+    days = np.asarray(days, dtype="int64")
+    return exact_ratio(np.asarray(count, dtype="int64") * MONTH_NUMERATOR, MONTH_DENOMINATOR * days)
+
+
 def _add_rates(profile: pd.DataFrame) -> pd.DataFrame:
-    # A zero-month case has no meaningful rate: NaN, not inf.
-    months = profile["months_of_service"].where(profile["months_of_service"] > 0)
+    days = profile["days_of_service"]
+    hour_days = TICKS_PER_HOUR * days.to_numpy(dtype="int64")  # hours = ticks / 360,000
     return profile.assign(
-        contacts_per_month=profile["contacts"] / months,
-        hours_per_month=profile["hours"] / months,
-        face_to_face_with_children_per_month=profile["face_to_face_with_children"] / months,
-        no_shows_or_refusals_per_month=profile["no_shows_or_refusals"] / months,
+        contacts_per_month=per_month(profile["contacts"], days),
+        hours_per_month=exact_ratio(
+            profile["ticks"] * MONTH_NUMERATOR, MONTH_DENOMINATOR * hour_days
+        ),
+        face_to_face_with_children_per_month=per_month(profile["face_to_face_with_children"], days),
+        no_shows_or_refusals_per_month=per_month(profile["no_shows_or_refusals"], days),
     )
 
 

@@ -12,6 +12,7 @@ from peermentor.analysis.engagement_curve import cumulative_contacts_curve
 from peermentor.analysis.workforce import mentor_workforce, summarize_workforce
 from peermentor.io import write_csv, write_parquet
 from peermentor.publish.disclosure import (
+    format_published,
     publish_early_summary,
     publish_profile_summary,
     publish_workforce_summary,
@@ -58,14 +59,12 @@ def service_summaries(input, output, params) -> None:
     early = pd.read_parquet(input.early)
     service = profiles.summarize_profile_overall_and_sites(profile)
     early_summary = summarize_early_engagement_overall_and_sites(early, n_contacts=p.n_contacts)
-    write_csv(
-        publish_profile_summary(service, min_cell_size=p.min_cell_size, decimals=p.decimals),
-        output.service_profile,
+    published = publish_profile_summary(service, min_cell_size=p.min_cell_size, decimals=p.decimals)
+    write_csv(format_published(published, p.decimals), output.service_profile)
+    published = publish_early_summary(
+        early_summary, min_cell_size=p.min_cell_size, decimals=p.decimals
     )
-    write_csv(
-        publish_early_summary(early_summary, min_cell_size=p.min_cell_size, decimals=p.decimals),
-        output.early_engagement,
-    )
+    write_csv(format_published(published, p.decimals), output.early_engagement)
 
 
 def workforce(input, output, params) -> None:
@@ -79,7 +78,7 @@ def workforce(input, output, params) -> None:
     )
     summary = summarize_workforce(per_mentor)
     write_parquet(per_mentor, output.per_mentor)
-    write_csv(
-        publish_workforce_summary(summary, min_cell_size=p.min_cell_size, decimals=p.decimals),
-        output.summary,
+    published = publish_workforce_summary(
+        summary, min_cell_size=p.min_cell_size, decimals=p.decimals
     )
+    write_csv(format_published(published, p.decimals), output.summary)

@@ -13,13 +13,19 @@ from peermentor.analysis.outcome import (
     visit_gap,
 )
 from peermentor.io import write_csv, write_json, write_text
-from peermentor.publish.disclosure import suppress_small_cells
-from peermentor.publish.outcome import publish_diagnostics
+from peermentor.publish.disclosure import format_published
+from peermentor.publish.outcome import (
+    MODEL_KINDS,
+    publish_diagnostics,
+    publish_model_table,
+    readable_summary,
+)
 from peermentor.runner import log
 
 
 def outcome_models(input, output, params) -> None:
-    """Coefficients, predictor ranking, diagnostics, visit gap, summaries and the P5 values."""
+    """Coefficients, predictor ranking, diagnostics, visit gap, the public summary, the raw
+    statsmodels summaries (audit only) and the P5 values."""
     p = params
     profile = pd.read_parquet(input.profile)
     fits = fit_models(
@@ -37,14 +43,16 @@ def outcome_models(input, output, params) -> None:
     gap = visit_gap(profile)
     gap_table = pd.DataFrame([{k: v for k, v in gap.items() if k != "excluded"}])
 
-    counts = ["n", "events", "clusters"]
-    write_csv(_publish(coefficients, counts, p.min_cell_size), output.coefficients)
-    write_csv(ranking, output.ranking)
+    published = {
+        "coefficients": _publish(coefficients, ["n", "events", "clusters"], p),
+        "ranking": _publish(ranking, [], p),
+        "visit_gap": _publish(gap_table, ["n_unified", "n_separated"], p),
+    }
+    for name, table in published.items():
+        write_csv(table, getattr(output, name))
     write_csv(diagnostics, output.diagnostics)
-    write_csv(
-        _publish(gap_table, ["n_unified", "n_separated"], p.min_cell_size),
-        output.visit_gap,
-    )
+    write_text(readable_summary(published["coefficients"]), output.summary)
+    # statsmodels' full-precision text, with exact counts: the audit report only.
     write_text("\n\n".join(model_summary_text(f) for f in fits), output.summaries)
     write_json(replication_values(coefficients, gap), output.computed)
     # The figure draws this curve: the primary fit's prediction, so the figures never refit.
@@ -52,5 +60,9 @@ def outcome_models(input, output, params) -> None:
     write_json(curve.to_dict(), output.curve)
 
 
-def _publish(table, counts, min_cell_size):
-    return suppress_small_cells(table, count_columns=counts, min_cell_size=min_cell_size)
+def _publish(table: pd.DataFrame, counts: list[str], p) -> pd.DataFrame:
+    """Small ``counts`` suppressed, every statistic rounded and printed at its precision."""
+    rounded = publish_model_table(
+        table, counts=counts, min_cell_size=p.min_cell_size, decimals=p.decimals
+    )
+    return format_published(rounded, p.decimals, MODEL_KINDS)

@@ -11,7 +11,7 @@ from peermentor.analysis.engagement import summarize_early_engagement
 from peermentor.analysis.profile import summarize_profile
 from peermentor.analysis.workforce import summarize_workforce
 from peermentor.io import write_csv, write_json
-from peermentor.publish.disclosure import publish_replication
+from peermentor.publish.disclosure import format_replication, publish_replication
 from peermentor.publish.manifest import build_manifest
 from peermentor.publish.replication import (
     p1_p3_p6_computed,
@@ -55,7 +55,7 @@ def replication_table(input, output, params) -> None:
         min_cell_size=p.min_cell_size,
         decimals=p.decimals,
     )
-    write_csv(table, output.replication)
+    write_csv(format_replication(table, p.decimals), output.replication)
 
 
 def manifest(input, output, params, code_dir: str) -> None:

@@ -6,7 +6,13 @@ import pandas as pd
 from peermentor.analysis import rural_urban as stratify
 from peermentor.ingest.rurality import describe_coding
 from peermentor.io import write_csv
-from peermentor.publish.rural_urban import publish_comparison, publish_outcome
+from peermentor.publish.disclosure import format_published
+from peermentor.publish.rural_urban import (
+    CLUSTERING_KINDS,
+    publish_clustering,
+    publish_comparison,
+    publish_outcome,
+)
 from peermentor.runner import log
 
 
@@ -26,14 +32,13 @@ def rural_urban(input, output, params) -> None:
     )  # fmt: skip
     outcome = stratify.outcome_by_stratum(profile, min_cell_size=p.min_cell_size)
     outcome["coding"] = coding
-    write_csv(
-        publish_comparison(comparison, profile, min_cell_size=p.min_cell_size, decimals=p.decimals),
-        output.comparison,
+    published = publish_comparison(
+        comparison, profile, min_cell_size=p.min_cell_size, decimals=p.decimals
     )
-    write_csv(clustering, output.clustering)
-    write_csv(
-        publish_outcome(outcome, min_cell_size=p.min_cell_size, decimals=p.decimals),
-        output.outcome,
-    )
+    write_csv(format_published(published, p.decimals), output.comparison)
+    published = publish_clustering(clustering, decimals=p.decimals)
+    write_csv(format_published(published, p.decimals, CLUSTERING_KINDS), output.clustering)
+    published = publish_outcome(outcome, min_cell_size=p.min_cell_size, decimals=p.decimals)
+    write_csv(format_published(published, p.decimals), output.outcome)
     significant = comparison.loc[comparison["significant"].fillna(False).astype(bool), "measure"]
     log.info("%s; significant after %s: %s", coding, p.adjust, ", ".join(significant) or "none")

@@ -19,7 +19,10 @@ outside reader sees) and tries to recover each suppressed count (a cell "<11" or
 - ``wilson_ci``: a shown Wilson interval (95 %) with its denominator pins the count,
   with its share pins the denominator;
 - ``cliffs_delta``: Cliff's delta = 2U/(n1 n2) - 1 with U and delta printed gives
-  n1 n2, hence a suppressed stratum n when the other is shown or the strata's sum is.
+  n1 n2, hence a suppressed stratum n when the other is shown or the strata's sum is;
+- ``linked_gap``: days to the Nth contact by stratum leave out each stratum's families
+  not reaching N, which add up to the early-engagement table's overall n_not_reached:
+  one stratum's shown n gives the other's back.
 
 A recovered count is one that exactly one candidate value in 1..min_cell_size-1 fits
 (or, for a complementary cell, one value at all). Each finding names the outputs and

@@ -14,7 +14,13 @@ from peermentor.publish.audit.statistics import (
     stratum_means,
     wilson,
 )
-from peermentor.publish.audit.sums import column_differences, row_differences, shares, shown_small
+from peermentor.publish.audit.sums import (
+    column_differences,
+    linked_gaps,
+    row_differences,
+    shares,
+    shown_small,
+)
 
 #: Tables with exact counts for reviewers inside the data environment only (audit report);
 #: the interview strand's also hold the coded segments' text.
@@ -41,6 +47,7 @@ def audit_disclosure(results_dir: Path, min_cell_size: int) -> list[Finding]:
     for name, table in tables.items():
         findings += audit_table(name, table, min_cell_size)
     findings += replication_means(tables, min_cell_size)
+    findings += linked_gaps(tables, min_cell_size)
     return _unique(findings)
 
 

@@ -37,6 +37,8 @@ MEASURE_STEP: dict[str, Fraction] = {
         )
     },
     "hours": Fraction(1, 60),
+    "early_days_to_nth": Fraction(1),  # calendar days
+    "early_hours": Fraction(1, 60),
 }
 
 

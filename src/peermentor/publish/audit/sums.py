@@ -134,3 +134,41 @@ def shares(name: str, table: pd.DataFrame, min_cell_size: int) -> list[Finding]:
                     evidence = (Cell(name, int(i), share), Cell(name, int(i), denominator))
                     found.append(Finding(Cell(name, int(i), target), value, "share", evidence))
     return found
+
+
+COMPARISON, EARLY = "tables/rural_urban.csv", "tables/early_engagement.csv"
+
+
+def linked_gaps(tables: dict[str, pd.DataFrame], min_cell_size: int) -> list[Finding]:
+    """Days to the Nth contact by stratum against the early-engagement table.
+
+    A stratum's families (its largest n in the comparison) minus its n of days to the Nth
+    contact is the stratum's families not reaching N; the two strata's add up to the
+    overall n_not_reached. With one stratum's n shown, the other's comes back.
+    """
+    comparison, early = tables.get(COMPARISON), tables.get(EARLY)
+    if comparison is None or early is None or "measure" not in comparison:
+        return []
+    overall = early.index[early.get("group_type", pd.Series(dtype=str)) == "overall"]
+    total = number(early.at[overall[0], "n_not_reached"]) if len(overall) else None
+    if total is None:
+        return []
+    strata = ("n_rural", "n_urban")
+    families = {s: max(filter(None, map(number, comparison[s])), default=None) for s in strata}
+    found = []
+    for i in comparison.index[comparison["measure"] == "early_days_to_nth"]:
+        texts = {s: str(comparison.at[i, s]) for s in strata}
+        hidden = [s for s in strata if is_marker(texts[s])]
+        if len(hidden) != 1 or None in families.values():
+            continue
+        (gone,) = hidden
+        (shown,) = set(strata) - {gone}
+        gap = total - (families[shown] - number(texts[shown]))
+        value = recovered([int(families[gone] - gap)], texts[gone], min_cell_size)
+        if value is not None:
+            evidence = (
+                Cell(COMPARISON, int(i), shown),
+                Cell(EARLY, int(overall[0]), "n_not_reached"),
+            )
+            found.append(Finding(Cell(COMPARISON, int(i), gone), value, "linked_gap", evidence))
+    return found

@@ -39,16 +39,24 @@ anything in the row was suppressed. The result is deterministic.
    means, SDs, quantiles, days, hours and months 1 decimal; shares and CIs of shares 3
    decimals (0.1 percentage point); effects (Cliff's delta, share differences) 2; odds
    ratios 3 (1.095 per visit beside the paper's 1.09); test statistics (U) whole
-   numbers; p-values 3 significant digits. Counts are integers. Full float precision
+   numbers; p-values 3 significant digits; model coefficients, SEs and LR chi2 3
+   (``coefficient``). Counts are integers. The CSV holds each statistic printed with
+   exactly its decimals (``format_published``: "0.80", "14.0", "1.000", "0.700", never
+   "-0.00"), and every reader (notebooks, report) shows that text unchanged. Full float precision
    leaks: mean x n is an integer for exactly one n near a small suppressed count,
    which gives that count back. At 1 decimal a mean over n families fits about 0.1 n
    whole totals, so every candidate n fits once n is in the tens (the audit,
    ``peermentor audit-disclosure``, checks it on every run).
 5. Statistics of a suppressed group are suppressed with it: a stratum's mean, SD,
-   quantiles, U, Cliff's delta, effect CI and p-values take the marker of its n, also
-   where the n is hidden only because its gap to a count published elsewhere is small
-   (``suppress_linked_counts``). Nothing else is blanked: a share whose complement is
-   small is suppressed only through its counts, never a whole table.
+   quantiles, U, Cliff's delta, effect CI and p-values take the marker of its n. Where
+   the n is hidden only because its gap to a count published elsewhere is small
+   (``suppress_linked_counts``: days to the Nth contact leaves out the few families not
+   reaching N), the n is not small: only U goes with it (U and Cliff's delta give n1 n2),
+   and, as for the complements of point 3, the descriptives go too only when means are
+   printed finer than ``10 ** -decimals["mean"] * min_cell_size >= 1`` allows. The other
+   stratum's n goes as well when its gap is not zero: the gaps add up to a published
+   total. Nothing else is blanked: a share whose complement is small is suppressed only
+   through its counts, never a whole table.
 
 Linked tables (the same counts in several published tables, or nested categories such
 as exit reasons within outcome groups) are protected only as far as each table's
@@ -61,6 +69,8 @@ Modules: ``suppression`` (points 1-3 and 5, the markers and ``is_marker``), ``pr
 
 from peermentor.publish.disclosure.precision import (
     DEFAULT_DECIMALS,
+    format_published,
+    format_replication,
     round_published,
     round_replication,
     round_value,
@@ -76,6 +86,7 @@ from peermentor.publish.disclosure.suppression import (
 from peermentor.publish.disclosure.tables import (
     PROFILE_STATS,
     bound_near_complete_share,
+    means_protect_complements,
     publish_early_summary,
     publish_profile_summary,
     publish_replication,
@@ -87,7 +98,10 @@ __all__ = [
     "DEFAULT_DECIMALS",
     "PROFILE_STATS",
     "bound_near_complete_share",
+    "format_published",
+    "format_replication",
     "is_marker",
+    "means_protect_complements",
     "publish_early_summary",
     "publish_profile_summary",
     "publish_replication",

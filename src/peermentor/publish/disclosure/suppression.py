@@ -185,14 +185,23 @@ def suppress_linked_counts(
     (``reference[column]``), gives the small count of the others. Where that gap is
     1..min_cell_size-1 the count gets the complementary marker, and so do the values
     computed on it (``dependent_columns``), which would give the n back.
+
+    The gaps of one row add up to a count published elsewhere (the families without the
+    measure: the early-engagement table's n_not_reached), so a row with one gap hidden
+    has every other non-zero gap hidden too; otherwise the total minus the shown gap
+    gives the hidden one back.
     """
     dependent_columns = dependent_columns or {}
     out = table.copy()
     rows = np.asarray(rows, dtype=bool)
+    gaps = {
+        column: (reference[column] - pd.to_numeric(out[column], errors="coerce")).to_numpy()
+        for column in count_columns
+    }
+    small = {c: rows & (g > 0) & (g < min_cell_size) for c, g in gaps.items()}
+    any_small = np.logical_or.reduce(list(small.values())) if small else rows & False
     for column in count_columns:
-        values = pd.to_numeric(out[column], errors="coerce")
-        gap = reference[column] - values
-        hide = rows & (gap > 0).to_numpy() & (gap < min_cell_size).to_numpy()
+        hide = small[column] | (any_small & (gaps[column] > 0))
         if hide.any():
             out[column] = out[column].astype(object)
             out.loc[hide, column] = COMPLEMENTARY_MARKER

@@ -30,7 +30,7 @@ def publish_profile_summary(
     summary: pd.DataFrame, *, min_cell_size: int, decimals: Mapping[str, int] | None = None
 ) -> pd.DataFrame:
     """Service-profile summary (overall + sites): sites add up to the overall row."""
-    coarse = _means_protect_complements(min_cell_size, decimals)
+    coarse = means_protect_complements(min_cell_size, decimals)
     out = suppress_small_cells(
         summary,
         count_columns=["n_families", "n_receiving", "n_not_receiving"],
@@ -51,7 +51,7 @@ def publish_profile_summary(
     )  # fmt: skip
 
 
-def _means_protect_complements(min_cell_size: int, decimals: Mapping[str, int] | None) -> bool:
+def means_protect_complements(min_cell_size: int, decimals: Mapping[str, int] | None) -> bool:
     """True when a mean at the published precision cannot reveal a complement's n."""
     places = {**DEFAULT_DECIMALS, **(decimals or {})}["mean"]
     return 10.0**-places * min_cell_size >= 1
@@ -99,7 +99,7 @@ def publish_early_summary(
         c for c in summary.columns if c.startswith(("days_to_nth_", "hours_mean", "mean_early_"))
     ]
     group_stats = {"n_families": reached_stats, "n_reached": reached_stats}
-    coarse = _means_protect_complements(min_cell_size, decimals)
+    coarse = means_protect_complements(min_cell_size, decimals)
     out = suppress_small_cells(
         summary,
         count_columns=["n_families", "n_reached", "n_not_reached"],

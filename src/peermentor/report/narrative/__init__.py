@@ -11,10 +11,11 @@ tabulated.
 (papermill's and nbclient's timestamps and durations); ``peermentor.report.render`` applies it
 to every executed notebook before writing it.
 
-Modules: ``values`` (reading, labels, formatting), ``study`` and ``site`` (the notebooks'
-answers), ``executed`` (``strip_volatile``).
+Modules: ``values`` (reading, formatting), ``study`` and ``site`` (the notebooks' answers),
+``executed`` (``strip_volatile``); the reader's labels are ``peermentor.report.labels``.
 """
 
+from peermentor.report.labels import column_label, labelled, measure_label
 from peermentor.report.narrative.executed import strip_volatile
 from peermentor.report.narrative.site import (
     QUARANTINE_TABLES,
@@ -43,7 +44,7 @@ from peermentor.report.narrative.values import (
     format_table,
     format_value,
     is_true,
-    measure_label,
+    read_published,
     read_study_tables,
     shown,
 )
@@ -53,17 +54,20 @@ __all__ = [
     "STUDY_FIGURES",
     "STUDY_TABLES",
     "as_number",
+    "column_label",
     "computed_note",
     "enough_to_plot",
     "format_table",
     "format_value",
     "inference_answer",
     "is_true",
+    "labelled",
     "measure_label",
     "outcome_answer",
     "overall_rows",
     "primary_coefficients",
     "quarantine_summary",
+    "read_published",
     "read_study_tables",
     "replication_answer",
     "replication_rows",

@@ -90,7 +90,7 @@ def site_outcomes(profile: pd.DataFrame, site_id: str, min_cell_size: int) -> st
     n, closed = len(rows), int(rows["case_closed"].astype(bool).sum())
 
     def count(k: int) -> str:
-        return f"fewer than {min_cell_size}" if 0 < k < min_cell_size else f"{k:,}"
+        return f"fewer than {min_cell_size}" if 0 < k < min_cell_size else f"{k}"
 
     if closed == 0:
         return (

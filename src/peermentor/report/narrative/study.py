@@ -11,11 +11,11 @@ import pandas as pd
 from peermentor.analysis import clusters as clusters_module
 from peermentor.analysis.estimable import is_not_estimable, not_estimable
 from peermentor.publish.disclosure import is_marker
+from peermentor.report.labels import measure_label
 from peermentor.report.narrative.values import (
     as_number,
     format_table,
     is_true,
-    measure_label,
     shown,
 )
 
@@ -57,9 +57,11 @@ CLAIM = "claim (no number)"
 
 
 def _published(value: object) -> str:
-    """A published figure as the paper gives it; the P4 claim has no number."""
+    """A published figure as the table holds it; the P4 claim has no number."""
     number = as_number(value)
-    return CLAIM if number is None else f"{number:g}"
+    if number is None:
+        return CLAIM
+    return value if isinstance(value, str) else f"{number:g}"
 
 
 def computed_note(row) -> str:
@@ -78,11 +80,12 @@ def replication_rows(replication: pd.DataFrame, analysis: str | None = None) -> 
     computed shows its not-estimable note in ``computed``."""
     rows = replication if analysis is None else replication[replication["analysis"] == analysis]
     columns = REPLICATION_COLUMNS if analysis else ("analysis", *REPLICATION_COLUMNS)
-    table = format_table(rows, columns)
-    table["published"] = [_published(value) for value in rows["published"]]
     notes = [computed_note(row) for row in rows.itertuples(index=False)]
-    table["computed"] = [n or c for n, c in zip(notes, table["computed"], strict=True)]
-    return table
+    rows = rows.assign(
+        published=[_published(value) for value in rows["published"]],
+        computed=[n or c for n, c in zip(notes, rows["computed"], strict=True)],
+    )
+    return format_table(rows, columns)
 
 
 def overall_rows(summary: pd.DataFrame, measures: Sequence[str] | None = None) -> pd.DataFrame:

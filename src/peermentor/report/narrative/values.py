@@ -4,7 +4,6 @@ reader's labels, and the formatting of a cell or a value inside a sentence.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
@@ -12,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 from peermentor.publish.disclosure import is_marker
+from peermentor.report.labels import labelled
 
 # Published tables the study notebook reads: its parameter names and default paths (the
 # workflow passes every path explicitly, so the notebook reads exactly its rule's inputs).
@@ -41,11 +41,18 @@ STUDY_FIGURES: dict[str, str] = {
 
 
 def read_study_tables(paths: Mapping[str, str | Path]) -> dict[str, pd.DataFrame]:
-    """The published tables (name -> path), read as written: markers stay strings."""
+    """The published tables (name -> path), read as written (``read_published``)."""
     missing = sorted(name for name in STUDY_TABLES if name not in paths)
     if missing:
         raise KeyError(f"no path given for table(s) {missing}")
-    return {name: pd.read_csv(path) for name, path in paths.items()}
+    return {name: read_published(path) for name, path in paths.items()}
+
+
+def read_published(path: str | Path) -> pd.DataFrame:
+    """A published CSV as its text: every cell the string the CSV holds ("0.80", "<11",
+    ">=0.966", "1.40e-22"), a blank cell "". Nothing is re-formatted on the way to a reader:
+    pandas would print 0.80 as 0.8 and a mean of 14.0 as 14."""
+    return pd.read_csv(path, dtype=str, keep_default_na=False)
 
 
 # --- values of published tables, and labels ---------------------------------------------
@@ -66,65 +73,38 @@ def is_true(value: object) -> bool:
     return isinstance(value, str) and value.strip().lower() == "true"
 
 
-def measure_label(measure: str) -> str:
-    """Reader's label of a family-profile measure or model term."""
-    special = {
-        "contacts": "Contacts",
-        "hours": "Contact hours",
-        "no_shows_or_refusals": "No-shows or refusals",
-        "face_to_face_with_children": "Face-to-face contacts with the children",
-        "face_to_face_with_children_per_month": "Face-to-face contacts with the children per month",
-        "no_shows_or_refusals_per_month": "No-shows or refusals per month",
-        "early_days_to_nth": "Days to the Nth contact",
-        "early_hours": "Hours in the first N contacts",
-        "collateral": "Collateral contacts (on behalf of the family)",
-        "with_parent": "Contacts with a parent",
-        "with_children": "Contacts with the children",
-    }
-    if measure in special:
-        return special[measure]
-    if measure == "act_other":
-        return "Other activity"  # not to be confused with mode_other
-    category = re.fullmatch(r"C\((\w+)[^)]*\)\[T\.(.+)\]", measure)
-    if category:
-        return f"{category.group(1).capitalize()}: {category.group(2).replace('_', ' ')}"
-    factor = re.fullmatch(r"C\((\w+)[^)]*\)", measure)  # a whole term, e.g. left out of a fit
-    if factor:
-        return factor.group(1).capitalize()
-    for prefix, name in (("act_", ""), ("mode_", "Mode: ")):
-        if measure.startswith(prefix):
-            return name + measure[len(prefix) :].replace("_", " ").capitalize()
-    return measure.replace("_", " ").capitalize()
-
-
 # --- formatting ------------------------------------------------------------------------
 
 
 def format_value(value: object, digits: int = 3) -> str:
-    """A table cell for reading: markers as they are, whole numbers with separators,
-    other numbers to ``digits`` significant digits, blanks for missing values."""
-    if is_marker(value):
-        return str(value)
+    """A table cell for reading. Text (a published cell, read by ``read_published``) as it
+    is: the publish step printed it at the policy's precision. Booleans yes / no; a number
+    computed here (a count of rows) as a whole number or to ``digits`` significant
+    digits; blanks for missing values. No thousands separators: the published tables have
+    none, and a count in a sentence reads as it does in its table."""
+    if isinstance(value, str):
+        return {"True": "yes", "False": "no"}.get(value, value)
     if isinstance(value, bool | np.bool_):
         return "yes" if value else "no"
     number = as_number(value)
     if number is None:
-        return value if isinstance(value, str) else ""  # text as is; NaN, NA, None blank
+        return ""  # NaN, NA, None blank
     if number == round(number) and abs(number) < 1e15:
-        return f"{number:,.0f}"
+        return f"{number:.0f}"
     if abs(number) < 10 ** -(digits - 1) or abs(number) >= 1e15:
         return f"{number:.{digits}g}"  # p-values and the like: 1.46e-26
     # Fixed decimals for ``digits`` significant digits, kept when they are zeros (14.0, not 14).
     decimals = max(0, digits - 1 - int(np.floor(np.log10(abs(number)))))
-    return f"{number:,.{decimals}f}"
+    return f"{number:.{decimals}f}"
 
 
 def format_table(
     table: pd.DataFrame, columns: Sequence[str] | None = None, digits: int = 3
 ) -> pd.DataFrame:
-    """Selected columns as display strings (see ``format_value``), index reset."""
+    """Selected columns as display strings (see ``format_value``), with the reader's
+    labels for columns and row names (``labels``), index reset."""
     table = table[list(columns)] if columns is not None else table
-    shown_table = table.map(lambda v: format_value(v, digits))
+    shown_table = labelled(table.map(lambda v: format_value(v, digits)))
     shown_table.index = [""] * len(shown_table)  # row numbers mean nothing to a reader
     return shown_table
 
