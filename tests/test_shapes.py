@@ -63,7 +63,9 @@ def html_text(page: Path) -> str:
 def test_runs_to_the_report(study):
     assert (study / "results/report.html").stat().st_size > 10_000
     sites = SHAPES[study.name.rstrip("0123456789")]["sites"]
-    assert {p.stem for p in html_pages(study)} == {"study"} | {f"site_{s}" for s in sites}
+    # The study, one page per site, and the partnership interviews (enabled in every shape).
+    expected = {"study", "partnership"} | {f"site_{s}" for s in sites}
+    assert {p.stem for p in html_pages(study)} == expected
 
 
 def test_every_target_of_rule_all_exists(study):

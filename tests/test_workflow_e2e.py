@@ -198,6 +198,9 @@ def test_changing_a_model_setting_reruns_only_the_model_branch(study, tmp_path):
     assert set(jobs) == {
         "outcome_models", "replication_table", "figure_outcome_models", "study_notebook",
         "audit_disclosure", "manifest", "all",
+        # The joint display sets the P5 finding beside its theme, so it and the partnership
+        # notebook follow the model; nothing else of the interview strand reruns.
+        "joint_display", "partnership_notebook",
     }  # fmt: skip
 
 

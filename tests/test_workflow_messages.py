@@ -62,7 +62,7 @@ def test_misspelt_key_gets_did_you_mean_not_a_schema_dump(project):
     stderr = failed(project)
     assert stderr.endswith(
         "error: config/sites/kenton.yaml: invalid site config (1 problem)\n"
-        "  line 11, key tables.families.colums: unknown key 'colums'; did you mean 'columns'?\n"
+        "  line 13, key tables.families.colums: unknown key 'colums'; did you mean 'columns'?\n"
     )
     assert len(stderr.splitlines()) < 5
 
@@ -83,10 +83,10 @@ def test_study_config_key_and_value(project):
 
 
 def test_value_map_target_outside_the_contract(project):
-    edit(project / "config/sites/kenton.yaml", "Phone: phone", "Phone: in_person")
+    edit(project / "config/sites/martin.yaml", "Phone: phone", "Phone: in_person")
     assert failed(project).endswith(
-        "error: config/sites/kenton.yaml: invalid site config (1 problem)\n"
-        "  line 39, key tables.contacts.values.mode.Phone: 'in_person' is not a value of mode; "
+        "error: config/sites/martin.yaml: invalid site config (1 problem)\n"
+        "  line 41, key tables.contacts.values.mode.Phone: 'in_person' is not a value of mode; "
         "allowed values: face_to_face, phone, text_or_email, other\n"
     )
 
