@@ -96,8 +96,9 @@ def _site_parser(sub) -> None:
     inspect = steps.add_parser(
         "inspect",
         help="show what each export holds: columns, inferred types, values",
-        description="Read CSV, TSV, Excel (every sheet) or Parquet exports and show each "
-        "column's inferred type, missing share and values (free text is never shown).",
+        description="Read CSV, TSV, Excel (every sheet), Parquet, SPSS/Stata/SAS or REDCap "
+        "exports (or database tables with --database) and show each column's inferred type, "
+        "missing share and values (free text is never shown).",
     )
     inspect.add_argument("paths", nargs="+", metavar="PATH", help="export files")
     inspect.add_argument("--json", action="store_true", help="print JSON for scripts")
