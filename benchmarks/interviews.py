@@ -31,9 +31,10 @@ import matplotlib
 
 matplotlib.use("Agg")
 
+from peermentor.jobs import audit, notebooks
+
 from peermentor.demo import interviews as demo_interviews
 from peermentor.io import write_csv
-from peermentor.jobs import audit, notebooks
 from peermentor.publish.replication import PUBLISHED, replication_rows
 
 REPO = Path(__file__).resolve().parents[1]

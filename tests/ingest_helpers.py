@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from peermentor.clean import prepare
 from peermentor.errors import InputError
-from peermentor.ingest import prepare
 
 SALT = b"test-salt"
 
@@ -129,7 +129,7 @@ def write_site(
 
 
 def run_site(cfg: dict, *, grace_days: int = 14, cutoff: str = "2017-12-31", salt: bytes = SALT):
-    """Ingest and clean a site config the way the workflow does (peermentor.ingest.prepare)."""
+    """Ingest and clean a site config the way the workflow does (peermentor.clean.prepare)."""
     mapped = prepare.ingest(cfg, salt=salt, rucc_threshold=4)
     return prepare.clean(mapped, cfg, grace_days=grace_days, data_cutoff=cutoff)
 

@@ -21,10 +21,10 @@ def test_a_module_its_packages_and_what_it_imports(tmp_path):
 
 def test_imports_are_followed_through_modules_and_inside_functions(tmp_path):
     script = tmp_path / "step.py"
-    script.write_text("def main():\n    from peermentor.report import figures\n")
+    script.write_text("def main():\n    from peermentor import figures\n")
     files = rel(code_files(script))
-    assert "report/figures/__init__.py" in files  # `from package import module`
-    assert "report/figures/outcome.py" in files  # re-exported by the package
+    assert "figures/__init__.py" in files  # `from package import module`
+    assert "figures/outcome.py" in files  # re-exported by the package
     # The unification curve refits the model inside a function: the model code counts.
     assert "analysis/outcome/fit.py" in files
     assert "demo/simulate.py" not in files

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
+from peermentor.clean.combine import combine_tables
 from peermentor.errors import PeermentorError
-from peermentor.ingest.combine import combine_tables
 
 
 def mentors(site: str, rows: list[tuple[str, str, int]]) -> pd.DataFrame:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from peermentor.ingest.quality import CHECKS, data_quality, quality_flags
+from peermentor.clean.quality import CHECKS, data_quality, quality_flags
 
 T = pd.Timestamp
 

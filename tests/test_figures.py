@@ -12,6 +12,8 @@ import statsmodels.formula.api as smf
 from matplotlib.figure import Figure
 from scipy.special import expit
 
+from peermentor import figures
+from peermentor import notebooks as narrative
 from peermentor.analysis.engagement_curve import cumulative_contacts_curve
 from peermentor.analysis.measures import EARLY, SERVICE
 from peermentor.analysis.outcome import (
@@ -36,7 +38,6 @@ from peermentor.publish.disclosure import (
     publish_workforce_summary,
     suppress_small_cells,
 )
-from peermentor.report import figures, narrative
 
 FORMULA = "unified_at_closure ~ face_to_face_with_children + no_shows_or_refusals + C(rurality)"
 
@@ -463,7 +464,7 @@ def test_cumulative_contacts_curve_from_case_opening_and_a_cutoff():
 
 
 def test_theme_and_palette_are_seaborns_whitegrid_paper_and_colorblind():
-    # report/figures/style.py writes them out to spare every job seaborn's import; the pinned
+    # figures/style.py writes them out to spare every job seaborn's import; the pinned
     # seaborn is the reference, so an upgrade that changes its look fails here.
     import seaborn as sns
 

@@ -19,11 +19,11 @@ from ingest_helpers import (
     write_site,
 )
 
+from peermentor.clean.site import check_quarantine_limit, write_quarantine
+from peermentor.clean.validate import validate_table
 from peermentor.config import check_exports, load_site, load_study
 from peermentor.errors import ConfigError, InputError
-from peermentor.ingest.clean import check_quarantine_limit, write_quarantine
 from peermentor.ingest.pseudonymize import pseudonymize
-from peermentor.ingest.validate import validate_table
 
 
 def kept_contacts(result) -> pd.DataFrame:

@@ -3,10 +3,12 @@
 Layers, lowest first; a module may import its own layer and the ones below, never above:
 
     plumbing   contract, errors, io, runner, config
-    ingest     read a site's export, pseudonymize, map, clean, combine the sites
-    analysis   the study's measures and models (P1-P6)
+    ingest     read a site's export, pseudonymize, map (the ingest stage)
+    clean      row rules and quarantine, the sites combined (the clean stage)
+    analysis   the study's measures and models (P1-P6; one module or folder per stage)
     publish    disclosure control, replication table, manifest, the attacker's audit
-    report     figures, narrative text, HTML rendering
+    notebooks  reader-facing wording and values, notebook execution and HTML
+    figures    the figures (they label and read published values as the notebooks do)
     entry      onboard (site tools), demo (the generated study), cli
 
 Only ``demo`` may import ``demo``: the study's code never depends on the simulator.
@@ -26,12 +28,14 @@ PLUMBING = ("contract", "errors", "io", "runner", "config")
 LAYERS = {
     **dict.fromkeys(PLUMBING, 0),
     "ingest": 1,
-    "analysis": 2,
-    "publish": 3,
-    "report": 4,
-    "onboard": 6,
-    "demo": 6,
-    "cli": 6,
+    "clean": 2,
+    "analysis": 3,
+    "publish": 4,
+    "notebooks": 5,
+    "figures": 6,
+    "onboard": 7,
+    "demo": 7,
+    "cli": 7,
 }
 
 
@@ -102,7 +106,7 @@ def test_the_layer_check_sees_imports_inside_functions(tmp_path):
     module.write_text(
         "from peermentor import contract\n"
         "def f():\n"
-        "    from peermentor.report.figures import x\n"
+        "    from peermentor.figures import x\n"
         "    import peermentor.demo.build\n"
     )
-    assert imported(module) == {"contract", "report", "demo"}
+    assert imported(module) == {"contract", "figures", "demo"}

@@ -15,11 +15,11 @@ import yaml
 from ingest_helpers import CONTACTS, FAMILIES, MENTORS, pipeline_error, run_site, write_site
 
 from peermentor.analysis.profile import family_profile
+from peermentor.clean.site import check_quarantine_limit, leftover_lines
+from peermentor.clean.validate import validate_table
 from peermentor.config import load_site
 from peermentor.errors import ConfigError, InputError
-from peermentor.ingest.clean import check_quarantine_limit, leftover_lines
 from peermentor.ingest.layout import SOURCE_ROW, drop_empty_rows
-from peermentor.ingest.validate import validate_table
 
 
 def passes(tmp_path: Path, cfg: dict, **run):
@@ -434,7 +434,7 @@ def test_site_check_reports_empty_rows_and_exclusions(tmp_path):
 
 
 def test_published_site_reconciliation_protects_the_excluded_count():
-    from peermentor.report import narrative
+    from peermentor import notebooks as narrative
 
     recon = pd.DataFrame(
         {

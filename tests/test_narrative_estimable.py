@@ -6,8 +6,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from peermentor import notebooks as narrative
 from peermentor.analysis.clusters import CR1, CR3
-from peermentor.report import narrative
 
 ONE_STRATUM = "not estimable: one stratum (all families urban)"
 

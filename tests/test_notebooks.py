@@ -12,11 +12,11 @@ import pandas as pd
 import pytest
 from test_figures import synthetic_profile
 
+from peermentor import notebooks as narrative
 from peermentor.analysis.engagement import summarize_early_engagement_overall_and_sites
 from peermentor.analysis.profile import summarize_profile_overall_and_sites
+from peermentor.notebooks.render import notebook_html, render_notebook
 from peermentor.publish.disclosure import publish_early_summary, publish_profile_summary
-from peermentor.report import narrative
-from peermentor.report.render import notebook_html, render_notebook
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = {"study": ROOT / "notebooks/study.ipynb", "site": ROOT / "notebooks/site.ipynb"}
@@ -297,7 +297,7 @@ def test_site_notebook_html_is_identical_across_executions(executed):
 
 
 def test_site_reconciliation_and_quarantine_counts_are_suppressed_for_publication(tmp_path):
-    from peermentor.report import narrative
+    from peermentor import notebooks as narrative
 
     recon = pd.DataFrame(
         {
@@ -327,7 +327,7 @@ def test_site_reconciliation_and_quarantine_counts_are_suppressed_for_publicatio
 
 def test_site_reconciliation_of_a_clean_site_shows_zeros():
     """A site without any quarantined row (no reason column) publishes its counts and zeros."""
-    from peermentor.report import narrative
+    from peermentor import notebooks as narrative
 
     recon = pd.DataFrame(
         {
@@ -350,7 +350,7 @@ def test_site_reconciliation_of_a_clean_site_shows_zeros():
 
 
 def test_site_outcomes_says_when_every_case_is_open():
-    from peermentor.report import narrative
+    from peermentor import notebooks as narrative
 
     profile = pd.DataFrame(
         {"site_id": ["a"] * 3 + ["b"] * 14 + ["c"] * 2, "case_closed": [False] * 3 + [True] * 14
@@ -369,7 +369,7 @@ def test_site_outcomes_says_when_every_case_is_open():
 
 def test_site_outcomes_withholds_a_closed_count_that_reveals_few_open_cases():
     """117 families are published; 110 closed would reveal 7 open cases, so it shows [c]."""
-    from peermentor.report import narrative
+    from peermentor import notebooks as narrative
 
     profile = pd.DataFrame({"site_id": "d", "case_closed": [True] * 110 + [False] * 7})
     sentence = narrative.site_outcomes(profile, "d", 11)
@@ -383,7 +383,7 @@ def test_site_outcomes_withholds_a_closed_count_that_reveals_few_open_cases():
 
 
 def test_one_label_dictionary_for_rows_and_columns():
-    from peermentor.report.labels import column_label, measure_label
+    from peermentor.notebooks.labels import column_label, measure_label
 
     assert measure_label("act_recovery_coaching") == "Recovery coaching"
     assert measure_label("act_other") == "Other activity" and measure_label("mode_other") == (

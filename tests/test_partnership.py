@@ -12,13 +12,13 @@ import pandas as pd
 import pytest
 
 from peermentor.errors import ConfigError
+from peermentor.figures.interviews import cell_level, saturation_curve, theme_role_heatmap
 from peermentor.publish.partnership import (
     coreq_items,
     joint_display,
     partnership_computed,
     partnership_replication,
 )
-from peermentor.report.figures.interviews import cell_level, saturation_curve, theme_role_heatmap
 
 THEMES = pd.DataFrame(
     {

@@ -14,10 +14,10 @@ matplotlib.use("Agg")
 import nbformat
 import pandas as pd
 
-from peermentor.report.figures import interviews as interview_figures
-from peermentor.report.figures import save_figure
-from peermentor.report.narrative import partnership as narrative
-from peermentor.report.render import render_notebook
+from peermentor.figures import interviews as interview_figures
+from peermentor.figures import save_figure
+from peermentor.notebooks import partnership as narrative
+from peermentor.notebooks.render import render_notebook
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOK = ROOT / "notebooks/partnership.ipynb"

@@ -1,11 +1,11 @@
-"""Executing a notebook and converting it to HTML in one process (peermentor.report.render)."""
+"""Executing a notebook and converting it to HTML in one process (peermentor.notebooks.render)."""
 
 from __future__ import annotations
 
 import nbformat
 import pytest
 
-from peermentor.report.render import NotebookError, render_notebook
+from peermentor.notebooks.render import NotebookError, render_notebook
 
 
 def template(tmp_path, body: str):

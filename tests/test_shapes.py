@@ -82,7 +82,7 @@ def test_reconciliation_balances(study):
 
 
 def test_data_quality_table_has_every_check_of_every_site(study):
-    from peermentor.ingest.quality import CHECKS
+    from peermentor.clean.quality import CHECKS
 
     quality = pd.read_csv(study / "results/tables/data_quality.csv")
     recon = pd.read_csv(study / "results/tables/reconciliation.csv")

@@ -14,6 +14,8 @@ import matplotlib.pyplot as plt
 import pandas as pd
 import pytest
 
+from peermentor import figures
+from peermentor import notebooks as narrative
 from peermentor.analysis import outcome as M
 from peermentor.analysis import rural_urban as st
 from peermentor.analysis.clusters import CR3
@@ -31,6 +33,7 @@ from peermentor.analysis.profile import (
 from peermentor.analysis.workforce import mentor_workforce, summarize_workforce
 from peermentor.demo.simulate import simulate_study
 from peermentor.demo.sites import DemoSite
+from peermentor.notebooks.render import render_notebook
 from peermentor.publish.disclosure import (
     publish_early_summary,
     publish_profile_summary,
@@ -40,8 +43,6 @@ from peermentor.publish.disclosure import (
 )
 from peermentor.publish.replication import p1_p3_p6_computed, p4_computed, replication_rows
 from peermentor.publish.rural_urban import publish_comparison
-from peermentor.report import figures, narrative
-from peermentor.report.render import render_notebook
 
 ROOT = Path(__file__).resolve().parents[1]
 CUTOFF = "2017-12-31"

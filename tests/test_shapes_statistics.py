@@ -178,7 +178,7 @@ def test_few_mentors_have_cr3_and_the_diagnostics_say_it_is_relied_on():
 
 
 def test_one_stratum_forest_shows_the_note_on_the_rurality_row(one_stratum):
-    from peermentor.report import figures
+    from peermentor import figures
 
     stratum, out = one_stratum
     fig = figures.odds_ratio_forest(out["coefficients"])

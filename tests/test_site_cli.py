@@ -18,12 +18,12 @@ import pytest
 import yaml
 from ingest_helpers import BAD_EXPORTS, CONTACTS, FAMILIES, pipeline_error, write_site
 
+from peermentor.clean.prepare import prepare_site
 from peermentor.cli import main
 from peermentor.config import load_site, load_study, yaml_lines
 from peermentor.demo import build
 from peermentor.demo.simulate import Study, simulate_study
 from peermentor.errors import SaltError
-from peermentor.ingest.prepare import prepare_site
 from peermentor.ingest.pseudonymize import DEMO_SALT, resolve_salt
 from peermentor.onboard.drafted import TODO, todo_paths
 from peermentor.onboard.text import inspect_text

@@ -136,7 +136,7 @@ def test_summarize_workforce(per_mentor):
 
 
 def test_no_mentor_exits_give_zero_categories_and_no_crash(per_mentor):
-    from peermentor.report import figures
+    from peermentor import figures
 
     still = per_mentor.assign(exit_reason="still_employed", end_date=pd.NaT)
     still["outcome_group"] = "stable_or_advanced"

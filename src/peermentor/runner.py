@@ -88,7 +88,7 @@ def _imported_modules(source: str) -> set[str]:
         if isinstance(node, ast.Import):
             names.update(alias.name for alias in node.names)
         elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-            # `from peermentor.report import figures` imports the module report/figures too.
+            # `from peermentor import figures` imports the module figures too.
             names.add(node.module)
             names.update(f"{node.module}.{alias.name}" for alias in node.names)
     return {name for name in names if name.split(".")[0] == "peermentor"}

@@ -3,15 +3,15 @@ reasons, reconcile rows in with kept + quarantined, and check the quarantine lim
 
 import pandas as pd
 
-from peermentor.ingest.clean import (
+from peermentor.clean.prepare import check_limit, clean, validated
+from peermentor.clean.quality import data_quality
+from peermentor.clean.site import (
     RECONCILIATION_COUNTS,
     leftover_lines,
     stopped_quarantine_path,
     write_quarantine,
 )
 from peermentor.ingest.mapping import Mapped
-from peermentor.ingest.prepare import check_limit, clean, validated
-from peermentor.ingest.quality import data_quality
 from peermentor.io import write_csv, write_parquet
 from peermentor.runner import log, run_step
 

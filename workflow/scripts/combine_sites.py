@@ -3,7 +3,7 @@ tables, with the sites' reconciliations and data-quality reports."""
 
 import pandas as pd
 
-from peermentor.ingest.prepare import combine
+from peermentor.clean.prepare import combine
 from peermentor.io import write_csv, write_parquet
 from peermentor.runner import log, run_step
 

@@ -10,8 +10,8 @@ import json
 
 import pandas as pd
 
+from peermentor import figures
 from peermentor.analysis.outcome.curve import PredictionCurve
-from peermentor.report import figures
 from peermentor.runner import run_step
 
 

@@ -1,7 +1,7 @@
 """Rule ingest_site (workflow/rules/ingest.smk): read, map and pseudonymize one site's export."""
 
-from peermentor.ingest.clean import empty_rows
-from peermentor.ingest.prepare import ingest
+from peermentor.clean.prepare import ingest
+from peermentor.clean.site import empty_rows
 from peermentor.ingest.pseudonymize import resolve_salt
 from peermentor.io import write_parquet
 from peermentor.runner import log, run_step

@@ -16,12 +16,12 @@ matplotlib.use("Agg")  # no display; the same renderer on every machine (the fig
 import pandas as pd
 
 from peermentor.analysis import interviews as analysis
+from peermentor.figures import interviews as interview_figures
+from peermentor.figures import save_figure
 from peermentor.ingest import interviews
 from peermentor.io import write_csv, write_parquet
 from peermentor.publish import interviews as publish
 from peermentor.publish import partnership
-from peermentor.report.figures import interviews as interview_figures
-from peermentor.report.figures import save_figure
 from peermentor.runner import run_step
 
 

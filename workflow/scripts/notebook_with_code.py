@@ -4,7 +4,7 @@ its code cells shown."""
 import nbformat
 
 from peermentor.io import write_text
-from peermentor.report.render import notebook_html
+from peermentor.notebooks.render import notebook_html
 from peermentor.runner import run_step
 
 

@@ -7,7 +7,7 @@ Every named input except the template and the package code becomes a notebook pa
 path), so the notebook reads exactly its rule's inputs; ``params.parameters`` adds the settings.
 """
 
-from peermentor.report.render import render_notebook
+from peermentor.notebooks.render import render_notebook
 from peermentor.runner import run_step
 
 # Inputs that are not notebook parameters: the package code and the template itself.

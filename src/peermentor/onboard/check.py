@@ -3,7 +3,7 @@
 Nothing here re-implements a pipeline step: the site config is validated with
 ``peermentor.config`` (the JSON schema the workflow validates against), the salt comes
 from ``resolve_salt`` with the study's pseudonymization settings, and the exports go
-through ``peermentor.ingest.prepare``: the same steps, with the same settings, that the
+through ``peermentor.clean.prepare``: the same steps, with the same settings, that the
 workflow's ingest_site and clean_site rules call. A site that passes here passes those steps
 of a run; when it fails, the message is the one the run would stop with.
 """
@@ -18,10 +18,10 @@ from pathlib import Path
 import pandas as pd
 
 from peermentor import contract
+from peermentor.clean.prepare import check_limit, prepare_site, validated
+from peermentor.clean.site import ID_COLUMNS, CleanResult
 from peermentor.config import check_exports, load_site, load_yaml
 from peermentor.errors import ConfigError, PeermentorError
-from peermentor.ingest.clean import ID_COLUMNS, CleanResult
-from peermentor.ingest.prepare import check_limit, prepare_site, validated
 from peermentor.ingest.pseudonymize import resolve_salt
 from peermentor.ingest.read import SOURCE_ROW
 from peermentor.ingest.site import site_files

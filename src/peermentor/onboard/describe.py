@@ -1,7 +1,7 @@
 """`peermentor describe`: the study as configured, measured with the pipeline's own functions.
 
 Every configured site is ingested, cleaned and combined in memory by
-``peermentor.ingest.prepare.prepare_study``: the steps and settings of the workflow's ingest_site,
+``peermentor.clean.prepare.prepare_study``: the steps and settings of the workflow's ingest_site,
 clean_site and combine_sites rules, and of ``site check``.
 The figures are the replication table's descriptive ones (P1-P3, P6), computed as the workflow
 computes them: the family profile with early engagement and the mentor workforce with the study
@@ -18,8 +18,8 @@ import pandas as pd
 from peermentor.analysis.engagement import early_engagement, summarize_early_engagement
 from peermentor.analysis.profile import family_profile, summarize_profile, with_early_engagement
 from peermentor.analysis.workforce import mentor_workforce, summarize_workforce
+from peermentor.clean.prepare import prepare_study
 from peermentor.config import load_sites, load_study
-from peermentor.ingest.prepare import prepare_study
 from peermentor.ingest.pseudonymize import resolve_salt
 from peermentor.publish.replication import p1_p3_p6_computed, replication_rows
 

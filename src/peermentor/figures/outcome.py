@@ -13,7 +13,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from peermentor.analysis.outcome.curve import PredictionCurve
-from peermentor.report.figures.style import (
+from peermentor.figures.style import (
     BLUE,
     GREY,
     PALETTE,
@@ -25,7 +25,7 @@ from peermentor.report.figures.style import (
     show_count,
     theme,
 )
-from peermentor.report.narrative import as_number, measure_label
+from peermentor.notebooks import as_number, measure_label
 
 # --- odds ratios across models (P5) -------------------------------------------------------
 

@@ -8,16 +8,16 @@ The one row-level input, the family profile, is only plotted (the site notebook)
 tabulated.
 
 ``strip_volatile`` removes what makes two executions of the same notebook differ
-(papermill's and nbclient's timestamps and durations); ``peermentor.report.render`` applies it
+(papermill's and nbclient's timestamps and durations); ``peermentor.notebooks.render`` applies it
 to every executed notebook before writing it.
 
 Modules: ``values`` (reading, formatting), ``study`` and ``site`` (the notebooks' answers),
-``executed`` (``strip_volatile``); the reader's labels are ``peermentor.report.labels``.
+``executed`` (``strip_volatile``); the reader's labels are ``peermentor.notebooks.labels``.
 """
 
-from peermentor.report.labels import column_label, labelled, measure_label
-from peermentor.report.narrative.executed import strip_volatile
-from peermentor.report.narrative.site import (
+from peermentor.notebooks.labels import column_label, labelled, measure_label
+from peermentor.notebooks.executed import strip_volatile
+from peermentor.notebooks.site import (
     QUARANTINE_TABLES,
     enough_to_plot,
     quarantine_summary,
@@ -26,7 +26,7 @@ from peermentor.report.narrative.site import (
     site_reconciliation,
     site_rows,
 )
-from peermentor.report.narrative.study import (
+from peermentor.notebooks.study import (
     computed_note,
     inference_answer,
     outcome_answer,
@@ -37,7 +37,7 @@ from peermentor.report.narrative.study import (
     rural_urban_answer,
     site_sensitivity_sentence,
 )
-from peermentor.report.narrative.values import (
+from peermentor.notebooks.values import (
     STUDY_FIGURES,
     STUDY_TABLES,
     as_number,

@@ -11,8 +11,8 @@ import pandas as pd
 from peermentor.analysis import clusters as clusters_module
 from peermentor.analysis.estimable import is_not_estimable, not_estimable
 from peermentor.publish.disclosure import is_marker
-from peermentor.report.labels import measure_label
-from peermentor.report.narrative.values import (
+from peermentor.notebooks.labels import measure_label
+from peermentor.notebooks.values import (
     as_number,
     format_table,
     is_true,

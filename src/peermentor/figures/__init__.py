@@ -23,11 +23,11 @@ One module per analysis: ``service`` (P1-P2), ``early`` (P3), ``rural_urban`` (P
 panels. Callers use the names below as ``figures.<name>``.
 """
 
-from peermentor.report.figures.early import early_engagement_curve
-from peermentor.report.figures.outcome import odds_ratio_forest, unification_curve_figure
-from peermentor.report.figures.rural_urban import rural_urban_effects
-from peermentor.report.figures.service import service_distribution, service_mix
-from peermentor.report.figures.style import (
+from peermentor.figures.early import early_engagement_curve
+from peermentor.figures.outcome import odds_ratio_forest, unification_curve_figure
+from peermentor.figures.rural_urban import rural_urban_effects
+from peermentor.figures.service import service_distribution, service_mix
+from peermentor.figures.style import (
     PALETTE,
     THEME_RC,
     not_estimable_panel,
@@ -35,7 +35,7 @@ from peermentor.report.figures.style import (
     save_figure,
     show_count,
 )
-from peermentor.report.figures.workforce import workforce_exits
+from peermentor.figures.workforce import workforce_exits
 
 __all__ = [
     "PALETTE",

@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from peermentor.publish.disclosure import is_marker
-from peermentor.report.labels import labelled
+from peermentor.notebooks.labels import labelled
 
 # Published tables the study notebook reads: its parameter names and default paths (the
 # workflow passes every path explicitly, so the notebook reads exactly its rule's inputs).

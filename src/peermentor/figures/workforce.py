@@ -10,7 +10,7 @@ from matplotlib.figure import Figure
 
 from peermentor.analysis.workforce import OUTCOME_GROUPS
 from peermentor.contract import EXIT_REASONS
-from peermentor.report.figures.style import (
+from peermentor.figures.style import (
     GREEN,
     GREY,
     PAPER_LABEL,
@@ -21,7 +21,7 @@ from peermentor.report.figures.style import (
     suppressed_band,
     theme,
 )
-from peermentor.report.narrative import as_number
+from peermentor.notebooks import as_number
 
 GROUP_COLOURS = {"stable_or_advanced": GREEN, "challenge": VERMILLION, "other": GREY}
 _GROUP_OF = {

@@ -11,9 +11,9 @@ from __future__ import annotations
 import pandas as pd
 
 from peermentor import contract
+from peermentor.clean.validate import combine_sites
 from peermentor.errors import PeermentorError
 from peermentor.ingest.read import SOURCE_ROW
-from peermentor.ingest.validate import combine_sites
 
 # The columns two listings of one mentor must agree on.
 MENTOR_RECORD = [c for c in contract.columns("mentors") if c not in ("mentor_id", "site_id")]

@@ -17,9 +17,9 @@ import matplotlib as mpl
 from matplotlib.figure import Figure
 
 from peermentor.io import atomic_path
+from peermentor.notebooks import as_number
 from peermentor.publish.disclosure import COMPLEMENTARY_MARKER, is_marker
 from peermentor.publish.replication import PUBLISHED
-from peermentor.report.narrative import as_number
 
 DPI = 150
 # seaborn's "colorblind" palette and its "whitegrid" style at "paper" scale x 1.1, written

@@ -14,7 +14,7 @@ import nbformat
 
 from peermentor.errors import PeermentorError
 from peermentor.io import atomic_path, write_text
-from peermentor.report.narrative import strip_volatile
+from peermentor.notebooks import strip_volatile
 
 ANSI_ESCAPE = re.compile(r"\x1b\[[0-9;]*m")  # colours in IPython's tracebacks
 

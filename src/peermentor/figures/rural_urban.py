@@ -6,8 +6,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from peermentor.publish.disclosure import is_marker
-from peermentor.report.figures.style import (
+from peermentor.figures.style import (
     BLUE,
     GREY,
     VERMILLION,
@@ -16,7 +15,8 @@ from peermentor.report.figures.style import (
     show_count,
     theme,
 )
-from peermentor.report.narrative import as_number, is_true, measure_label
+from peermentor.notebooks import as_number, is_true, measure_label
+from peermentor.publish.disclosure import is_marker
 
 
 def rural_urban_effects(

@@ -16,11 +16,11 @@ from pathlib import Path
 import pandas as pd
 
 from peermentor import contract
-from peermentor.ingest.clean import CleanResult, check_quarantine_limit, clean_site
-from peermentor.ingest.combine import combine_tables
+from peermentor.clean.combine import combine_tables
+from peermentor.clean.site import CleanResult, check_quarantine_limit, clean_site
+from peermentor.clean.validate import validate_table
 from peermentor.ingest.mapping import Mapped
 from peermentor.ingest.site import duplicate_rules, ingest_site, site_files
-from peermentor.ingest.validate import validate_table
 
 Progress = Callable[[str], None]
 

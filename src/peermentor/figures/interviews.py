@@ -13,8 +13,8 @@ import pandas as pd
 from matplotlib import colormaps
 from matplotlib.figure import Figure
 
-from peermentor.report.figures.style import BLUE, ORANGE, new_figure, theme
-from peermentor.report.narrative import as_number
+from peermentor.figures.style import BLUE, ORANGE, new_figure, theme
+from peermentor.notebooks import as_number
 
 SEARS_LABEL = "Sears et al. (2017)"
 ROLE_ORDER: tuple[str, ...] = ("all", "caseworker", "family_mentor", "supervisor")

@@ -9,8 +9,7 @@ from __future__ import annotations
 import pandas as pd
 from matplotlib.figure import Figure
 
-from peermentor.publish.disclosure import is_marker
-from peermentor.report.figures.style import (
+from peermentor.figures.style import (
     BLUE,
     GREY,
     PAPER_COLOUR,
@@ -21,7 +20,8 @@ from peermentor.report.figures.style import (
     show_count,
     theme,
 )
-from peermentor.report.narrative import as_number
+from peermentor.notebooks import as_number
+from peermentor.publish.disclosure import is_marker
 
 
 def early_engagement_curve(

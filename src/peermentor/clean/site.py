@@ -19,8 +19,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from peermentor.clean.duplicates import split_duplicates
 from peermentor.errors import InputError
-from peermentor.ingest.duplicates import split_duplicates
 from peermentor.ingest.layout import EMPTY_ROW
 from peermentor.ingest.mapping import Mapped, export_column
 from peermentor.ingest.read import SOURCE_ROW

@@ -7,7 +7,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from peermentor.contract import ACTIVITY_COLUMNS
-from peermentor.report.figures.style import (
+from peermentor.figures.style import (
     BLUE,
     GREEN,
     ORANGE,
@@ -20,7 +20,7 @@ from peermentor.report.figures.style import (
     suppressed_band,
     theme,
 )
-from peermentor.report.narrative import as_number, measure_label
+from peermentor.notebooks import as_number, measure_label
 
 # --- hours and contacts per family (P1) ---------------------------------------------------
 
