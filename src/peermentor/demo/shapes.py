@@ -40,7 +40,7 @@ SHAPE_DEFAULTS: dict = {
     "shared_roster": None,
 }
 
-# Named shapes, each a small study of the issue-16 matrix (tests/test_shapes.py runs them).
+# Named shapes, each a small study of the issue-16 matrix (tests/workflow/test_shapes.py runs them).
 SHAPES: dict[str, dict] = {
     "mixed_sites": {
         "description": "a clean site, a rural site with defects, a site under the minimum cell "
@@ -84,7 +84,8 @@ SHAPES: dict[str, dict] = {
         "demo": {"families": 60, "mentors": 4, "defects": False},
     },
     # Enough sites that the site-level permutation test samples: C(10, 5) = 252 assignments
-    # > stratify.n_permutations. (32 sites are tested on the functions, tests/test_stratify.py.)
+    # > stratify.n_permutations. (32 sites are tested on the functions,
+    # tests/stratify/test_stratify.py.)
     "many_sites": {
         "description": "10 tiny sites (5 urban, 5 rural), no defects; the site-level "
         "permutation test samples 100 of the 252 assignments (a Monte Carlo test)",

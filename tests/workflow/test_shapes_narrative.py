@@ -43,7 +43,7 @@ from peermentor.publish.rural_urban import publish_comparison
 from peermentor.report import figures, narrative
 from peermentor.report.render import render_notebook
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 CUTOFF = "2017-12-31"
 MIN = 11
 PRIMARY = (

@@ -13,7 +13,7 @@ from peermentor.demo.interviews import build_interviews
 from peermentor.errors import ConfigError
 from peermentor.onboard.interviews import match_role, match_theme
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(scope="module")

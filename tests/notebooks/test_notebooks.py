@@ -18,7 +18,7 @@ from peermentor.publish.disclosure import publish_early_summary, publish_profile
 from peermentor.report import narrative
 from peermentor.report.render import notebook_html, render_notebook
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOKS = {"study": ROOT / "notebooks/study.ipynb", "site": ROOT / "notebooks/site.ipynb"}
 RULES = ROOT / "workflow/rules/notebooks.smk"
 SECRET = "SECRET-VALUE-123"  # a quarantined value that must never reach a notebook

@@ -16,7 +16,7 @@ from peermentor.demo.simulate import simulate_study
 from peermentor.onboard.describe import against_paper, study_counts, study_figures
 from peermentor.publish.replication import PUBLISHED, p1_p3_p6_computed, replication_rows
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 DEMO_STUDY = load_study(ROOT / "config/config.yaml", schema_dir=ROOT / "workflow/schemas")
 
 

@@ -28,7 +28,7 @@ from peermentor.onboard.check import ingest_and_clean
 from peermentor.onboard.drafted import TODO, todo_paths
 from peermentor.onboard.text import inspect_text
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 SITES = ("jefferson", "kenton", "fayette", "daviess", "perry", "martin")
 FAMILIES_PER_SITE = 30
 # What the draft cannot know from the exports, per site. Anything else it must get right.

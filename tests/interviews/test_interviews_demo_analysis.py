@@ -22,7 +22,7 @@ from peermentor.ingest.interviews import ingest_interviews
 from peermentor.ingest.pseudonymize import DEMO_SALT
 from peermentor.publish.interviews import deidentify
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(scope="module")

@@ -266,7 +266,7 @@ def test_quarantine_limit_stops_with_the_fix(tmp_path):
     assert "tables.contacts.values.mode" in message
 
 
-# --- Bad exports: one clear message each (the cases are shared with tests/test_site_cli.py) ----
+# --- Bad exports: one clear message each (the cases are shared with tests/onboard/test_site_cli.py)
 
 
 def error_of(case: str, tmp_path: Path) -> str:

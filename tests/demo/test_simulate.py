@@ -20,7 +20,7 @@ from peermentor.demo.simulate import Study, simulate_study
 from peermentor.demo.sites import DEFAULT_SITES
 from peermentor.onboard.describe import study_figures
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 # The calibration is checked with the pipeline's measures and the demo config's choices.
 DEMO_STUDY = load_study(ROOT / "config/config.yaml", schema_dir=ROOT / "workflow/schemas")
 

@@ -13,7 +13,7 @@ from peermentor.ingest.interviews import ingest_interviews
 from peermentor.ingest.interviews.qdpx import read_qdpx
 from peermentor.ingest.pseudonymize import DEMO_SALT
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def build(folder: Path, seed: int = 20180101) -> dict:

@@ -414,7 +414,7 @@ def test_site_check_reports_empty_rows_and_exclusions(tmp_path):
     from peermentor.onboard.check import check_site
     from peermentor.onboard.text import check_text
 
-    root = Path(__file__).resolve().parents[1]
+    root = Path(__file__).resolve().parents[2]
     study = load_study(root / "config/config.yaml", schema_dir=root / "workflow/schemas")
     study["study"]["data_cutoff"] = "2016-03-03"  # c6 (03/04/2016) is after it
     cfg = write_site(tmp_path)

@@ -9,7 +9,7 @@ import pytest
 from peermentor.config import load_interview_mapping, load_interviews, load_study
 from peermentor.errors import ConfigError, InputError
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 DEFAULT = ROOT / "config/interviews/partnership.yaml"
 SCHEMAS = ROOT / "workflow/schemas"
 

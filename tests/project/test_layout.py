@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-PACKAGE = Path(__file__).resolve().parents[1] / "src/peermentor"
+PACKAGE = Path(__file__).resolve().parents[2] / "src/peermentor"
 MAX_LINES = 450
 MAX_TOP_MODULES = 10
 PLUMBING = ("contract", "errors", "io", "runner", "config")

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 # Rules the baseline leaves out by design: raw data exists, no notebooks, report or manifest,
 # and no disclosure audit (a check over the published outputs, not an analysis).
 # snapshot_sql: the demo, which the baseline runs, has no database site.

@@ -19,7 +19,7 @@ from peermentor.report.figures import save_figure
 from peermentor.report.narrative import partnership as narrative
 from peermentor.report.render import render_notebook
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOK = ROOT / "notebooks/partnership.ipynb"
 RULES = ROOT / "workflow/rules/interviews.smk"
 

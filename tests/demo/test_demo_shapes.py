@@ -18,7 +18,7 @@ from peermentor.errors import ConfigError
 from peermentor.ingest.pseudonymize import DEMO_SALT
 from peermentor.ingest.site import ingest_site
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def shaped_project(tmp_path: Path, site_ids: list[str], **demo) -> tuple[dict, dict, Path]:
