@@ -7,13 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from peermentor.config import load_interview_mapping
 from peermentor.demo.interviews import build_interviews
-from peermentor.ingest.interviews import ingest_interviews
 from peermentor.ingest.interviews.qdpx import read_qdpx
-from peermentor.ingest.pseudonymize import DEMO_SALT
-
-ROOT = Path(__file__).resolve().parents[2]
 
 
 def build(folder: Path, seed: int = 20180101) -> dict:
@@ -26,13 +21,9 @@ def build(folder: Path, seed: int = 20180101) -> dict:
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("interviews")
-    truth = build(folder)
-    mapping = load_interview_mapping(ROOT / "config/interviews/partnership.yaml")
-    mapping["export"]["path"] = str(folder / "p.qdpx")
-    mapping["roster"]["path"] = str(folder / "roster.csv")
-    return folder, truth, ingest_interviews(mapping, salt=DEMO_SALT.encode())
+def demo(interview_demo):
+    """(folder, truth, tables) of the demo interview study (tests/conftest.py)."""
+    return interview_demo
 
 
 def cohen_kappa(pairs: list[tuple[bool, bool]]) -> float:

@@ -4,8 +4,6 @@ coded units, and de-identification of every planted identifier."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pandas as pd
 import pytest
 
@@ -16,28 +14,13 @@ from peermentor.analysis.interviews import (
     theme_presence,
     unit_coder_presence,
 )
-from peermentor.config import load_interview_mapping
-from peermentor.demo.interviews import build_interviews
-from peermentor.ingest.interviews import ingest_interviews
-from peermentor.ingest.pseudonymize import DEMO_SALT
 from peermentor.publish.interviews import deidentify
-
-ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("interviews")
-    truth = build_interviews(
-        seed=20180101,
-        qdpx_path=folder / "p.qdpx",
-        roster_path=folder / "roster.csv",
-        truth_path=folder / "truth.json",
-    )
-    mapping = load_interview_mapping(ROOT / "config/interviews/partnership.yaml")
-    mapping["export"]["path"] = str(folder / "p.qdpx")
-    mapping["roster"]["path"] = str(folder / "roster.csv")
-    tables = ingest_interviews(mapping, salt=DEMO_SALT.encode())
+def demo(interview_demo):
+    """The demo interview study (tests/conftest.py), with its documents' ids by order."""
+    _, truth, tables = interview_demo
     by_order = dict(zip(tables.documents["order"], tables.documents["document_id"], strict=True))
     return truth, tables, by_order
 

@@ -14,7 +14,7 @@ import re
 
 import pandas as pd
 import pytest
-from test_workflow_e2e import copy_project, snakemake
+from e2e_helpers import copy_project, snakemake
 
 pytestmark = pytest.mark.e2e
 
