@@ -8,7 +8,7 @@ import hashlib
 import pandas as pd
 import pyreadstat
 import pytest
-from test_demo_shapes import build, ingest
+from demo_helpers import build, ingest
 
 from peermentor.demo.build import build_demo
 from peermentor.ingest.redcap import read_dictionary

@@ -18,9 +18,9 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from demo_helpers import build
 from ingest_helpers import pipeline_error, run_site
 from sql_helpers import URL_ENV, as_sql, load_site, sql_site
-from test_demo_shapes import build
 
 from peermentor.ingest.clean import clean_site
 from peermentor.ingest.pseudonymize import DEMO_SALT

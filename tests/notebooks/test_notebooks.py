@@ -10,7 +10,7 @@ from pathlib import Path
 import nbformat
 import pandas as pd
 import pytest
-from test_figures import synthetic_profile
+from profile_helpers import synthetic_profile
 
 from peermentor.analysis.engagement import summarize_early_engagement_overall_and_sites
 from peermentor.analysis.profile import summarize_profile_overall_and_sites
