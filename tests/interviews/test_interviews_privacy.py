@@ -95,13 +95,13 @@ def test_public_outputs_skip_audit_only_and_embedded_images(tmp_path):
 
 
 def test_audit_job_allows_exactly_the_approved_quotes_as_printed(tmp_path):
-    """jobs.audit.interview_leaks on tiny canonical tables: the approved quote, de-identified,
+    """publish.audit.interview_leaks on tiny canonical tables: the approved quote, de-identified,
     may be public; the same words with the name kept, or another unit's words, may not."""
     from types import SimpleNamespace
 
     import pandas as pd
 
-    from peermentor.jobs.audit import interview_leaks
+    from peermentor.publish.audit.interview_leaks import interview_leaks
 
     other = "Then we drove to the county office to file every single form that day."
     paths = {
@@ -131,7 +131,7 @@ def test_audit_job_allows_exactly_the_approved_quotes_as_printed(tmp_path):
     )
     inputs = SimpleNamespace(**{f"interview_{k}": str(v) for k, v in paths.items()})
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr("peermentor.jobs.audit.raw_ids", lambda mapping: ["CW-07"])
+        patch.setattr("peermentor.publish.audit.interview_leaks.raw_ids", lambda mapping: ["CW-07"])
         assert interview_leaks(inputs, params) == []
         (results / "tables/interviews/x.csv").write_text(f"a\n{other}\nCW-07\n")
         found = interview_leaks(inputs, params)

@@ -23,8 +23,8 @@ from peermentor.config import load_site, load_study, yaml_lines
 from peermentor.demo import build
 from peermentor.demo.simulate import Study, simulate_study
 from peermentor.errors import SaltError
+from peermentor.ingest.prepare import prepare_site
 from peermentor.ingest.pseudonymize import DEMO_SALT, resolve_salt
-from peermentor.onboard.check import ingest_and_clean
 from peermentor.onboard.drafted import TODO, todo_paths
 from peermentor.onboard.text import inspect_text
 
@@ -136,8 +136,8 @@ def test_drafted_config_ingests_like_the_committed_one(demo, cli, site, monkeypa
     filled_path.write_text(yaml.safe_dump(fill_todos(draft, committed), sort_keys=False))
     monkeypatch.chdir(demo)
     study = study_of(demo)
-    ours = ingest_and_clean(load_site(filled_path), study, salt=DEMO_SALT.encode())
-    theirs = ingest_and_clean(load_site(committed_path), study, salt=DEMO_SALT.encode())
+    ours = prepare_site(load_site(filled_path), study, salt=DEMO_SALT.encode())
+    theirs = prepare_site(load_site(committed_path), study, salt=DEMO_SALT.encode())
     for table in ("families", "contacts", "mentors"):
         pd.testing.assert_frame_equal(ours.kept[table], theirs.kept[table])
         pd.testing.assert_frame_equal(ours.quarantine[table], theirs.quarantine[table])

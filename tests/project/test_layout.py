@@ -7,7 +7,6 @@ Layers, lowest first; a module may import its own layer and the ones below, neve
     analysis   the study's measures and models (P1-P6)
     publish    disclosure control, replication table, manifest, the attacker's audit
     report     figures, narrative text, HTML rendering
-    jobs       one description of each workflow job, shared by the adapters and the baseline
     entry      onboard (site tools), demo (the generated study), cli
 
 Only ``demo`` may import ``demo``: the study's code never depends on the simulator.
@@ -30,7 +29,6 @@ LAYERS = {
     "analysis": 2,
     "publish": 3,
     "report": 4,
-    "jobs": 5,
     "onboard": 6,
     "demo": 6,
     "cli": 6,

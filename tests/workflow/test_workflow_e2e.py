@@ -11,7 +11,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 import yaml
-from e2e_helpers import SNAKEMAKE, copy_project, project_env, snakemake
+from e2e_helpers import ROOT, SNAKEMAKE, copy_project, project_env, snakemake
 from published_checks import negative_zeros, notebook_mismatches, rank_test_mismatches
 
 pytestmark = pytest.mark.e2e
@@ -29,6 +29,20 @@ def study(tmp_path_factory) -> Path:
 def test_report_is_built(study):
     report = study / "results" / "report.html"
     assert report.stat().st_size > 10_000
+
+
+def test_the_single_process_baseline_writes_byte_identical_outputs(study, tmp_path):
+    """benchmarks/baseline.py runs Snakemake's own jobs in one process: every table, model and
+    figure is identical to the workflow's (nothing restates the rules, so nothing can drift)."""
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks/baseline.py"), str(study), "--compare",
+         "--out", str(tmp_path / "baseline")],
+        cwd=study, capture_output=True, text=True, timeout=600, env=project_env(study),
+    )  # fmt: skip
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    summary = result.stdout.strip().splitlines()[-1]
+    identical = int(summary.split()[0])
+    assert identical >= 20 and summary.endswith("0 differs, 0 missing, 0 unmatched"), summary
 
 
 def test_reconciliation_balances_and_matches_injected_defects(study):
