@@ -144,7 +144,7 @@ def pipeline_error(cfg: dict, *, max_share: float = 0.05, salt: bytes = SALT) ->
     raise AssertionError("the site config was expected to stop the run")
 
 
-# --- Bad exports: each stops the run with one message (tests/test_ingest.py, test_site_cli.py) ---
+# --- Bad exports: each stops the run with one message (tests/ingest/test_ingest.py, site CLI) ---
 
 
 def _missing_column(root: Path) -> dict:

@@ -24,7 +24,7 @@ from peermentor.publish.replication import PUBLISHED
 DPI = 150
 # seaborn's "colorblind" palette and its "whitegrid" style at "paper" scale x 1.1, written
 # out so a figure job or notebook kernel does not pay seaborn's import (seaborn loads
-# scipy.stats: about 2 s in each of a dozen jobs). tests/test_figures.py checks both
+# scipy.stats: about 2 s in each of a dozen jobs). tests/figures/test_figures.py checks both
 # against the pinned seaborn, so an upgrade that changes them fails there.
 COLORBLIND = (
     "#0173b2", "#de8f05", "#029e73", "#d55e00", "#cc78bc",
