@@ -1,4 +1,4 @@
-"""Rule family_profile (workflow/rules/aggregate.smk): each family's service profile and early
+"""Rule family_profile (workflow/rules/profile.smk): each family's service profile and early
 engagement (P1-P3), and the early-engagement curve the figure draws."""
 
 import pandas as pd

@@ -1,4 +1,4 @@
-"""Rule outcome_models (workflow/rules/model.smk): what predicts unification at case closure
+"""Rule outcome_models (workflow/rules/outcome.smk): what predicts unification at case closure
 (P5), and the predicted curve the figure draws (the figures never refit)."""
 
 import pandas as pd

@@ -1,9 +1,9 @@
-"""Rule rural_urban (workflow/rules/stratify.smk): rural versus urban families (P4), with the
+"""Rule rural_urban (workflow/rules/rural_urban.smk): rural versus urban families (P4), with the
 clustering sensitivity analysis and the outcome by stratum."""
 
 import pandas as pd
 
-from peermentor.analysis import rural_urban as stratify
+from peermentor.analysis import rural_urban as analysis
 from peermentor.ingest.rurality import describe_coding
 from peermentor.io import write_csv
 from peermentor.publish.disclosure import format_published
@@ -22,15 +22,15 @@ def rural_urban(input, output, params) -> None:
     profile = pd.read_parquet(input.profile)
     coding = describe_coding(p.rucc_rural_threshold)
     common = {"test": p.test, "adjust": p.adjust, "alpha": p.alpha, "seed": p.seed}
-    comparison = stratify.compare_strata(
+    comparison = analysis.compare_strata(
         profile, n_boot=p.n_bootstrap, min_cell_size=p.min_cell_size, coding=coding,
         continuity_correction=p.continuity_correction, **common,
     )  # fmt: skip
-    clustering = stratify.clustering_sensitivity(
+    clustering = analysis.clustering_sensitivity(
         profile, comparison=comparison, n_permutations=p.n_permutations,
         statistic=p.permutation_statistic, min_cell_size=p.min_cell_size, coding=coding, **common,
     )  # fmt: skip
-    outcome = stratify.outcome_by_stratum(profile, min_cell_size=p.min_cell_size)
+    outcome = analysis.outcome_by_stratum(profile, min_cell_size=p.min_cell_size)
     outcome["coding"] = coding
     published = publish_comparison(
         comparison, profile, min_cell_size=p.min_cell_size, decimals=p.decimals

@@ -1,4 +1,4 @@
-"""Rule service_summaries (workflow/rules/aggregate.smk): the service-profile and
+"""Rule service_summaries (workflow/rules/profile.smk): the service-profile and
 early-engagement summaries, published with disclosure control."""
 
 import pandas as pd

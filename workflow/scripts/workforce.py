@@ -1,4 +1,4 @@
-"""Rule workforce (workflow/rules/aggregate.smk): the mentor workforce per mentor and its
+"""Rule workforce (workflow/rules/workforce.smk): the mentor workforce per mentor and its
 published summary (P6)."""
 
 import pandas as pd

@@ -90,7 +90,7 @@ SHAPES: dict[str, dict] = {
     },
     # Enough sites that the site-level permutation test samples: C(10, 5) = 252 assignments
     # > stratify.n_permutations. (32 sites are tested on the functions,
-    # tests/stratify/test_stratify.py.)
+    # tests/rural_urban/test_rural_urban.py.)
     "many_sites": {
         "description": "10 tiny sites (5 urban, 5 rural), no defects; the site-level "
         "permutation test samples 100 of the 252 assignments (a Monte Carlo test)",

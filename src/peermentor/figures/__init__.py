@@ -15,7 +15,7 @@ small-cell marker when it is below ``min_cell_size``.
 
 Figures draw what earlier stages wrote and never fit or summarize again: the predicted
 probability of unification is the model step's table (``analysis.outcome.curve``), the
-early-engagement curve the aggregate stage's (``analysis.engagement_curve``), the service
+early-engagement curve the profile stage's (``analysis.engagement_curve``), the service
 mix the published service profile's overall rows.
 
 One module per analysis: ``service`` (P1-P2), ``early`` (P3), ``rural_urban`` (P4),

@@ -1,6 +1,6 @@
 """P3 figure: cumulative counted contacts over each family's first days.
 
-The curve's data is the aggregate stage's table (``analysis.engagement_curve``, written by
+The curve's data is the profile stage's table (``analysis.engagement_curve``, written by
 the rule ``family_profile``); ``early_engagement_curve`` only draws it.
 """
 

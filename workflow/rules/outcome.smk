@@ -1,4 +1,4 @@
-# Model: what predicts unification at case closure (P5).
+# Outcome: what predicts unification at case closure (P5).
 
 
 rule outcome_models:

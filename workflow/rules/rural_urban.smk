@@ -1,4 +1,4 @@
-# Stratify: rural versus urban families (P4), with a site-aware sensitivity analysis.
+# Rural-urban: rural versus urban families (P4), with a site-aware sensitivity analysis.
 
 
 rule rural_urban:
