@@ -1,6 +1,7 @@
 """Rule manifest (workflow/rules/report.smk): checksums of every input and output, with the
 config, package versions and git state."""
 
+import functools
 import os
 
 from peermentor.io import write_json
