@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from peermentor import contract
-from peermentor.demo import formats
+from peermentor.demo import formats, xlsx
 from peermentor.ingest.mapping import EXCEL_EPOCH
 
 FREE_TEXT = {"families": "caregiver_name", "contacts": "notes", "mentors": "mentor_name"}
@@ -95,10 +95,23 @@ def _encode(table: str, canonical: str, values: pd.Series, cfg: dict) -> pd.Seri
         return _encode_bool(values, cfg)
     if col.kind == "category":
         inverse = _inverse(cfg.get("values", {}).get(canonical, {}))
-        return values.map(lambda v: inverse.get(v, v) if pd.notna(v) else None)
+        return by_distinct_value(values, lambda v: inverse.get(v, v) if pd.notna(v) else None)
     if canonical == "duration_minutes" and cfg.get("duration_unit") == "hours":
         return (values / 60.0).round(4)
     return values
+
+
+def by_distinct_value(values: pd.Series, function) -> pd.Series:
+    """``values.map(function)``, calling ``function`` once per distinct value (once for missing).
+
+    The map runs on a sample holding the first row of each distinct value, so pandas infers the
+    result's dtype from the same set of results as a map over every row would.
+    """
+    codes, _ = pd.factorize(values)  # missing values: -1
+    present, first = np.unique(codes, return_index=True)
+    mapped = values.iloc[first].map(function)
+    position = np.searchsorted(present, codes)
+    return pd.Series(mapped.array.take(position), index=values.index, name=values.name)
 
 
 def _inverse(value_map: dict) -> dict:
@@ -138,11 +151,17 @@ def _encode_activities(frame: pd.DataFrame, cfg: dict) -> pd.DataFrame:
         )
     inverse = _inverse(acts["codes"])
     delimiter = acts.get("delimiter", ";")
-    parts = [
-        np.where(frame[f"act_{code}"].to_numpy(), inverse[code], "")
-        for code in contract.ACTIVITY_CODES
+    labels = [str(inverse[code]) for code in contract.ACTIVITY_CODES]
+    # each distinct combination of codes is joined once: a bit per code, in ACTIVITY_CODES order
+    pattern = np.zeros(len(frame), dtype=np.int64)
+    for bit, code in enumerate(contract.ACTIVITY_CODES):
+        pattern |= frame[f"act_{code}"].to_numpy(dtype=bool).astype(np.int64) << bit
+    present, rows = np.unique(pattern, return_inverse=True)
+    texts = [
+        delimiter.join(label for bit, label in enumerate(labels) if p >> bit & 1 and label)
+        for p in present.tolist()
     ]
-    joined = [delimiter.join(p for p in row if p) for row in zip(*parts, strict=True)]
+    joined = np.array(texts, dtype=object)[rows].tolist()
     return pd.DataFrame({acts["column"]: joined}, index=frame.index)
 
 
@@ -162,10 +181,8 @@ def write_exports(
             written += formats.write_spss(cfg, parts[0][1], target)
             continue
         if cfg["format"] == "excel":
-            with pd.ExcelWriter(target, engine="openpyxl") as book:
-                for part_cfg, frame in parts:
-                    frame.to_excel(book, sheet_name=part_cfg["excel"]["sheet"], index=False)
-            _fix_workbook_timestamps(target)
+            sheets = [(part_cfg["excel"]["sheet"], frame) for part_cfg, frame in parts]
+            xlsx.write_workbook(sheets, target)
         else:
             frame = pd.concat([f for _, f in parts], ignore_index=True)
             if cfg["format"] == "parquet":
@@ -181,26 +198,3 @@ def write_exports(
                 )
         written.append(target)
     return written
-
-
-def _fix_workbook_timestamps(path: Path) -> None:
-    """openpyxl stamps the creation time into the workbook; pin it so reruns are byte-identical."""
-    import zipfile
-
-    fixed = pd.Timestamp("2018-01-01T00:00:00Z").strftime("%Y-%m-%dT%H:%M:%SZ")
-    with zipfile.ZipFile(path) as src:
-        items = [(info, src.read(info.filename)) for info in src.infolist()]
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as dst:
-        for info, data in items:
-            if info.filename == "docProps/core.xml":
-                data = _pin_core_dates(data.decode(), fixed).encode()
-            info.date_time = (2018, 1, 1, 0, 0, 0)
-            dst.writestr(info, data)
-
-
-def _pin_core_dates(xml: str, fixed: str) -> str:
-    import re
-
-    return re.sub(
-        r"(<dcterms:(?:created|modified)[^>]*>)[^<]*(</dcterms:)", rf"\g<1>{fixed}\g<2>", xml
-    )
