@@ -22,7 +22,7 @@ import pytest
 from peermentor.config import load_sites, load_study
 from peermentor.demo import xlsx
 from peermentor.demo.build import build_demo
-from peermentor.demo.export import _encode_activities, by_distinct_value
+from peermentor.demo.export import _encode_activities, per_distinct
 from peermentor.demo.simulate import simulate_study
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -193,7 +193,9 @@ def test_category_codes_as_a_map_over_every_row(values):
     def encode(v):
         return inverse.get(v, v) if pd.notna(v) else None
 
-    pd.testing.assert_series_equal(by_distinct_value(values, encode), values.map(encode))
+    pd.testing.assert_series_equal(
+        per_distinct(values, lambda sample: sample.map(encode)), values.map(encode)
+    )
 
 
 def test_delimited_activities_joined_in_code_order():

@@ -10,7 +10,7 @@ from pathlib import Path
 import pandas as pd
 
 from peermentor.demo import shapes
-from peermentor.demo.export import inject_defects, site_tables, to_export, write_exports
+from peermentor.demo.export import inject_defects, split_by_site, to_export, write_exports
 from peermentor.demo.interviews import build_interviews
 from peermentor.demo.simulate import simulate_study
 from peermentor.demo.sites import DEFAULT_SITES, DemoSite
@@ -69,7 +69,7 @@ def build_demo(
         n_mentors=options["mentors"],
     )
     applied = _apply_study_options(study, options)
-    per_site = {site: site_tables(study, cfg) for site, cfg in site_cfgs.items()}
+    per_site = split_by_site(study, list(site_cfgs))
     if options["shared_roster"]:
         applied["shared_mentor"] = _share_mentor(per_site, options["shared_roster"])
     exports: dict[str, list] = defaultdict(list)

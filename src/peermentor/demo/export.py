@@ -26,11 +26,23 @@ FREE_TEXT = {"families": "caregiver_name", "contacts": "notes", "mentors": "ment
 
 def site_tables(study, site_cfg: dict) -> dict[str, pd.DataFrame]:
     """The canonical (raw-id) rows of one site."""
-    site = site_cfg["site_id"]
-    families = study.families[study.families["site_id"] == site]
-    contacts = study.contacts[study.contacts["family_id"].isin(families["family_id"])]
-    mentors = study.mentors[study.mentors["site_id"] == site]
-    return {"families": families, "contacts": contacts, "mentors": mentors}
+    return split_by_site(study, [site_cfg["site_id"]])[site_cfg["site_id"]]
+
+
+def split_by_site(study, site_ids: list[str]) -> dict[str, dict[str, pd.DataFrame]]:
+    """Each site's canonical rows, as ``site_tables``; one pass over the contacts for all."""
+    families, contacts, mentors = study.families, study.contacts, study.mentors
+    site_of_family = pd.Index(site_ids).get_indexer(families["site_id"])  # -1: another site
+    family = pd.Index(families["family_id"]).get_indexer(contacts["family_id"])
+    site_of_contact = np.where(family >= 0, site_of_family[family], -1)
+    return {
+        site: {
+            "families": families[site_of_family == k],
+            "contacts": contacts.iloc[np.flatnonzero(site_of_contact == k)],
+            "mentors": mentors[mentors["site_id"] == site],
+        }
+        for k, site in enumerate(site_ids)
+    }
 
 
 def inject_defects(tables: dict[str, pd.DataFrame], site_cfg: dict, seed: int):
@@ -51,10 +63,10 @@ def inject_defects(tables: dict[str, pd.DataFrame], site_cfg: dict, seed: int):
     expected["contacts"]["family_quarantined"] = int(
         (contacts["family_id"] == families.loc[bad_family, "family_id"]).sum()
     )
-    healthy = contacts[contacts["family_id"] != families.loc[bad_family, "family_id"]]
-    picks = rng.choice(healthy.index, size=8, replace=False)
-    duplicates = healthy.loc[picks[:3]]
-    unknown = healthy.loc[picks[3:5]].assign(
+    healthy = contacts.index[contacts["family_id"] != families.loc[bad_family, "family_id"]]
+    picks = rng.choice(healthy, size=8, replace=False)
+    duplicates = contacts.loc[picks[:3]]  # copies: contacts is changed below
+    unknown = contacts.loc[picks[3:5]].assign(
         family_id=[f"X{n:06d}" for n in range(2)], contact_id=lambda d: d["contact_id"] + "U"
     )
     contacts.loc[picks[5:7], "contact_date"] = contacts.loc[picks[5:7], "family_id"].map(
@@ -95,23 +107,29 @@ def _encode(table: str, canonical: str, values: pd.Series, cfg: dict) -> pd.Seri
         return _encode_bool(values, cfg)
     if col.kind == "category":
         inverse = _inverse(cfg.get("values", {}).get(canonical, {}))
-        return by_distinct_value(values, lambda v: inverse.get(v, v) if pd.notna(v) else None)
+
+        def encode(v):
+            return inverse.get(v, v) if pd.notna(v) else None
+
+        return per_distinct(values, lambda sample: sample.map(encode))
     if canonical == "duration_minutes" and cfg.get("duration_unit") == "hours":
         return (values / 60.0).round(4)
     return values
 
 
-def by_distinct_value(values: pd.Series, function) -> pd.Series:
-    """``values.map(function)``, calling ``function`` once per distinct value (once for missing).
+def per_distinct(values: pd.Series, transform) -> pd.Series:
+    """``transform(values)`` computed on one row per distinct value (and one missing row).
 
-    The map runs on a sample holding the first row of each distinct value, so pandas infers the
-    result's dtype from the same set of results as a map over every row would.
+    ``transform`` maps a Series to a Series of the same length row by row (``.map``,
+    ``.dt.strftime``). It runs on a sample holding the first row of each distinct value, so
+    pandas infers the result's dtype from the same set of results as over every row; the
+    result is taken back to every row. Exports have few distinct codes, dates and flags.
     """
-    codes, _ = pd.factorize(values)  # missing values: -1
+    codes, _ = pd.factorize(values)  # codes in order of first appearance; missing: -1
     present, first = np.unique(codes, return_index=True)
-    mapped = values.iloc[first].map(function)
-    position = np.searchsorted(present, codes)
-    return pd.Series(mapped.array.take(position), index=values.index, name=values.name)
+    done = transform(values.iloc[first])
+    position = codes + int(len(present) > 0 and present[0] < 0)
+    return pd.Series(done.array.take(position), index=values.index, name=values.name)
 
 
 def _inverse(value_map: dict) -> dict:
@@ -125,7 +143,8 @@ def _encode_bool(values: pd.Series, cfg: dict) -> pd.Series:
     spec = cfg.get("booleans")
     if not spec:
         return values.astype(bool)
-    return values.map({True: spec["true"][0], False: spec["false"][0]})
+    codes = {True: spec["true"][0], False: spec["false"][0]}
+    return per_distinct(values, lambda s: s.map(codes))
 
 
 def _encode_date(values: pd.Series, cfg: dict, *, with_time: bool) -> pd.Series:
@@ -135,12 +154,12 @@ def _encode_date(values: pd.Series, cfg: dict, *, with_time: bool) -> pd.Series:
     if fmt == "excel_serial":
         return (values - EXCEL_EPOCH).dt.days.astype("Int64")
     if fmt in (None, "iso"):
-        return values.dt.strftime("%Y-%m-%d")
+        fmt = "%Y-%m-%d"
     if with_time and "%H" in fmt:
         # Contacts logged with a time of day, as a case system does (08:00-17:59).
         minutes = (np.arange(len(values)) * 37) % 600 + 8 * 60
         values = values + pd.to_timedelta(minutes, unit="min")
-    return values.dt.strftime(fmt)
+    return per_distinct(values, lambda s: s.dt.strftime(fmt))
 
 
 def _encode_activities(frame: pd.DataFrame, cfg: dict) -> pd.DataFrame:
