@@ -22,7 +22,7 @@ import pytest
 from peermentor.config import load_sites, load_study
 from peermentor.demo import xlsx
 from peermentor.demo.build import build_demo
-from peermentor.demo.export import _encode_activities, per_distinct
+from peermentor.demo.export import _encode_activities, per_distinct, split_by_site
 from peermentor.demo.simulate import simulate_study
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -212,3 +212,36 @@ def test_delimited_activities_joined_in_code_order():
     out = _encode_activities(frame, cfg)
     assert out["SVC"].tolist() == ["RC|TR", "", "OT", "RC|TR|OT"]
     assert out.index.tolist() == [7, 8, 9, 10]
+
+
+def test_sites_split_in_one_pass_as_filtered_one_by_one():
+    study = simulate_study(seed=11, n_families=60, n_mentors=12)
+    site_ids = ["perry", "jefferson", "nowhere", "martin", "kenton", "fayette", "daviess"]
+    split = split_by_site(study, site_ids)
+    assert list(split) == site_ids
+    for site in site_ids:
+        families = study.families[study.families["site_id"] == site]
+        contacts = study.contacts[study.contacts["family_id"].isin(families["family_id"])]
+        mentors = study.mentors[study.mentors["site_id"] == site]
+        pd.testing.assert_frame_equal(split[site]["families"], families)
+        pd.testing.assert_frame_equal(split[site]["contacts"], contacts)
+        pd.testing.assert_frame_equal(split[site]["mentors"], mentors)
+    assert split["nowhere"]["contacts"].empty
+    assert sum(len(tables["contacts"]) for tables in split.values()) == len(study.contacts)
+
+
+def test_dates_and_flags_formatted_once_per_distinct_value():
+    dates = pd.Series(pd.to_datetime(["2017-03-01 08:37", None, "2017-03-01 08:37", "2016-12-31"]))
+    pd.testing.assert_series_equal(
+        per_distinct(dates, lambda sample: sample.dt.strftime("%m/%d/%Y %H:%M")),
+        dates.dt.strftime("%m/%d/%Y %H:%M"),
+    )
+    assert per_distinct(dates, lambda s: s.dt.strftime("%Y-%m-%d")).tolist()[::2] == [
+        "2017-03-01",
+        "2017-03-01",
+    ]
+    flags = pd.Series([True, False, False, True], index=[3, 2, 1, 0])
+    codes = {True: "Yes", False: "No"}
+    encoded = per_distinct(flags, lambda sample: sample.map(codes))
+    pd.testing.assert_series_equal(encoded, flags.map(codes))
+    assert encoded.tolist() == ["Yes", "No", "No", "Yes"]
