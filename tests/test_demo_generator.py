@@ -231,7 +231,9 @@ def test_sites_split_in_one_pass_as_filtered_one_by_one():
 
 
 def test_dates_and_flags_formatted_once_per_distinct_value():
-    dates = pd.Series(pd.to_datetime(["2017-03-01 08:37", None, "2017-03-01 08:37", "2016-12-31"]))
+    dates = pd.Series(
+        pd.to_datetime(["2017-03-01 08:37", None, "2017-03-01 08:37", "2016-12-31 00:00"])
+    )
     pd.testing.assert_series_equal(
         per_distinct(dates, lambda sample: sample.dt.strftime("%m/%d/%Y %H:%M")),
         dates.dt.strftime("%m/%d/%Y %H:%M"),
