@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from peermentor import contract
-from peermentor.demo import formats, xlsx
+from peermentor.demo import formats
 from peermentor.ingest.mapping import EXCEL_EPOCH
 
 FREE_TEXT = {"families": "caregiver_name", "contacts": "notes", "mentors": "mentor_name"}
@@ -200,6 +200,8 @@ def write_exports(
             written += formats.write_spss(cfg, parts[0][1], target)
             continue
         if cfg["format"] == "excel":
+            from peermentor.demo import xlsx  # openpyxl: imported only for a workbook
+
             sheets = [(part_cfg["excel"]["sheet"], frame) for part_cfg, frame in parts]
             xlsx.write_workbook(sheets, target)
         else:
