@@ -19,6 +19,7 @@ import pandas as pd
 
 from peermentor import contract
 from peermentor.demo import formats
+from peermentor.demo.distinct import per_distinct
 from peermentor.ingest.mapping import EXCEL_EPOCH
 
 FREE_TEXT = {"families": "caregiver_name", "contacts": "notes", "mentors": "mentor_name"}
@@ -115,21 +116,6 @@ def _encode(table: str, canonical: str, values: pd.Series, cfg: dict) -> pd.Seri
     if canonical == "duration_minutes" and cfg.get("duration_unit") == "hours":
         return (values / 60.0).round(4)
     return values
-
-
-def per_distinct(values: pd.Series, transform) -> pd.Series:
-    """``transform(values)`` computed on one row per distinct value (and one missing row).
-
-    ``transform`` maps a Series to a Series of the same length row by row (``.map``,
-    ``.dt.strftime``). It runs on a sample holding the first row of each distinct value, so
-    pandas infers the result's dtype from the same set of results as over every row; the
-    result is taken back to every row. Exports have few distinct codes, dates and flags.
-    """
-    codes, _ = pd.factorize(values)  # codes in order of first appearance; missing: -1
-    present, first = np.unique(codes, return_index=True)
-    done = transform(values.iloc[first])
-    position = codes + int(len(present) > 0 and present[0] < 0)
-    return pd.Series(done.array.take(position), index=values.index, name=values.name)
 
 
 def _inverse(value_map: dict) -> dict:

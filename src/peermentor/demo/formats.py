@@ -16,12 +16,14 @@ so ingesting them with that config gives the simulated tables back.
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 
 import pandas as pd
 import pyreadstat
 
 from peermentor import contract
+from peermentor.demo.distinct import per_distinct
 
 API_HEADER = (
     "field_name", "form_name", "section_header", "field_type", "field_label",
@@ -164,14 +166,14 @@ def write_spss(cfg: dict, frame: pd.DataFrame, target: Path) -> list[Path]:
             codes = {label: float(i) for i, label in enumerate(keys, start=1)}
             labels[column] = {**{v: k for k, v in codes.items()}, NOT_RECORDED: "not recorded"}
             missing[column] = [NOT_RECORDED]
-            frame[column] = frame[column].map(lambda v, c=codes: c.get(v, NOT_RECORDED))
+            frame[column] = per_distinct(frame[column], partial(_numeric_codes, codes))
         elif col is not None and col.kind == "bool" and booleans:
             yes, no = booleans["true"][0], booleans["false"][0]
             labels[column] = {1: yes, 0: no}
             frame[column] = frame[column].map({yes: 1.0, no: 0.0})
         elif col is not None and col.kind == "date":
             stamps = pd.to_datetime(frame[column])  # to_export may have written ISO text
-            frame[column] = [d.date() if pd.notna(d) else None for d in stamps]
+            frame[column] = per_distinct(stamps, _calendar_dates)
         elif col is not None and col.kind in ("int", "float"):
             frame[column] = frame[column].astype(float)
         else:
@@ -182,6 +184,17 @@ def write_spss(cfg: dict, frame: pd.DataFrame, target: Path) -> list[Path]:
     )
     _pin_creation_time(target)
     return [target]
+
+
+def _numeric_codes(codes: dict, labels: pd.Series) -> pd.Series:
+    """Each label's numeric code, -9 (not recorded) for a label the config does not code."""
+    return labels.map(lambda v: codes.get(v, NOT_RECORDED))
+
+
+def _calendar_dates(stamps: pd.Series) -> pd.Series:
+    """``datetime.date`` per timestamp (None where missing): what write_sav takes as a date."""
+    days = [d.date() if pd.notna(d) else None for d in stamps]
+    return pd.Series(days, index=stamps.index, dtype=object)
 
 
 # The .sav header stamps the time it was written (creation date 9 bytes, time 8 bytes, after
