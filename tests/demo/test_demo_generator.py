@@ -25,7 +25,7 @@ from peermentor.demo.build import build_demo
 from peermentor.demo.export import _encode_activities, per_distinct, split_by_site
 from peermentor.demo.simulate import simulate_study
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 # simulate_study(seed=11, n_families=60, n_mentors=12): rows and SHA-256 of each table's CSV text
 SMALL_STUDY = {
