@@ -8,7 +8,7 @@ from peermentor.ingest.clean import (
     stopped_quarantine_path,
     write_quarantine,
 )
-from peermentor.ingest.combine import combine_tables
+from peermentor.ingest.combine import combine_files
 from peermentor.ingest.mapping import Mapped
 from peermentor.ingest.quality import data_quality
 from peermentor.ingest.site import duplicate_rules, site_files
@@ -67,14 +67,14 @@ def combine_sites(input, output, params) -> None:
     tables = params.tables
     sites = params.sites
     for i, table in enumerate(tables):
-        parts = [pd.read_parquet(p) for p in input.kept[i :: len(tables)]]
-        assert len(parts) == len(sites)
+        paths = input.kept[i :: len(tables)]
+        assert len(paths) == len(sites)
         files = [params.files[site][table] for site in sites]
-        combined, merged = combine_tables(parts, table, files)
+        # Streamed one site at a time: memory does not grow with the number of sites.
+        rows, merged = combine_files(paths, table, output.tables[i], sites, files)
         for line in merged:
             log.info(line)
-        write_parquet(combined, output.tables[i])
-        log.info("%s: %d rows from %d sites", table, len(combined), len(sites))
+        log.info("%s: %d rows from %d sites", table, rows, len(sites))
     recon = pd.concat([pd.read_csv(p) for p in input.reconciliation], ignore_index=True)
     write_csv(recon, output.reconciliation)
     quality = pd.concat([pd.read_csv(p) for p in input.data_quality], ignore_index=True)
