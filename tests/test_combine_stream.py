@@ -164,13 +164,24 @@ def test_equal_hashes_of_different_ids_do_not_stop_the_run(tmp_path, monkeypatch
     assert sha(stream) == sha(memory)
 
 
-def test_a_site_row_breaking_the_contract_stops_as_in_memory(tmp_path):
-    bad = families("beta", [("F-2", "unified", 4)])
-    path = tmp_path / "beta" / "families.parquet"
-    write_parquet(bad.assign(n_children=0), path)  # written without validation, as by a bug
+def test_a_site_file_of_another_layout_stops_naming_the_file(tmp_path):
     good = site_files(tmp_path, {"alpha": families("alpha", [("F-1", None, None)])})
-    with pytest.raises(PeermentorError, match="table families breaks the data contract"):
-        stream_combine([*good, path], "families", tmp_path / "out.parquet", ["alpha", "beta"])
+    old = tmp_path / "beta" / "families.parquet"
+    write_parquet(families("beta", [("F-2", None, None)]).drop(columns="rurality"), old)
+    with pytest.raises(PeermentorError) as err:
+        stream_combine([*good, old], "families", tmp_path / "out.parquet", ["alpha", "beta"])
+    assert str(old) in str(err.value)
+    assert "rerun the site's clean_site step" in str(err.value)
+    assert not (tmp_path / "out.parquet").exists()
+
+
+def test_a_site_column_that_cannot_take_the_study_type_stops_naming_the_file(tmp_path):
+    good = site_files(tmp_path, {"alpha": families("alpha", [("F-1", None, None)])})
+    text = tmp_path / "beta" / "families.parquet"
+    write_parquet(families("beta", [("F-2", None, None)]).assign(n_children="two"), text)
+    with pytest.raises(PeermentorError, match="cannot take the study's types") as err:
+        stream_combine([*good, text], "families", tmp_path / "out.parquet", ["alpha", "beta"])
+    assert str(text) in str(err.value)
 
 
 def test_mentors_are_merged_in_memory_the_other_tables_streamed(tmp_path):

@@ -119,25 +119,23 @@ def stream_combine(
     """Write the study table from the sites' clean Parquet files, one site in memory at a time.
 
     The same bytes as ``write_parquet(combine_tables(parts, table)[0], out)`` for every table
-    but ``mentors`` (whose shared-roster merge needs all sites; it is small): each site is
-    validated alone, ids are checked unique across sites by their hashes, and rows are written
-    in row groups cut where pyarrow cuts the whole table. Returns the number of rows.
+    but ``mentors`` (whose shared-roster merge needs all sites; it is small). Each site's rows
+    go from its file to the writer in Arrow, cast to the study's types, without a pandas copy;
+    their contract checks are ``clean_site``'s, which validated them just before writing them.
+    What only the whole table can break, an id shared by two sites, is checked here by the ids'
+    hashes. Rows are written in row groups cut where pyarrow cuts the whole table. Returns the
+    number of rows.
     """
-    empty, schema = _study_frame(paths, table)
+    schema = _study_schema(paths, table)
     unique = [c.name for c in contract.TABLES[table] if c.unique]
     hashes: dict[str, list[np.ndarray]] = {c: [] for c in unique}
     with atomic_path(out) as tmp, pq.ParquetWriter(tmp, schema, compression="zstd") as writer:
         pending = _RowGroups(writer, row_group_rows)
         for path in paths:
-            part = validate_table(pd.read_parquet(path), table)
-            if not part.dtypes.equals(empty.dtypes):
-                part = part.astype(empty.dtypes.to_dict())
+            part = _as_study_types(pq.read_table(path), schema, path, table)
             for c in unique:
-                hashes[c].append(pd.util.hash_array(part[c].to_numpy(dtype=object)))
-            arrow = pa.Table.from_pandas(part, schema=schema, preserve_index=False)
-            if arrow.schema.metadata != writer.schema.metadata:  # pandas dtypes differ
-                raise PeermentorError(f"{path}: column types differ from the other sites' {table}")
-            pending.add(arrow)
+                hashes[c].append(_id_hashes(part[c].to_numpy()))
+            pending.add(part)
             del part
         pending.close()
         for c in unique:
@@ -145,8 +143,24 @@ def stream_combine(
         return pending.rows
 
 
-def _study_frame(paths: list[str | Path], table: str) -> tuple[pd.DataFrame, pa.Schema]:
-    """The concatenated table's pandas dtypes (as a frame with no rows) and Arrow schema.
+def _as_study_types(part: pa.Table, schema: pa.Schema, path, table: str) -> pa.Table:
+    """A site's rows in the study's column types: what ``pd.concat`` and validation make them."""
+    try:
+        return part.cast(schema)
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError) as err:
+        raise PeermentorError(
+            f"{path}: its columns cannot take the study's types ({err}); rerun the site's "
+            "clean_site step"
+        ) from None
+
+
+def _id_hashes(values: np.ndarray) -> np.ndarray:
+    """64-bit hashes of ids (not factorized first: the ids are meant to be unique)."""
+    return pd.util.hash_array(np.asarray(values, dtype=object), categorize=False)
+
+
+def _study_schema(paths: list[str | Path], table: str) -> pa.Schema:
+    """The Arrow schema, with its pandas metadata, ``write_parquet`` gives the whole table.
 
     pandas concatenates the sites' zero-row frames to the same dtypes as the whole frames (an
     empty site's float ``source_row`` makes it float, as in ``combine_tables``). A site whose text
@@ -155,6 +169,13 @@ def _study_frame(paths: list[str | Path], table: str) -> tuple[pd.DataFrame, pa.
     builds the pandas metadata from these dtypes and types.
     """
     schemas = [pq.read_schema(p) for p in paths]
+    canonical = contract.columns(table)
+    for path, names in zip(paths, (s.names for s in schemas), strict=True):
+        if names not in (canonical, [*canonical, SOURCE_ROW]) or names != schemas[0].names:
+            raise PeermentorError(
+                f"{path}: columns {names} are not those of the clean {table} table "
+                f"(expected {[*canonical, SOURCE_ROW]}); rerun the site's clean_site step"
+            )
     empty = validate_table(
         pd.concat([s.empty_table().to_pandas() for s in schemas], ignore_index=True), table
     )
@@ -163,8 +184,7 @@ def _study_frame(paths: list[str | Path], table: str) -> tuple[pd.DataFrame, pa.
         typed = [s.field(field.name) for s in schemas]
         typed = [f for f in typed if not pa.types.is_null(f.type)]
         fields.append(typed[0] if pa.types.is_null(field.type) and typed else field)
-    schema = pa.Table.from_pandas(empty, schema=pa.schema(fields), preserve_index=False).schema
-    return empty, schema
+    return pa.Table.from_pandas(empty, schema=pa.schema(fields), preserve_index=False).schema
 
 
 class _RowGroups:
@@ -214,7 +234,7 @@ def _check_unique_across_sites(
     found = []
     for path, site in zip(paths, sites, strict=True):
         values = pd.read_parquet(path, columns=[column])[column]
-        hit = np.isin(pd.util.hash_array(values.to_numpy(dtype=object)), repeated)
+        hit = np.isin(_id_hashes(values.to_numpy(dtype=object)), repeated)
         found += [(v, site) for v in values[hit]]
     shared = pd.DataFrame(found, columns=["value", "site"]).groupby("value", sort=True)["site"]
     clashes = [f"{v} (sites {', '.join(s)})" for v, s in shared if len(s) > 1]
