@@ -9,7 +9,11 @@ from peermentor.analysis.engagement import (
     summarize_early_engagement_overall_and_sites,
 )
 from peermentor.analysis.engagement_curve import cumulative_contacts_curve
-from peermentor.analysis.workforce import mentor_workforce, summarize_workforce
+from peermentor.analysis.workforce import (
+    WORKFORCE_CONTACT_COLUMNS,
+    mentor_workforce,
+    summarize_workforce,
+)
 from peermentor.io import write_csv, write_parquet
 from peermentor.publish.disclosure import (
     format_published,
@@ -24,7 +28,7 @@ def family_profile(input, output, params) -> None:
     """Per-family service profile with early engagement, and early engagement by family."""
     p = params
     families = pd.read_parquet(input.families)
-    contacts = pd.read_parquet(input.contacts)
+    contacts = pd.read_parquet(input.contacts, columns=profiles.PROFILE_CONTACT_COLUMNS)
     common = {
         "count_statuses": p.count_statuses,
         "hours_include_collateral": p.hours_include_collateral,
@@ -73,7 +77,7 @@ def workforce(input, output, params) -> None:
     per_mentor = mentor_workforce(
         pd.read_parquet(input.mentors),
         pd.read_parquet(input.families),
-        pd.read_parquet(input.contacts),
+        pd.read_parquet(input.contacts, columns=WORKFORCE_CONTACT_COLUMNS),
         data_cutoff=p.data_cutoff,
     )
     summary = summarize_workforce(per_mentor)
