@@ -4,6 +4,9 @@ Sites that share a mentor roster (one HR file, one slice per site) may both list
 works for both. Pseudonymized alike, the two rows are one mentor: kept once (under the first
 site listing them) when the records agree. When they disagree (another hire date, end date or exit
 reason) the run cannot know which is right, so it stops naming both sites, the file and the rows.
+
+The large tables (families, contacts) are streamed one site at a time into the study table, with
+the bytes combining them in memory would give (``stream_combine``; see docs/combine.md).
 """
 
 from __future__ import annotations
