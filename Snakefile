@@ -1,5 +1,6 @@
 # The peer-mentoring study (Huebner et al. 2018) as a reproducible pipeline.
-# Stages: demo -> ingest -> clean -> aggregate -> stratify -> model -> report.
+# Stages: demo -> ingest -> clean -> profile -> rural_urban -> outcome, workforce -> figures
+# -> notebooks -> report (docs/outputs.md); audit and the interview strand beside them.
 from snakemake.utils import min_version
 
 min_version("9.0")
@@ -22,9 +23,10 @@ wildcard_constraints:
 include: "workflow/rules/demo.smk"
 include: "workflow/rules/ingest.smk"
 include: "workflow/rules/clean.smk"
-include: "workflow/rules/aggregate.smk"
-include: "workflow/rules/stratify.smk"
-include: "workflow/rules/model.smk"
+include: "workflow/rules/profile.smk"
+include: "workflow/rules/workforce.smk"
+include: "workflow/rules/rural_urban.smk"
+include: "workflow/rules/outcome.smk"
 include: "workflow/rules/report.smk"
 include: "workflow/rules/audit.smk"
 include: "workflow/rules/figures.smk"

@@ -1,24 +1,25 @@
-"""Single-process baseline: the workflow's analysis in one Python process, for the benchmark.
+"""Single-process baseline: the workflow's jobs run one by one in one Python process.
 
-    python benchmarks/baseline.py PROJECT_DIR [--out DIR] [--compare] [--json]
+    python benchmarks/baseline.py PROJECT_DIR [--out DIR] [--target analysis] [--compare] [--json]
 
-What an analyst with one notebook would do: run the workflow's jobs (peermentor.jobs, the
-functions its adapters workflow/scripts/*.py call), one by one in dependency order, with the same
-config, params and writers, so every table, model and figure is byte-identical to the workflow's
-(`snakemake analysis`: no notebooks, report or manifest). What is here is only the binding: each
-rule's input and output paths (under --out) and its params from the config, as
-workflow/rules/*.smk declare them (tests/test_baseline.py checks the names and values against
-the rules files); then timing, progress and --compare.
+What an analyst with one notebook would do, with nothing restated: the jobs are Snakemake's own.
+The workflow's DAG for ``--target`` (default ``analysis``: tables, models and figures, without
+notebooks, report or manifest) is built through Snakemake's API, exactly as ``snakemake`` builds
+it from the rules files and the config; then each job's script (workflow/scripts/<rule>.py, the
+rule's job) is executed in this process, in an order the DAG allows, with the ``snakemake``
+object Snakemake would give it (the job's input, output, params, wildcards, log). Same scripts,
+same params, same writers: every output is byte-identical to the workflow's.
 
 Each job reads its inputs back from the files earlier jobs wrote, as in the workflow. Handing
 frames over in memory is not the same computation: a frame read from Parquet has pandas' `str`
 columns where the in-memory one has `object`, and the Parquet tables written from it downstream
-(family_profile.parquet, ...) change bytes.
+change bytes.
 
-PROJECT_DIR holds config/ and data/raw/ (the demo exports are not generated here); the jobs run
-in it, as Snakemake runs them in its working directory. Outputs go to --out (default
-PROJECT_DIR/baseline) with the layout of results/; --compare checks each against
-PROJECT_DIR/results by SHA-256.
+PROJECT_DIR holds config/ and data/raw/ (the demo exports are not generated here). The jobs run
+in --out (default PROJECT_DIR/baseline), a working directory whose config/, data/, notebooks/,
+workflow/ and Snakefile link to the project's (this repository's where the project has none),
+so relative paths (exports, salt file, the quarantine's source_file) read as in the project.
+Outputs go to --out/results; --compare checks each against PROJECT_DIR/results by SHA-256.
 """
 
 from __future__ import annotations
@@ -30,15 +31,11 @@ import json
 import logging
 import os
 import resource
+import runpy
 import sys
 import time
-from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import partial
-from itertools import product
 from pathlib import Path
-from types import SimpleNamespace
-from typing import Any
 
 # As Snakemake does for a `threads: 1` job: one BLAS/OpenMP thread. With two, OpenBLAS sums
 # in another order on large matrices and the VIFs at 100x differ in the 16th digit.
@@ -50,60 +47,27 @@ os.environ.update(
     )
 )  # fmt: skip
 
-import matplotlib
-
-matplotlib.use("Agg")  # as workflow/scripts/figures.py: no display, the same renderer everywhere
-
 import pyarrow.parquet as pq
 
-from peermentor import contract
-from peermentor.config import SCHEMA_DIR, load_interviews, load_workflow_configs, load_yaml
-from peermentor.errors import PeermentorError
-from peermentor.ingest.site import site_files as ingest_site_files
-from peermentor.ingest.site import source_files
-from peermentor.jobs import (
-    aggregate,
-    clean,
-    figures,
-    ingest,
-    interviews,
-    model,
-    report,
-    stratify,
-)
-
 REPO_DIR = Path(__file__).resolve().parents[1]
-RESULTS = "results/"  # the workflow's output dir; --out here
-TABLES = list(contract.TABLE_NAMES)  # common.smk's TABLES
-
-
-@dataclass
-class Project:
-    """A project copy's validated config and site configs, as the workflow loads them."""
-
-    dir: Path
-    config: dict
-    sites: dict[str, dict]
-    interviews: dict | None = None  # the interview mapping, when interviews.enabled
+# What the jobs' working directory links to: the project's own, else this repository's.
+LINKED = ("config", "data", "notebooks", "workflow", "Snakefile")
 
 
 @dataclass
 class Output:
-    """The output dir: the files the jobs wrote there (relative to it) and their rows."""
+    """The working dir's results/: the files the jobs wrote there (relative to it), their rows."""
 
     root: Path
     written: list[str] = field(default_factory=list)
     rows: int = 0
 
-    def under(self, path: str) -> str:
-        """A workflow path results/... as the same path under this dir."""
-        return str(self.root / path.removeprefix(RESULTS)) if path.startswith(RESULTS) else path
-
     def record(self, paths: list[str]) -> None:
-        """Count a job's outputs: files, and the rows of its tables (Parquet and CSV)."""
-        for path in paths:
-            self.written.append(Path(path).relative_to(self.root).as_posix())
-            self.rows += _rows(Path(path))
+        """Count a job's outputs under results/: files, and the rows of Parquet and CSV tables."""
+        for path in map(Path, paths):
+            if path.is_file() and path.resolve().is_relative_to(self.root):
+                self.written.append(path.resolve().relative_to(self.root).as_posix())
+                self.rows += _rows(path)
 
 
 def _rows(path: Path) -> int:
@@ -115,558 +79,151 @@ def _rows(path: Path) -> int:
     return 0
 
 
-Stage = Callable[[Project, Output], None]
+# --- the jobs: Snakemake's DAG --------------------------------------------------------------
 
 
-# --- loading: config/config.yaml and config/sites/*.yaml, validated as common.smk does ---
+def working_dir(project_dir: Path, out: Path) -> Path:
+    """``out`` with links to the project's inputs and workflow, and no results/ yet."""
+    out.mkdir(parents=True, exist_ok=True)
+    for name in LINKED:
+        link, source = out / name, project_dir / name
+        if not source.exists():
+            source = REPO_DIR / name
+        if link.is_symlink() or link.exists():
+            if link.resolve() == source.resolve():
+                continue
+            link.unlink()
+        link.symlink_to(source)
+    for leftover in ("results", ".snakemake"):
+        _remove_tree(out / leftover)
+    return out
 
 
-def load_project(project_dir: Path) -> Project:
-    """The project's config and site configs; run from ``project_dir`` (its paths are relative)."""
-    config = load_yaml("config/config.yaml")
-    sites = load_workflow_configs(
-        config, config_file="config/config.yaml", schema_dir=_schema_dir(project_dir)
+def _remove_tree(path: Path) -> None:
+    if path.is_dir():
+        for child in sorted(path.rglob("*"), key=lambda p: len(p.parts), reverse=True):
+            child.rmdir() if child.is_dir() and not child.is_symlink() else child.unlink()
+        path.rmdir()
+
+
+def dag_jobs(workdir: Path, target: str) -> list:
+    """The jobs ``snakemake <target>`` would run in ``workdir``, in an order the DAG allows
+    (dependency levels; within a level by rule and wildcards, so every run has one order)."""
+    from snakemake.api import SnakemakeApi
+    from snakemake.settings.types import (
+        DAGSettings,
+        OutputSettings,
+        Quietness,
+        ResourceSettings,
     )
-    mapping = load_interviews(config, schema_dir=_schema_dir(project_dir))
-    return Project(project_dir, config, sites, mapping)
+
+    with SnakemakeApi(OutputSettings(quiet={Quietness.ALL})) as api:
+        workflow_api = api.workflow(
+            resource_settings=ResourceSettings(cores=1),
+            snakefile=workdir / "Snakefile",
+            workdir=workdir,
+        )
+        dag_api = workflow_api.dag(DAGSettings(targets={target}))
+        workflow = dag_api.workflow_api._workflow
+        # What `snakemake --dry-run` does before listing the jobs (Workflow.printdag).
+        workflow._prepare_dag(forceall=False, ignore_incomplete=True, lock_warn_only=True)
+        workflow._build_dag()
+        dag = workflow.dag
+        needed = set(dag.needrun_jobs())
+        return [
+            job
+            for level in dag.toposorted(needed)
+            for job in sorted(level, key=lambda j: (j.rule.name, str(dict(j.wildcards.items()))))
+        ]
 
 
-def _schema_dir(project_dir: Path) -> Path:
-    """The project's workflow schemas (what its run validated with), else this repository's."""
-    own = project_dir / SCHEMA_DIR
-    return own if own.is_dir() else REPO_DIR / SCHEMA_DIR
+def job_name(job) -> str:
+    """``rule`` or ``rule:wildcard values`` (a per-site job: ``clean_site:kenton``)."""
+    values = [str(v) for v in dict(job.wildcards.items()).values()]
+    return ":".join([job.rule.name, *values]) if values else job.rule.name
 
 
-# --- the binding: each rule's input, output and params, as workflow/rules/*.smk declare them ---
+def script_path(job) -> Path:
+    """The rule's script, resolved as Snakemake resolves it: relative to its rules file."""
+    return Path(job.rule.basedir.get_path_or_uri(secret_free=True)) / job.rule.script
 
 
-@dataclass(frozen=True)
-class Context:
-    """What a job's paths and params come from: the project, and a per-site job's {site}."""
+def run_job(job, config: dict) -> None:
+    """Execute the job's script here, with the ``snakemake`` object Snakemake would build."""
+    from snakemake.script import Snakemake
 
-    project: Project
-    site: str | None = None
-
-
-@dataclass(frozen=True)
-class Conf:
-    """``config[k1][k2]...`` in a rule's params; with ``default``, the last key is ``.get``."""
-
-    keys: tuple[str, ...]
-    default: Any = None
-    has_default: bool = False
-
-    def value(self, ctx: Context) -> Any:
-        *path, last = self.keys
-        section = ctx.project.config
-        for key in path:
-            section = section[key]
-        return section.get(last, self.default) if self.has_default else section[last]
-
-
-def conf(*keys: str, **default: Any) -> Conf:
-    """``conf("study", "data_cutoff")``: config["study"]["data_cutoff"]; ``default=...``: .get."""
-    return Conf(keys, default.get("default"), "default" in default)
-
-
-@dataclass(frozen=True)
-class Paths:
-    """``expand(pattern, site=SITES, table=TABLES)`` over the names in ``over``, in that nesting
-    (a plain string in a rule's input or output is one path). The job's {site} is filled in."""
-
-    pattern: str
-    over: tuple[str, ...] = ("table",)
-
-    def value(self, ctx: Context) -> list[str]:
-        lists = {"site": ctx.project.config["sites"], "table": TABLES}
-        combos = product(*([(name, v) for v in lists[name]] for name in self.over))
-        return [self.pattern.format(**{"site": ctx.site, **dict(c)}) for c in combos]
-
-
-@dataclass(frozen=True)
-class From:
-    """A value one of common.smk's functions computes (named like it) from the configs."""
-
-    compute: Callable[[Context], Any]
-
-    def value(self, ctx: Context) -> Any:
-        return self.compute(ctx)
-
-
-def site_config_params(ctx: Context) -> dict:
-    return ctx.project.sites[ctx.site]
-
-
-def site_config_file(ctx: Context) -> str:
-    return str(Path(ctx.project.config["sites_dir"]) / f"{ctx.site}.yaml")
-
-
-def site_raw_files(ctx: Context) -> list[str]:
-    return source_files(ctx.project.sites[ctx.site])
-
-
-def site_files(ctx: Context) -> dict[str, dict[str, str]]:
-    """combine_sites' params.files (a dict in its rule): each site's export file per table."""
-    return {
-        site: ingest_site_files(ctx.project.sites[site]) for site in ctx.project.config["sites"]
-    }
-
-
-def wildcard_site(ctx: Context) -> str:
-    return ctx.site
-
-
-def interview_mapping_file(ctx: Context) -> str:
-    return ctx.project.config["interviews"]["mapping"]
-
-
-def interview_mapping(ctx: Context) -> dict | None:
-    return ctx.project.interviews
-
-
-def interview_export(ctx: Context) -> str:
-    return ctx.project.interviews["export"]["path"]
-
-
-def interview_roster_files(ctx: Context) -> list[str]:
-    roster = ctx.project.interviews["roster"]
-    return [roster["path"]] if roster else []
-
-
-@dataclass(frozen=True)
-class Rule:
-    """A workflow rule's job with its named inputs, outputs and params (``code`` left out)."""
-
-    job: Callable[[Any, Any, Any], None]
-    input: dict[str, Any]
-    output: dict[str, Any]
-    params: dict[str, Any]
-    per_site: bool = False  # one job per site ({site} wildcard), named rule:site
-    only_if: tuple[str, ...] = ()  # config keys of a switch: the rule exists only when it is on
-
-
-SITE_MAPPED = "results/interim/{site}/mapped/{table}.parquet"
-SITE_PROBLEMS = "results/interim/{site}/mapped/{table}_problems.parquet"
-FAMILIES = "results/interim/study/families.parquet"
-CONTACTS = "results/interim/study/contacts.parquet"
-PROFILE = "results/tables/family_profile.parquet"
-EARLY = "results/interim/study/early_engagement_by_family.parquet"
-PER_MENTOR = "results/interim/study/workforce_by_mentor.parquet"
-COMPARISON = "results/tables/rural_urban.csv"
-MODEL_VALUES = "results/interim/replication/model.json"
-MIN_CELL_SIZE = conf("disclosure", "min_cell_size")
-DECIMALS = conf("disclosure", "decimals")
-DATA_CUTOFF = conf("study", "data_cutoff")
-N_CONTACTS = conf("early_engagement", "n_contacts")
-ANCHOR = conf("early_engagement", "anchor")
-COUNT_STATUSES = conf("profile", "count_statuses")
-COLLATERAL = conf("profile", "hours_include_collateral")
-PRIMARY = conf("model", "primary")
-CLUSTER = conf("model", "cluster")
-SITE_CONFIG = From(site_config_params)
-
-
-def figure_files(**names: str) -> dict[str, str]:
-    """A figure rule's outputs: ``<name>_png`` and ``<name>_svg`` for each figure's file name."""
-    return {
-        f"{name}_{ext}": f"results/figures/{file}.{ext}"
-        for name, file in names.items()
-        for ext in ("png", "svg")
-    }
-
-
-def stratify_params(*names: str) -> dict[str, Conf]:
-    return {name: conf("stratify", name) for name in names}
-
-
-INTERVIEWS_ON = ("interviews", "enabled")
-CANONICAL = {
-    t: f"results/interim/interviews/{t}.parquet"
-    for t in ("documents", "units", "codings", "themes")
-}
-PRESENCE = "results/interim/interviews/presence.parquet"
-AGREEMENT = "results/interim/interviews/agreement.parquet"
-PUBLISHED_INTERVIEWS = "results/tables/interviews/{}.csv"
-ON_PRESENCE = dict(presence=PRESENCE, documents=CANONICAL["documents"], themes=CANONICAL["themes"])
-ON_CODINGS = {t: CANONICAL[t] for t in ("codings", "documents", "themes")}
-
-
-def interview_rule(job, input, output, params=None) -> Rule:
-    return Rule(job, input=input, output=output, params=params or {}, only_if=INTERVIEWS_ON)
-
-
-# The interview strand after ingest_interviews (workflow/rules/interviews.smk), in DAG order;
-# joint_display reads the quantitative replication table, so these follow replication_table.
-INTERVIEW_RULES: dict[str, Rule] = {
-    "interview_presence": interview_rule(
-        interviews.interview_presence,
-        ON_CODINGS,
-        dict(presence=PRESENCE),
-        dict(
-            presence_rule=conf("interviews", "presence_rule"),
-            primary_coder=conf("interviews", "primary_coder"),
-        ),
-    ),
-    "interview_prevalence": interview_rule(
-        interviews.interview_prevalence,
-        ON_PRESENCE,
-        dict(
-            prevalence=PUBLISHED_INTERVIEWS.format("prevalence"),
-            exact="results/tables/interviews_exact.csv",
-        ),
-        dict(prevalence=conf("interviews", "prevalence"), min_cell_size=MIN_CELL_SIZE),
-    ),
-    "interview_cooccurrence": interview_rule(
-        interviews.interview_cooccurrence,
-        ON_PRESENCE,
-        dict(cooccurrence=PUBLISHED_INTERVIEWS.format("cooccurrence")),
-        dict(
-            prevalence=conf("interviews", "prevalence"),
-            min_cell_size=MIN_CELL_SIZE,
-            decimals=DECIMALS,
-        ),
-    ),
-    "interview_agreement": interview_rule(
-        interviews.interview_agreement,
-        {t: CANONICAL[t] for t in ("codings", "units", "documents", "themes")},
-        dict(agreement=PUBLISHED_INTERVIEWS.format("agreement"), exact=AGREEMENT),
-        dict(agreement=conf("interviews", "agreement"), decimals=DECIMALS),
-    ),
-    "interview_saturation": interview_rule(
-        interviews.interview_saturation,
-        ON_PRESENCE,
-        dict(saturation=PUBLISHED_INTERVIEWS.format("saturation")),
-    ),
-    "interview_quotes": interview_rule(
-        interviews.interview_quotes,
-        ON_CODINGS,
-        dict(quotes=PUBLISHED_INTERVIEWS.format("quotes")),
-        dict(
-            approved=conf("interviews", "quotes", "approved"),
-            deidentify=conf("interviews", "quotes", "deidentify"),
-        ),
-    ),
-    "interview_segments": interview_rule(
-        interviews.interview_segments,
-        dict(codings=CANONICAL["codings"], themes=CANONICAL["themes"]),
-        dict(segments="results/tables/interviews_segments.csv"),
-    ),
-    "partnership_replication": interview_rule(
-        interviews.partnership_replication,
-        dict(
-            documents=CANONICAL["documents"],
-            themes=CANONICAL["themes"],
-            presence=PRESENCE,
-            agreement=AGREEMENT,
-        ),
-        dict(replication=PUBLISHED_INTERVIEWS.format("replication")),
-        dict(decimals=DECIMALS),
-    ),
-    "joint_display": interview_rule(
-        interviews.joint_display,
-        dict(
-            replication="results/tables/replication.csv",
-            prevalence=PUBLISHED_INTERVIEWS.format("prevalence"),
-        ),
-        dict(joint_display=PUBLISHED_INTERVIEWS.format("joint_display")),
-        dict(links=conf("interviews", "joint_display")),
-    ),
-    "coreq": interview_rule(
-        interviews.coreq,
-        dict(
-            documents=CANONICAL["documents"],
-            codings=CANONICAL["codings"],
-            export=From(interview_export),
-            agreement=AGREEMENT,
-            saturation=PUBLISHED_INTERVIEWS.format("saturation"),
-            quotes=PUBLISHED_INTERVIEWS.format("quotes"),
-        ),
-        dict(coreq=PUBLISHED_INTERVIEWS.format("coreq")),
-        dict(mapping=From(interview_mapping), decimals=DECIMALS),
-    ),
-    "figure_interviews": interview_rule(
-        interviews.figure_interviews,
-        dict(
-            prevalence=PUBLISHED_INTERVIEWS.format("prevalence"),
-            saturation=PUBLISHED_INTERVIEWS.format("saturation"),
-        ),
-        figure_files(heatmap="interview_themes_by_role", saturation="interview_saturation"),
-    ),
-}
-
-
-# Every rule of `snakemake analysis`, in an order its DAG allows (the per-site rules first).
-RULES: dict[str, Rule] = {
-    "ingest_site": Rule(
-        ingest.ingest_site,
-        input=dict(site_config=From(site_config_file), exports=From(site_raw_files)),
-        output=dict(mapped=Paths(SITE_MAPPED), problems=Paths(SITE_PROBLEMS)),
-        params=dict(
-            site_config=SITE_CONFIG,
-            rucc_threshold=conf("rurality", "rucc_rural_threshold"),
-            pseudonymization=conf("pseudonymization"),
-        ),
-        per_site=True,
-    ),
-    "clean_site": Rule(
-        clean.clean_site,
-        input=dict(mapped=Paths(SITE_MAPPED), problems=Paths(SITE_PROBLEMS)),
-        output=dict(
-            kept=Paths("results/interim/{site}/{table}.parquet"),
-            quarantine=Paths("results/quarantine/{site}/{table}.csv"),
-            reconciliation="results/interim/{site}/reconciliation.csv",
-            data_quality="results/interim/{site}/data_quality.csv",
-        ),
-        params=dict(
-            site=From(wildcard_site),
-            tables=TABLES,
-            site_config=SITE_CONFIG,
-            grace_days=conf("cleaning", "contact_window_grace_days"),
-            max_quarantine_share=conf("cleaning", "max_quarantine_share"),
-            data_cutoff=DATA_CUTOFF,
-        ),
-        per_site=True,
-    ),
-    "combine_sites": Rule(
-        clean.combine_sites,
-        input=dict(
-            kept=Paths("results/interim/{site}/{table}.parquet", ("site", "table")),
-            reconciliation=Paths("results/interim/{site}/reconciliation.csv", ("site",)),
-            data_quality=Paths("results/interim/{site}/data_quality.csv", ("site",)),
-        ),
-        output=dict(
-            tables=Paths("results/interim/study/{table}.parquet"),
-            reconciliation="results/tables/reconciliation.csv",
-            data_quality="results/tables/data_quality.csv",
-        ),
-        params=dict(sites=conf("sites"), tables=TABLES, files=From(site_files)),
-    ),
-    "ingest_interviews": Rule(
-        interviews.ingest_interviews,
-        input=dict(
-            mapping=From(interview_mapping_file),
-            export=From(interview_export),
-            roster=From(interview_roster_files),
-        ),
-        output=dict(
-            documents="results/interim/interviews/documents.parquet",
-            units="results/interim/interviews/units.parquet",
-            codings="results/interim/interviews/codings.parquet",
-            themes="results/interim/interviews/themes.parquet",
-            quarantine="results/quarantine/interviews/codings.csv",
-            reconciliation="results/tables/interviews_reconciliation.csv",
-        ),
-        params=dict(mapping=From(interview_mapping), pseudonymization=conf("pseudonymization")),
-        only_if=("interviews", "enabled"),
-    ),
-    "family_profile": Rule(
-        aggregate.family_profile,
-        input=dict(families=FAMILIES, contacts=CONTACTS),
-        output=dict(
-            profile=PROFILE,
-            early=EARLY,
-            early_curve="results/interim/study/early_engagement_curve.parquet",
-        ),
-        params=dict(
-            data_cutoff=DATA_CUTOFF,
-            count_statuses=COUNT_STATUSES,
-            hours_include_collateral=COLLATERAL,
-            n_contacts=N_CONTACTS,
-            anchor=ANCHOR,
-            curve_days=60,
-        ),
-    ),
-    "service_summaries": Rule(
-        aggregate.service_summaries,
-        input=dict(profile=PROFILE, early=EARLY),
-        output=dict(
-            service_profile="results/tables/service_profile.csv",
-            early_engagement="results/tables/early_engagement.csv",
-        ),
-        params=dict(min_cell_size=MIN_CELL_SIZE, decimals=DECIMALS, n_contacts=N_CONTACTS),
-    ),
-    "workforce": Rule(
-        aggregate.workforce,
-        input=dict(
-            mentors="results/interim/study/mentors.parquet", families=FAMILIES, contacts=CONTACTS
-        ),
-        output=dict(per_mentor=PER_MENTOR, summary="results/tables/workforce.csv"),
-        params=dict(data_cutoff=DATA_CUTOFF, min_cell_size=MIN_CELL_SIZE, decimals=DECIMALS),
-    ),
-    "rural_urban": Rule(
-        stratify.rural_urban,
-        input=dict(profile=PROFILE),
-        output=dict(
-            comparison=COMPARISON,
-            clustering="results/tables/rural_urban_clustering.csv",
-            outcome="results/tables/outcome_by_stratum.csv",
-        ),
-        params=dict(
-            **stratify_params("test", "adjust", "alpha", "n_bootstrap", "n_permutations"),
-            **stratify_params("permutation_statistic", "continuity_correction", "seed"),
-            rucc_rural_threshold=conf("rurality", "rucc_rural_threshold"),
-            min_cell_size=MIN_CELL_SIZE,
-            decimals=DECIMALS,
-        ),
-    ),
-    "outcome_models": Rule(
-        model.outcome_models,
-        input=dict(profile=PROFILE),
-        output=dict(
-            coefficients="results/models/coefficients.csv",
-            ranking="results/models/predictor_ranking.csv",
-            diagnostics="results/models/diagnostics.csv",
-            visit_gap="results/models/visit_gap.csv",
-            summary="results/models/summary.txt",
-            summaries="results/models/summaries.txt",
-            computed=MODEL_VALUES,
-            curve="results/interim/models/unification_curve.json",
-        ),
-        params=dict(
-            primary=PRIMARY,
-            cluster=CLUSTER,
-            sensitivity=conf("model", "sensitivity", default={}),
-            predictor="face_to_face_with_children",
-            min_cell_size=MIN_CELL_SIZE,
-            decimals=DECIMALS,
-        ),
-    ),
-    "replication_table": Rule(
-        report.replication_table,
-        input=dict(
-            profile=PROFILE,
-            comparison=COMPARISON,
-            early=EARLY,
-            per_mentor=PER_MENTOR,
-            model=MODEL_VALUES,
-        ),
-        output=dict(replication="results/tables/replication.csv"),
-        params=dict(
-            n_contacts=N_CONTACTS,
-            anchor=ANCHOR,
-            count_statuses=COUNT_STATUSES,
-            hours_include_collateral=COLLATERAL,
-            data_cutoff=DATA_CUTOFF,
-            primary=PRIMARY,
-            min_cell_size=MIN_CELL_SIZE,
-            decimals=DECIMALS,
-        ),
-    ),
-    "figure_service_profile": Rule(
-        figures.figure_service_profile,
-        input=dict(profile=PROFILE, service_profile="results/tables/service_profile.csv"),
-        output=figure_files(distribution="service_distribution", mix="service_mix"),
-        params=dict(min_cell_size=MIN_CELL_SIZE),
-    ),
-    "figure_early_engagement": Rule(
-        figures.figure_early_engagement,
-        input=dict(
-            curve="results/interim/study/early_engagement_curve.parquet",
-            early_engagement="results/tables/early_engagement.csv",
-        ),
-        output=figure_files(curve="early_engagement"),
-        params=dict(n_contacts=N_CONTACTS, anchor=ANCHOR, min_cell_size=MIN_CELL_SIZE),
-    ),
-    "figure_outcome_models": Rule(
-        figures.figure_outcome_models,
-        input=dict(
-            coefficients="results/models/coefficients.csv",
-            curve="results/interim/models/unification_curve.json",
-        ),
-        output=figure_files(forest="odds_ratios", curve="unification_curve"),
-        params=dict(min_cell_size=MIN_CELL_SIZE),
-    ),
-    "figure_workforce": Rule(
-        figures.figure_workforce,
-        input=dict(workforce="results/tables/workforce.csv"),
-        output=figure_files(exits="workforce_exits"),
-        params=dict(min_cell_size=MIN_CELL_SIZE),
-    ),
-    "figure_rural_urban": Rule(
-        figures.figure_rural_urban,
-        input=dict(comparison=COMPARISON),
-        output=figure_files(effects="rural_urban"),
-        params=dict(min_cell_size=MIN_CELL_SIZE),
-    ),
-    **INTERVIEW_RULES,
-}
-
-
-def bind_files(files: dict[str, Any], ctx: Context, out: Output) -> dict[str, str | list[str]]:
-    """A job's input or output paths: the workflow's results/... under --out, {site} filled in."""
-    bound = {}
-    for name, value in files.items():
-        if isinstance(value, str):
-            bound[name] = out.under(value.format(site=ctx.site))
-        elif isinstance(value, Paths):
-            bound[name] = [out.under(path) for path in value.value(ctx)]
-        else:
-            bound[name] = value.value(ctx)  # project files: config/sites/, data/raw/
-    return bound
-
-
-def bind_params(params: dict[str, Any], ctx: Context) -> dict[str, Any]:
-    """A job's params: values from the config (Conf, From) or as the rule writes them."""
-    return {
-        name: value.value(ctx) if isinstance(value, (Conf, From)) else value
-        for name, value in params.items()
-    }
-
-
-def run_rule(name: str, site: str | None, project: Project, out: Output) -> None:
-    """One job of rule ``name`` (per site: for ``site``): bound, run, its outputs counted."""
-    rule, ctx = RULES[name], Context(project, site)
-    if rule.only_if and not conf(*rule.only_if).value(ctx):
-        return  # the workflow has no such rule in this project (common.smk)
-    output = bind_files(rule.output, ctx, out)
-    rule.job(
-        SimpleNamespace(**bind_files(rule.input, ctx, out)),
-        SimpleNamespace(**output),
-        SimpleNamespace(**bind_params(rule.params, ctx)),
+    path = script_path(job)
+    smk = Snakemake(
+        job.input,
+        job.output,
+        job.params,
+        job.wildcards,
+        job.threads,
+        job.resources,
+        job.log,
+        config,
+        job.rule.name,
+        None,  # bench_iteration: no benchmark repeats here
+        str(path.parent),
     )
-    out.record([path for paths in output.values() for path in _as_list(paths)])
+    for file in job.output:
+        Path(file).parent.mkdir(parents=True, exist_ok=True)
+    try:
+        runpy.run_path(str(path), init_globals={"snakemake": smk}, run_name="__main__")
+    except SystemExit as stop:  # run_step exits 1 after logging a PeermentorError
+        if stop.code:
+            where = job.log[0] if job.log else "above"
+            raise JobFailed(f"{job_name(job)} failed (see {where})") from None
 
 
-def _as_list(paths: str | list[str]) -> list[str]:
-    return paths if isinstance(paths, list) else [paths]
+class JobFailed(Exception):
+    """A job stopped with a message (logged by the job)."""
 
 
-# --- running ---
+# --- running --------------------------------------------------------------------------------
 
 
-def stages(sites: list[str]) -> list[tuple[str, Stage]]:
-    """Every job of `snakemake analysis`, named by rule, in an order its DAG allows.
-
-    A per-site rule has one job per site, named rule:site; each site's jobs come first.
-    """
-    per_site = [
-        (f"{name}:{site}", partial(run_rule, name, site))
-        for site in sites
-        for name, rule in RULES.items()
-        if rule.per_site
-    ]
-    study = [
-        (name, partial(run_rule, name, None)) for name, rule in RULES.items() if not rule.per_site
-    ]
-    return [*per_site, *study]
-
-
-def run(project: Project, out: Output) -> dict[str, float]:
-    """Run every stage, printing one progress line each; seconds per stage."""
-    todo = stages(project.config["sites"])
-    seconds = {}
-    for i, (name, stage) in enumerate(todo, 1):
-        tag, rows, files = f"[{i:2}/{len(todo)}]", out.rows, len(out.written)
+def run(workdir: Path, target: str, out: Output) -> dict[str, float]:
+    """Build the DAG, then run every job, one progress line each; seconds per job."""
+    started = time.perf_counter()
+    jobs = dag_jobs(workdir, target)
+    seconds = {"dag": time.perf_counter() - started}
+    progress("", f"dag ({len(jobs)} jobs)", seconds["dag"])
+    config = _config(jobs)
+    for i, job in enumerate(jobs, 1):
+        if not job.rule.is_script:
+            continue  # the target rule itself: inputs only
+        if is_project_input(job):
+            progress(f"[{i:2}/{len(jobs)}]", f"{job_name(job)} (kept: the project's data)", 0.0)
+            continue
+        tag, rows, files, name = f"[{i:2}/{len(jobs)}]", out.rows, len(out.written), job_name(job)
         started = time.perf_counter()
         try:
-            stage(project, out)
-        except PeermentorError:
+            run_job(job, config)
+        except JobFailed:
             print(f"{tag} {name:<34} FAILED", flush=True)
             raise
         seconds[name] = time.perf_counter() - started
+        out.record(list(job.output))
         written = f"{out.rows - rows:>10,} rows{len(out.written) - files:>4} files"
         progress(tag, name, seconds[name], written)
     return seconds
+
+
+def is_project_input(job) -> bool:
+    """A job whose outputs all exist outside results/: the project's data (the demo's exports).
+
+    Snakemake would rerun the demo generator when its code is newer than the exports; the
+    baseline measures the analysis of the data it is given and never rewrites them.
+    """
+    results = Path("results").resolve()
+    outputs = [Path(f) for f in job.output]
+    return all(f.exists() and not f.resolve().is_relative_to(results) for f in outputs)
+
+
+def _config(jobs: list) -> dict:
+    """The validated config the rules read (the Snakefile's ``config``)."""
+    return dict(jobs[0].rule.workflow.config) if jobs else {}
 
 
 def progress(tag: str, name: str, seconds: float, detail: str = "") -> None:
@@ -692,7 +249,7 @@ def peak_rss_mb() -> float:
     return peak / 1024**2 if sys.platform == "darwin" else peak / 1024  # bytes there, KiB here
 
 
-# --- --compare ---
+# --- --compare ------------------------------------------------------------------------------
 
 
 def compare(out: Output, results: Path) -> bool:
@@ -731,13 +288,18 @@ def _workflow_files(results: Path, folders: list[str]) -> list[str]:
     return sorted(p.relative_to(results).as_posix() for p in files if not p.name.startswith("."))
 
 
-# --- command line ---
+# --- command line ---------------------------------------------------------------------------
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("project_dir", type=Path, help="project with config/ and data/raw/")
-    parser.add_argument("--out", type=Path, help="output dir (default: PROJECT_DIR/baseline)")
+    parser.add_argument("--out", type=Path, help="working dir (default: PROJECT_DIR/baseline)")
+    parser.add_argument(
+        "--target",
+        default="analysis",
+        help="the workflow target whose jobs run (default: %(default)s)",
+    )
     parser.add_argument(
         "--compare", action="store_true", help="check every output against PROJECT_DIR/results"
     )
@@ -752,22 +314,17 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     args = parse_args(argv)
     project_dir = args.project_dir.resolve()
-    out = Output((args.out or project_dir / "baseline").resolve())
+    workdir = working_dir(project_dir, (args.out or project_dir / "baseline").resolve())
+    out = Output(workdir / "results")
     logging.basicConfig(level=logging.WARNING, format="%(name)s %(levelname)s %(message)s")
     seconds = {}
     if startup is not None:
         seconds["startup"] = startup
         progress("", "startup (interpreter, imports)", startup)
-    # The jobs run in the project dir, as Snakemake runs them in its working directory: the
-    # site configs' export paths and the salt file are relative to it, and the quarantine CSVs'
-    # source_file column records them as they are.
-    os.chdir(project_dir)
+    os.chdir(workdir)  # the jobs' working directory, as Snakemake's
     try:
-        project = load_project(project_dir)
-        seconds["load_config"] = time.perf_counter() - started
-        progress("", "load_config", seconds["load_config"])
-        seconds |= run(project, out)
-    except PeermentorError as err:
+        seconds |= run(workdir, args.target, out)
+    except JobFailed as err:
         print(f"error: {err}", file=sys.stderr)
         return 1
     total = time.perf_counter() - started + (startup or 0.0)

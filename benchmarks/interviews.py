@@ -4,8 +4,9 @@
 
 For each size, a fresh project (this repository's config/ and notebooks/) gets the demo's
 coded-interview study at that size, and the strand's jobs run in one process as the workflow
-runs them (the bindings of benchmarks/baseline.py: ingest_interviews, then every interview rule),
-then the partnership notebook and the disclosure audit's interview privacy check. Times are
+runs them (benchmarks/baseline.py: the jobs of Snakemake's own DAG from
+workflow/rules/interviews.smk, each rule's script executed in this process, the partnership
+notebook included), then the disclosure audit's interview privacy check. Times are
 wall-clock seconds per step after an untimed warm-up pass, without Python start-up and imports
 (each workflow job pays those once more, about 1-2 s on a quiet machine).
 
@@ -33,7 +34,7 @@ matplotlib.use("Agg")
 
 from peermentor.demo import interviews as demo_interviews
 from peermentor.io import write_csv
-from peermentor.jobs import audit, notebooks
+from peermentor.publish.audit.interview_leaks import interview_leaks
 from peermentor.publish.replication import PUBLISHED, replication_rows
 
 REPO = Path(__file__).resolve().parents[1]
@@ -68,6 +69,7 @@ def demo_size(n: int):
 def prepare(project: Path, n: int) -> dict[str, int]:
     for name in ("config", "notebooks", "workflow"):
         shutil.copytree(REPO / name, project / name)
+    shutil.copy(REPO / "Snakefile", project / "Snakefile")
     raw = project / "data/raw/interviews"
     with demo_size(n) as roles:
         demo_interviews.build_interviews(
@@ -82,57 +84,32 @@ def prepare(project: Path, n: int) -> dict[str, int]:
 
 
 def run_strand(baseline, project: Path) -> dict[str, float]:
-    """Seconds per step of the strand, run in ``project``."""
+    """Seconds per job of the strand, run in ``project``, then of the privacy check."""
     os.chdir(project)
-    loaded = baseline.load_project(project)
-    out = baseline.Output(project / "results")
+    jobs = [
+        job
+        for job in baseline.dag_jobs(project, "all")
+        if Path(str(job.rule.snakefile)).name == "interviews.smk"
+    ]
+    config = baseline._config(jobs)
     seconds: dict[str, float] = {}
-    for name in ("ingest_interviews", *baseline.INTERVIEW_RULES):
+    for job in jobs:
         started = time.perf_counter()
-        baseline.run_rule(name, None, loaded, out)
-        seconds[name] = time.perf_counter() - started
-    tables = "results/tables/interviews"
-    inputs = {
-        "notebook": "notebooks/partnership.ipynb",
-        **{t: f"{tables}/{t}.csv" for t in ("prevalence", "cooccurrence", "agreement")},
-        **{t: f"{tables}/{t}.csv" for t in ("saturation", "quotes", "joint_display", "coreq")},
-        "partnership_replication": f"{tables}/replication.csv",
-        "fig_theme_roles": "results/figures/interview_themes_by_role.png",
-        "fig_saturation": "results/figures/interview_saturation.png",
+        baseline.run_job(job, config)
+        seconds[job.rule.name] = time.perf_counter() - started
+    interviews = config["interviews"]
+    units = {
+        f"interview_{t}": f"results/interim/interviews/{t}.parquet"
+        for t in ("units", "codings", "documents", "themes")
     }
-    interviews = loaded.config["interviews"]
-    steps = {
-        "partnership_notebook": lambda: notebooks.partnership_notebook(
-            _named(inputs),
-            SimpleNamespace(
-                notebook="results/notebooks/partnership.ipynb",
-                html="results/notebooks/partnership.html",
-            ),
-            SimpleNamespace(parameters={"study_name": "benchmark", "report_as": "words"}),
-        ),
-        "privacy_check": lambda: audit.interview_leaks(
-            SimpleNamespace(
-                **{
-                    f"interview_{t}": f"results/interim/interviews/{t}.parquet"
-                    for t in ("units", "codings", "documents", "themes")
-                }
-            ),
-            SimpleNamespace(
-                results_dir="results", interviews=interviews, mapping=loaded.interviews
-            ),
-        ),
-    }
-    for name, step in steps.items():
-        started = time.perf_counter()
-        step()
-        seconds[name] = time.perf_counter() - started
+    mapping = next(j for j in jobs if j.rule.name == "ingest_interviews").params.mapping
+    started = time.perf_counter()
+    interview_leaks(
+        SimpleNamespace(**units),
+        SimpleNamespace(results_dir="results", interviews=interviews, mapping=mapping),
+    )
+    seconds["privacy_check"] = time.perf_counter() - started
     return seconds
-
-
-class _named(dict):
-    """A dict with attribute access, like Snakemake's named input lists."""
-
-    __getattr__ = dict.__getitem__
 
 
 def main(argv: list[str] | None = None) -> int:

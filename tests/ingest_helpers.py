@@ -7,9 +7,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from peermentor.clean import prepare
 from peermentor.errors import InputError
-from peermentor.ingest.clean import check_quarantine_limit, clean_site
-from peermentor.ingest.site import duplicate_rules, ingest_site, site_files
 
 SALT = b"test-salt"
 
@@ -130,29 +129,22 @@ def write_site(
 
 
 def run_site(cfg: dict, *, grace_days: int = 14, cutoff: str = "2017-12-31", salt: bytes = SALT):
-    """Ingest and clean a site config the way the workflow does."""
-    mapped = ingest_site(cfg, salt=salt, rucc_threshold=4)
-    return clean_site(
-        mapped,
-        site=cfg["site_id"],
-        files=site_files(cfg),
-        grace_days=grace_days,
-        data_cutoff=cutoff,
-        duplicates=duplicate_rules(cfg),
-    )
+    """Ingest and clean a site config the way the workflow does (peermentor.clean.prepare)."""
+    mapped = prepare.ingest(cfg, salt=salt, rucc_threshold=4)
+    return prepare.clean(mapped, cfg, grace_days=grace_days, data_cutoff=cutoff)
 
 
 def pipeline_error(cfg: dict, *, max_share: float = 0.05, salt: bytes = SALT) -> str:
     """The message the workflow's ingest and clean steps stop with for this site config."""
     try:
         result = run_site(cfg, salt=salt)
-        check_quarantine_limit(result, max_share=max_share, site=cfg["site_id"], site_cfg=cfg)
+        prepare.check_limit(result, cfg, max_share=max_share)
     except InputError as err:
         return str(err)
     raise AssertionError("the site config was expected to stop the run")
 
 
-# --- Bad exports: each stops the run with one message (tests/test_ingest.py, test_site_cli.py) ---
+# --- Bad exports: each stops the run with one message (tests/ingest/test_ingest.py, site CLI) ---
 
 
 def _missing_column(root: Path) -> dict:

@@ -18,10 +18,10 @@ from pathlib import Path
 import pandas as pd
 from scipy import stats
 
+from peermentor.notebooks import as_number
+from peermentor.notebooks.labels import column_label, measure_label
 from peermentor.publish.audit import AUDIT_ONLY
 from peermentor.publish.disclosure.precision import format_value
-from peermentor.report.labels import column_label, measure_label
-from peermentor.report.narrative import as_number
 
 NEGATIVE_ZERO = re.compile(r"(?<![\w.])-0(?:\.0+)?(?![\w.])")
 MONTH = Fraction(487, 16)  # 30.4375 days

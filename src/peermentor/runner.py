@@ -1,4 +1,4 @@
-"""Running one pipeline step with a log and a clear message instead of a traceback; its code."""
+"""Running one rule's job with a log and a clear message instead of a traceback; its code."""
 
 from __future__ import annotations
 
@@ -17,22 +17,27 @@ from peermentor.errors import PeermentorError
 log = logging.getLogger("peermentor")
 
 
-def run_step(name: str, log_file: str | Path | None, step: Callable[..., None], *args: Any) -> None:
-    """Run ``step(*args)``; log progress to ``log_file``; on a known error print it and exit 1.
+def run_step(smk: Any, job: Callable[..., None], name: str | None = None) -> None:
+    """Run a rule's job, ``job(smk.input, smk.output, smk.params)``, logging to ``smk.log[0]``.
 
-    An adapter passes its job with the rule's ``input, output, params``.
+    ``smk`` is the ``snakemake`` object Snakemake gives the rule's script (workflow/scripts/),
+    or the one the single-process baseline builds from Snakemake's DAG: anything with the
+    rule's ``input``, ``output``, ``params``, ``log``, ``rule`` and ``wildcards``. On a
+    PeermentorError the message (file, row, column, value, config key) is logged and the
+    process exits 1: a clear message, not a traceback.
     """
+    name = name or " ".join([smk.rule, *map(str, dict(smk.wildcards.items()).values())])
     handlers: list[logging.Handler] = [logging.StreamHandler(sys.stderr)]
-    if log_file:
-        Path(log_file).parent.mkdir(parents=True, exist_ok=True)
-        handlers.append(logging.FileHandler(log_file, mode="w", encoding="utf-8"))
+    if smk.log:
+        Path(smk.log[0]).parent.mkdir(parents=True, exist_ok=True)
+        handlers.append(logging.FileHandler(smk.log[0], mode="w", encoding="utf-8"))
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(name)s %(message)s", handlers=handlers, force=True
     )
     started = time.perf_counter()
     log.info("%s: started", name)
     try:
-        step(*args)
+        job(smk.input, smk.output, smk.params)
     except PeermentorError as err:
         log.error("%s: FAILED\n%s", name, err)
         logging.shutdown()
@@ -83,7 +88,7 @@ def _imported_modules(source: str) -> set[str]:
         if isinstance(node, ast.Import):
             names.update(alias.name for alias in node.names)
         elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-            # `from peermentor.report import figures` imports the module report/figures too.
+            # `from peermentor import figures` imports the module figures too.
             names.add(node.module)
             names.update(f"{node.module}.{alias.name}" for alias in node.names)
     return {name for name in names if name.split(".")[0] == "peermentor"}

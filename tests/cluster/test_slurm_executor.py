@@ -2,7 +2,7 @@
 
 The demo study's tables and models are built twice from scratch copies of the project: once
 locally (profiles/default), once with `--profile profiles/slurm` on the one-node cluster of
-conftest.py, exactly as the README says to run it. The cluster run must have sent every
+conftest.py, exactly as docs/cluster.md says to run it. The cluster run must have sent every
 non-local job through sbatch (seen by SLURM itself, not only by Snakemake), run the light
 rules locally, and produced byte-identical outputs. A job asking for more memory than the
 node has must fail at submission, quickly and with SLURM's reason.

@@ -69,7 +69,7 @@ rule combine_sites:
     params:
         sites=SITES,
         tables=TABLES,
-        files={site: site_files(SITE_CONFIGS[site]) for site in SITES},
+        site_configs=SITE_CONFIGS,
     message:
         "Combining {params.sites} into study-level canonical tables"
     script:

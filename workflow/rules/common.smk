@@ -28,7 +28,7 @@ except PeermentorError as _err:
     print(f"error: {_err}", file=sys.stderr)
     sys.exit(1)
 
-# Which report `snakemake --report` builds (README "Reports"): "public" for
+# Which report `snakemake --report` builds (docs/disclosure.md): "public" for
 # results/report.html (published tables, figures, notebooks: may leave the data
 # environment) or, with `--config report=audit`, "audit" for the reviewers' report that
 # adds the exact reconciliation counts, data quality, model diagnostics, the manifest and

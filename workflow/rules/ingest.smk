@@ -22,6 +22,7 @@ rule ingest_site:
         mem_mb=1000,
         runtime=5,
     params:
+        tables=TABLES,
         site_config=site_config_params,
         rucc_threshold=config["rurality"]["rucc_rural_threshold"],
         pseudonymization=config["pseudonymization"],
@@ -48,6 +49,8 @@ rule snapshot_sql:
         mem_mb=1000,
         runtime=10,
     params:
+        site=lambda wildcards: wildcards.site,
+        table=lambda wildcards: wildcards.table,
         sql=sql_spec,
         read_token=sql_read_token,
     message:

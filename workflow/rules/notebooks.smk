@@ -1,5 +1,5 @@
 # Notebooks: the narrative notebooks, executed with papermill and converted to HTML without code,
-# in one process per notebook (peermentor.report.render). The templates in notebooks/ are inputs; the
+# in one process per notebook (peermentor.notebooks.render). The templates in notebooks/ are inputs; the
 # executed notebook (execution timestamps removed, so reruns give identical files) and its HTML
 # are outputs. Code is hidden; `snakemake results/notebooks/<name>.code.html` shows it.
 rule study_notebook:

@@ -1,19 +1,19 @@
-"""Adapter: generate the demo study's raw exports (peermentor.demo.build)."""
+"""Rule demo_data (workflow/rules/demo.smk): the synthetic demo study's raw exports."""
 
 from peermentor.demo.build import build_demo
 from peermentor.runner import run_step
 
 
-def main():
+def demo_data(input, output, params) -> None:
     build_demo(
-        snakemake.params.sites,
-        seed=snakemake.params.seed,
-        scale=snakemake.params.scale,
-        data_cutoff=snakemake.params.data_cutoff,
-        truth_file=snakemake.output.truth,
-        shape=snakemake.params.shape,
-        interviews=snakemake.params.interviews,
+        params.sites,
+        seed=params.seed,
+        scale=params.scale,
+        data_cutoff=params.data_cutoff,
+        truth_file=output.truth,
+        shape=params.shape,
+        interviews=params.interviews,
     )
 
 
-run_step("demo_data", snakemake.log[0], main)
+run_step(snakemake, demo_data)

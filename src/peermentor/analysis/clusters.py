@@ -19,8 +19,6 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-import statsmodels.api as sm
-from scipy import stats
 
 from peermentor.analysis.estimable import not_estimable
 
@@ -88,10 +86,14 @@ def jackknife_covariance(estimates: np.ndarray, full: np.ndarray) -> np.ndarray:
 
 
 def _refit(y: np.ndarray, X: np.ndarray, start: np.ndarray) -> np.ndarray | None:
+    # Imported here: the notebooks and figures read this module's wording (too_few_clusters,
+    # relied_on) and must not pay statsmodels' and scipy's imports (seconds per job).
+    from statsmodels.discrete.discrete_model import Logit
+
     if np.linalg.matrix_rank(X) < X.shape[1] or len(np.unique(y)) < 2:
         return None
     try:
-        res = sm.Logit(y, X).fit(
+        res = Logit(y, X).fit(
             start_params=start, disp=0, maxiter=MAXITER, warn_convergence=False
         )
     except (np.linalg.LinAlgError, ValueError, ArithmeticError):
@@ -106,6 +108,8 @@ def t_inference(
     params: pd.Series, cov: pd.DataFrame, clusters: int, alpha: float = 0.05
 ) -> pd.DataFrame:
     """SE, (1 - alpha) CI and two-sided p with a t(G-1) reference distribution."""
+    from scipy import stats
+
     se = np.sqrt(np.diag(cov.to_numpy()))
     coef = params.to_numpy(dtype=float)
     df = clusters - 1

@@ -1,6 +1,6 @@
 """Early engagement over time (P3): cumulative counted contacts over each family's first days.
 
-Computed by the aggregate stage (rule ``family_profile``) and written as a table; the P3
+Computed by the profile stage (rule ``family_profile``) and written as a table; the P3
 figure draws it (``report.figures.early``): nothing is summarized again at drawing time.
 """
 

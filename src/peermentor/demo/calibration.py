@@ -3,7 +3,7 @@
 ``TARGETS`` are the published figures (docs/design.md section 1) per unit of scale; the constants
 below set the draws of ``simulate.py`` (grouped by what they shape). ``describe_study``
 computes those figures from the canonical tables, as the truth file records them: plain numpy,
-independent of the pipeline's measures, which tests/test_simulate.py checks it agrees with (the
+independent of the pipeline's measures, which tests/demo/test_simulate.py checks it agrees with (the
 calibration tests and ``peermentor describe`` use the pipeline's own measures).
 
 One published figure cannot be met together with the others: 45,184 logged contacts over 783

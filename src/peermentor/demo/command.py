@@ -25,6 +25,12 @@ def register(sub) -> None:
         "and the copied site configs are rewritten); see --list-shapes",
     )
     demo.add_argument("--list-shapes", action="store_true", help="list the study shapes and exit")
+    demo.add_argument(
+        "--write-test-configs",
+        action="store_true",
+        help="write every shape's .test/config_<shape>/config.yaml into --project-dir and exit "
+        "(snakemake --configfile runs a shape with it)",
+    )
     demo.set_defaults(func=run)
 
 
@@ -33,12 +39,16 @@ def run(args) -> int:
     # imported here, not at the top: every CLI command loads this module (cli.py's plugins)
     from peermentor.config import load_interview_mapping, load_sites, load_study
     from peermentor.demo.build import build_demo
-    from peermentor.demo.shapes import SHAPES, apply_shape
+    from peermentor.demo.shapes import SHAPES, apply_shape, write_test_configs
 
     if args.list_shapes:
         for name, shape in SHAPES.items():
             n = len(shape["sites"])
             print(f"{name}: {shape['description']} ({n} site{'s' if n != 1 else ''})")
+        return 0
+    if args.write_test_configs:
+        for path in write_test_configs(args.project_dir):
+            print(f"  wrote {path}")
         return 0
     config_path = Path(args.config)
     if args.shape:

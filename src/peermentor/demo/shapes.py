@@ -16,6 +16,11 @@ the generator reads (all under ``demo:``, defaults in config/config.yaml):
 - ``exits``: ``false`` keeps every mentor employed (no end date, no exit reason);
 - ``shared_roster``: ``{sites: [a, b], agree: true}`` lists one of site a's mentors in site b's
   slice of their shared roster too, with the same record (``agree: true``) or another hire date.
+
+Each shape's keys over ``config/config.yaml`` (:func:`shape_config`) are also written, by
+``peermentor demo --write-test-configs``, to ``.test/config_<shape>/config.yaml``, so Snakemake runs
+a shape the catalog way (``--configfile``); tests/workflow/test_shape_configs.py checks those files
+are current and that :func:`apply_shape` gives the config Snakemake's merge of them gives.
 """
 
 from __future__ import annotations
@@ -40,7 +45,7 @@ SHAPE_DEFAULTS: dict = {
     "shared_roster": None,
 }
 
-# Named shapes, each a small study of the issue-16 matrix (tests/test_shapes.py runs them).
+# Named shapes, each a small study of the issue-16 matrix (tests/workflow/test_shapes.py runs them).
 SHAPES: dict[str, dict] = {
     "mixed_sites": {
         "description": "a clean site, a rural site with defects, a site under the minimum cell "
@@ -84,7 +89,8 @@ SHAPES: dict[str, dict] = {
         "demo": {"families": 60, "mentors": 4, "defects": False},
     },
     # Enough sites that the site-level permutation test samples: C(10, 5) = 252 assignments
-    # > stratify.n_permutations. (32 sites are tested on the functions, tests/test_stratify.py.)
+    # > stratify.n_permutations. (32 sites are tested on the functions,
+    # tests/rural_urban/test_rural_urban.py.)
     "many_sites": {
         "description": "10 tiny sites (5 urban, 5 rural), no defects; the site-level "
         "permutation test samples 100 of the 252 assignments (a Monte Carlo test)",
@@ -150,19 +156,69 @@ def write_site_copies(project_dir: Path, sites: list[str], sites_dir: str = "con
         (directory / f"{site}.yaml").write_text(yaml.safe_dump(clone, sort_keys=False))
 
 
-def apply_shape(project_dir: str | Path, name: str) -> dict:
-    """Make the project at ``project_dir`` the named shape: site configs and config.yaml."""
+def shape_config(name: str) -> dict:
+    """The keys the named shape sets over the study's config/config.yaml.
+
+    Every shape key is written (defaults included), so the shape does not depend on the demo
+    settings of the config it is merged over.
+    """
     if name not in SHAPES:
         raise ConfigError(f"unknown study shape {name!r}; known shapes: {sorted(SHAPES)}")
     shape = SHAPES[name]
+    return merge_config(
+        {
+            "study": {"name": f"Study shape {name}: {shape['description']}"},
+            "sites": list(shape["sites"]),
+            "demo": {**SHAPE_DEFAULTS, **shape["demo"]},
+        },
+        shape.get("config", {}),  # study settings the shape needs
+    )
+
+
+def merge_config(config: dict, overrides: dict) -> dict:
+    """``config`` with ``overrides`` merged in, as Snakemake merges a ``--configfile``.
+
+    Mappings merge key by key, at every depth; any other value (a list, a scalar) replaces.
+    """
+    merged = copy.deepcopy(config)
+    for key, value in overrides.items():
+        if isinstance(value, dict) and isinstance(merged.get(key), dict):
+            merged[key] = merge_config(merged[key], value)
+        else:
+            merged[key] = copy.deepcopy(value)
+    return merged
+
+
+def shape_config_text(name: str) -> str:
+    """``.test/config_<name>/config.yaml``: the shape's keys, with how to run them."""
+    header = (
+        f"# Study shape {name}: {SHAPES[name]['description']}.\n"
+        "# Generated from src/peermentor/demo/shapes.py by `peermentor demo --write-test-configs`\n"
+        "# (tests/workflow/test_shape_configs.py checks it is current); do not edit by hand.\n"
+        "# Run it in a copy of the project (docs/development.md, 'Running one study shape'):\n"
+        f"#   peermentor demo --shape {name}\n"
+        f"#   snakemake --profile profiles/default --configfile .test/config_{name}/config.yaml\n"
+    )
+    return header + yaml.safe_dump(shape_config(name), sort_keys=False)
+
+
+def write_test_configs(project_dir: str | Path) -> list[Path]:
+    """Write every shape's ``.test/config_<shape>/config.yaml``; returns the paths."""
+    written = []
+    for name in SHAPES:
+        path = Path(project_dir) / ".test" / f"config_{name}" / "config.yaml"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(shape_config_text(name))
+        written.append(path)
+    return written
+
+
+def apply_shape(project_dir: str | Path, name: str) -> dict:
+    """Make the project at ``project_dir`` the named shape: site configs and config.yaml."""
+    overrides = shape_config(name)
     config_path = Path(project_dir) / "config" / "config.yaml"
-    config = yaml.safe_load(config_path.read_text())
-    write_site_copies(Path(project_dir), shape["sites"], config["sites_dir"])
-    config["sites"] = list(shape["sites"])
-    config["demo"] = {**config["demo"], **SHAPE_DEFAULTS, **copy.deepcopy(shape["demo"])}
-    for section, settings in shape.get("config", {}).items():  # study settings the shape needs
-        config[section] = {**config[section], **settings}
-    config["study"]["name"] = f"Study shape {name}: {shape['description']}"
+    config = merge_config(yaml.safe_load(config_path.read_text()), overrides)
+    write_site_copies(Path(project_dir), config["sites"], config["sites_dir"])
     config_path.write_text(yaml.safe_dump(config, sort_keys=False))
     return config
 

@@ -17,7 +17,6 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import pyreadstat
 
 FORMAT_NAMES = {
     "spss": "an SPSS .sav file",
@@ -25,12 +24,9 @@ FORMAT_NAMES = {
     "sas": "a SAS .sas7bdat file",
     "xport": "a SAS transport (.xpt) file",
 }
-_READERS = {
-    "spss": pyreadstat.read_sav,
-    "stata": pyreadstat.read_dta,
-    "sas": pyreadstat.read_sas7bdat,
-    "xport": pyreadstat.read_xport,
-}
+# pyreadstat's reader per format, imported on first use: a site without such files (and every
+# job after ingestion) does not pay the import.
+_READERS = {"spss": "read_sav", "stata": "read_dta", "sas": "read_sas7bdat", "xport": "read_xport"}
 # Readers that take user_missing (xport files carry no user-missing declarations).
 _USER_MISSING = ("spss", "stata", "sas")
 
@@ -45,7 +41,9 @@ def read_stats_file(path: Path, table_cfg: dict) -> tuple[pd.DataFrame, str | No
     if fmt in _USER_MISSING:
         kwargs["user_missing"] = True  # see them, then blank them: nothing silently recoded
     try:
-        frame, meta = _READERS[fmt](str(path), **kwargs)
+        import pyreadstat
+
+        frame, meta = getattr(pyreadstat, _READERS[fmt])(str(path), **kwargs)
     except Exception as err:  # pyreadstat raises ReadstatError, PyreadstatError, OSError, ...
         return None, f"cannot be read as {FORMAT_NAMES[fmt]} ({type(err).__name__}: {err})"
     if frame.empty:

@@ -3,10 +3,9 @@
 Nothing here re-implements a pipeline step: the site config is validated with
 ``peermentor.config`` (the JSON schema the workflow validates against), the salt comes
 from ``resolve_salt`` with the study's pseudonymization settings, and the exports go
-through ``ingest_site``, ``clean_site``, ``check_quarantine_limit`` and
-``validate_table`` in the order ``workflow/scripts/ingest_site.py`` and
-``clean_site.py`` call them. A site that passes here passes those steps of a run;
-when it fails, the message is the one the run would stop with.
+through ``peermentor.clean.prepare``: the same steps, with the same settings, that the
+workflow's ingest_site and clean_site rules call. A site that passes here passes those steps
+of a run; when it fails, the message is the one the run would stop with.
 """
 
 from __future__ import annotations
@@ -19,13 +18,13 @@ from pathlib import Path
 import pandas as pd
 
 from peermentor import contract
+from peermentor.clean.prepare import check_limit, prepare_site, validated
+from peermentor.clean.site import ID_COLUMNS, CleanResult
 from peermentor.config import check_exports, load_site, load_yaml
 from peermentor.errors import ConfigError, PeermentorError
-from peermentor.ingest.clean import ID_COLUMNS, CleanResult, check_quarantine_limit, clean_site
 from peermentor.ingest.pseudonymize import resolve_salt
 from peermentor.ingest.read import SOURCE_ROW
-from peermentor.ingest.site import duplicate_rules, ingest_site, site_files
-from peermentor.ingest.validate import validate_table
+from peermentor.ingest.site import site_files
 from peermentor.onboard.drafted import todo_paths
 from peermentor.onboard.infer import swap_day_month
 
@@ -35,21 +34,6 @@ DATE_COLUMNS = {
     "mentors": ("hire_date", "end_date"),
 }
 Progress = Callable[[str], None]
-
-
-def ingest_and_clean(site_cfg: dict, study: dict, *, salt: bytes) -> CleanResult:
-    """One site as the workflow's ingest_site and clean_site steps process it."""
-    mapped = ingest_site(
-        site_cfg, salt=salt, rucc_threshold=study["rurality"]["rucc_rural_threshold"]
-    )
-    return clean_site(
-        mapped,
-        site=site_cfg["site_id"],
-        files=site_files(site_cfg),
-        grace_days=study["cleaning"]["contact_window_grace_days"],
-        data_cutoff=study["study"]["data_cutoff"],
-        duplicates=duplicate_rules(site_cfg),
-    )
 
 
 def check_site(site_path: str | Path, study: dict, progress: Progress | None = None) -> dict:
@@ -83,20 +67,14 @@ def _check(site_path: Path, study: dict, report: dict, progress: Progress) -> No
     check_exports(site_cfg, site_path)
     files = site_files(site_cfg)
     progress(f"checking site {site_cfg['site_id']}: reading {len(set(files.values()))} file(s)")
-    result = ingest_and_clean(site_cfg, study, salt=salt)
+    result = prepare_site(site_cfg, study, salt=salt)
     for row in result.reconciliation.itertuples():
         empty = f" ({row.rows_empty_skipped} empty rows skipped)" if row.rows_empty_skipped else ""
         progress(f"  {files[row.table]}: {row.rows_read} {row.table} rows read{empty}")
     report.update(summarize(result, files))
     report["day_month"] = day_month_check(site_cfg, study, salt=salt, result=result)
-    check_quarantine_limit(
-        result,
-        max_share=study["cleaning"]["max_quarantine_share"],
-        site=site_cfg["site_id"],
-        site_cfg=site_cfg,
-    )
-    for table, frame in result.kept.items():
-        validate_table(frame, table)
+    check_limit(result, site_cfg, max_share=study["cleaning"]["max_quarantine_share"])
+    validated(result)
     report["passes"] = True
 
 
@@ -120,7 +98,7 @@ def day_month_check(site_cfg: dict, study: dict, *, salt: bytes, result: CleanRe
     if not notes:
         return []
     try:
-        other = ingest_and_clean(swapped_cfg, study, salt=salt)
+        other = prepare_site(swapped_cfg, study, salt=salt)
     except PeermentorError:
         other = None  # the swapped format cannot even be read: no doubt about the order
     for note in notes:

@@ -1,7 +1,8 @@
 """`peermentor describe`: the study as configured, measured with the pipeline's own functions.
 
-Every configured site is ingested and cleaned in memory as ``site check`` does it
-(``check.ingest_and_clean``) and the sites are combined as the combine_sites step combines them.
+Every configured site is ingested, cleaned and combined in memory by
+``peermentor.clean.prepare.prepare_study``: the steps and settings of the workflow's ingest_site,
+clean_site and combine_sites rules, and of ``site check``.
 The figures are the replication table's descriptive ones (P1-P3, P6), computed as the workflow
 computes them: the family profile with early engagement and the mentor workforce with the study
 config's settings, their summaries and ``publish.replication.p1_p3_p6_computed``; each is set
@@ -14,16 +15,12 @@ from collections.abc import Callable
 
 import pandas as pd
 
-from peermentor import contract
 from peermentor.analysis.engagement import early_engagement, summarize_early_engagement
 from peermentor.analysis.profile import family_profile, summarize_profile, with_early_engagement
 from peermentor.analysis.workforce import mentor_workforce, summarize_workforce
+from peermentor.clean.prepare import prepare_study
 from peermentor.config import load_sites, load_study
-from peermentor.ingest.clean import check_quarantine_limit
-from peermentor.ingest.combine import combine_tables
 from peermentor.ingest.pseudonymize import resolve_salt
-from peermentor.ingest.site import site_files
-from peermentor.onboard.check import ingest_and_clean
 from peermentor.publish.replication import p1_p3_p6_computed, replication_rows
 
 
@@ -34,20 +31,8 @@ def describe_configured_study(
     study = load_study(config_path)
     sites = load_sites(study)
     salt = resolve_salt(**study["pseudonymization"])
-    kept: dict[str, list[pd.DataFrame]] = {table: [] for table in contract.TABLE_NAMES}
-    per_site = {}
-    for site, cfg in sites.items():
-        if progress:
-            progress(f"reading site {site}")
-        result = ingest_and_clean(cfg, study, salt=salt)
-        check_quarantine_limit(
-            result, max_share=study["cleaning"]["max_quarantine_share"], site=site
-        )
-        for table, frame in result.kept.items():
-            kept[table].append(frame)
-        per_site[site] = _site_line(result, cfg)
-    files = {table: [site_files(cfg)[table] for cfg in sites.values()] for table in kept}
-    tables = {t: combine_tables(parts, t, files[t])[0] for t, parts in kept.items()}
+    results, tables = prepare_study(sites, study, salt=salt, progress=progress)
+    per_site = {site: _site_line(results[site], sites[site]) for site in sites}
     figures = study_figures(tables, study)
     return {
         "study": study["study"]["name"],

@@ -15,6 +15,7 @@ from collections.abc import Mapping, Sequence
 
 import pandas as pd
 
+from peermentor.analysis.estimable import not_estimable
 from peermentor.errors import ConfigError
 from peermentor.publish.replication import PublishedFigure, replication_rows
 
@@ -191,3 +192,12 @@ def coreq_items(
         (29, "Quotations presented", f"{n_quotes} approved, de-identified quotes"),
     ]  # fmt: skip
     return pd.DataFrame(items, columns=["item", "topic", "this_run"])
+
+
+def pooled_kappa(agreement: pd.DataFrame) -> float | str:
+    """The pooled document-level kappa of the agreement table, or a not-estimable note."""
+    row = agreement[(agreement["level"] == "document") & (agreement["theme"] == "pooled")]
+    if row.empty:
+        return not_estimable("no double-coded interview")
+    kappa = float(row["kappa"].iloc[0])
+    return kappa if pd.notna(kappa) else not_estimable(str(row["kappa_note"].iloc[0]))

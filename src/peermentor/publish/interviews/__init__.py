@@ -19,6 +19,7 @@ Modules, their functions (signature -> output):
     quotes      approved_quotes(codings, documents, themes, approved, *, names=(), places=())
                     -> quote, theme, label, role, text
                 approved_codings(codings, approved) -> the approved coding rows
+    coded_segments(codings, themes) -> every mapped coding with its text (audit only)
 
 Policies: prevalence as words or counts (``tables``), de-identification (``deidentify``),
 approved quotes only (``quotes``); docs/interviews.md says why.
@@ -33,6 +34,7 @@ from peermentor.publish.interviews.tables import (
     REPORT_AS,
     agreement_sentence,
     check_words,
+    coded_segments,
     prevalence_word,
     publish_agreement,
     publish_cooccurrence,
@@ -52,6 +54,7 @@ __all__ = [
     "approved_codings",
     "approved_quotes",
     "check_words",
+    "coded_segments",
     "deidentify",
     "prevalence_word",
     "publish_agreement",

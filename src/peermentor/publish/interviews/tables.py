@@ -185,3 +185,15 @@ def agreement_sentence(
             low, high = row["alpha_ci_low"], row["alpha_ci_high"]
             text += f" ({level:.0%} CI {low:.{places}f} to {high:.{places}f})"
     return text
+
+
+SEGMENT_COLUMNS = ["coding_id", "document_id", "coder", "theme", "label", "unit", "start", "end"]
+
+
+def coded_segments(codings: pd.DataFrame, themes: pd.DataFrame) -> pd.DataFrame:
+    """Every mapped coding with its theme's label and its text, in document order (the audit
+    report's table: the text never goes public)."""
+    themes = themes[["theme", "label", "order"]]
+    mapped = codings[codings["theme"].notna()].merge(themes, on="theme", how="left")
+    mapped = mapped.sort_values(["document_id", "start", "order", "coder", "coding_id"])
+    return mapped[[*SEGMENT_COLUMNS, "text"]]

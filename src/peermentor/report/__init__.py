@@ -1,1 +1,0 @@
-"""Figures, the narrative notebooks' text and the HTML rendering."""

@@ -1,0 +1,46 @@
+"""runner.code_files: the package modules a workflow script runs (the rules' code inputs)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from peermentor.runner import PACKAGE_DIR, code_files
+
+
+def rel(files: list[str]) -> set[str]:
+    return {str(Path(f).relative_to(PACKAGE_DIR)) for f in files}
+
+
+def test_a_module_its_packages_and_what_it_imports(tmp_path):
+    script = tmp_path / "step.py"
+    script.write_text("from peermentor.ingest.rurality import describe_coding\n")
+    # rurality imports nothing of the package: its own file, and each package __init__.py.
+    assert rel(code_files(script)) == {"__init__.py", "ingest/__init__.py", "ingest/rurality.py"}
+
+
+def test_imports_are_followed_through_modules_and_inside_functions(tmp_path):
+    script = tmp_path / "step.py"
+    script.write_text("def main():\n    from peermentor import figures\n")
+    files = rel(code_files(script))
+    assert "figures/__init__.py" in files  # `from package import module`
+    assert "figures/outcome.py" in files  # re-exported by the package
+    # The unification curve refits the model inside a function: the model code counts.
+    assert "analysis/outcome/fit.py" in files
+    assert "demo/simulate.py" not in files
+
+
+def test_a_notebook_counts_by_its_code_cells(tmp_path):
+    notebook = tmp_path / "n.ipynb"
+    cells = [
+        {"cell_type": "markdown", "source": ["from peermentor.demo import build\n"]},
+        {"cell_type": "code", "source": ["from peermentor.ingest import rurality\n"]},
+    ]
+    notebook.write_text(json.dumps({"cells": cells}))
+    assert rel(code_files(notebook)) == {"__init__.py", "ingest/__init__.py", "ingest/rurality.py"}
+
+
+def test_other_packages_are_ignored(tmp_path):
+    script = tmp_path / "step.py"
+    script.write_text("import pandas as pd\nfrom pathlib import Path\n")
+    assert code_files(script) == []
