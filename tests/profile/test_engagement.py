@@ -13,6 +13,8 @@ from peermentor.analysis.engagement import (
     summarize_early_engagement,
     summarize_early_engagement_overall_and_sites,
 )
+from peermentor.analysis.engagement_curve import cumulative_contacts_curve
+from peermentor.analysis.profile import PROFILE_CONTACT_COLUMNS
 from peermentor.contract import ACTIVITY_COLUMNS
 
 
@@ -184,3 +186,17 @@ def test_summary_overall_and_sites(early):
     sites = table.set_index("group")
     assert (sites.loc["s1", "n_families"], sites.loc["s1", "n_reached"]) == (2, 1)
     assert sites.loc["s2", "days_to_nth_mean"] == 10.0
+
+
+def test_early_engagement_and_its_curve_need_only_the_contact_columns_the_job_reads():
+    # The family_profile job reads only PROFILE_CONTACT_COLUMNS of the contacts.
+    full, pruned = _contacts(), _contacts()[PROFILE_CONTACT_COLUMNS]
+    pd.testing.assert_frame_equal(
+        early_engagement(pruned, _families(), n_contacts=3),
+        early_engagement(full, _families(), n_contacts=3),
+    )
+    families = _families().assign(case_close_date=pd.NaT)  # the curve ends at closure
+    pd.testing.assert_frame_equal(
+        cumulative_contacts_curve(pruned, families, days=10),
+        cumulative_contacts_curve(full, families, days=10),
+    )

@@ -10,6 +10,7 @@ import pytest
 
 from peermentor.analysis.measures import EARLY, IDENTITY, SERVICE
 from peermentor.analysis.profile import (
+    PROFILE_CONTACT_COLUMNS,
     family_profile,
     summarize_profile,
     summarize_profile_overall_and_sites,
@@ -226,3 +227,10 @@ def test_summarize_profile_overall_and_sites(profile):
     assert contacts.loc["s1", "mean"] == pytest.approx(2.0)  # F1 4, F3 0
     assert contacts.loc["s2", "mean"] == pytest.approx(1.0)  # F2 2, F4 1, F5 0
     assert contacts.loc["s2", "n_families"] == 3
+
+
+def test_the_profile_needs_only_the_contact_columns_its_job_reads(profile):
+    # The family_profile job reads only these columns of the contacts (memory at 100x).
+    assert "mentor_id" not in PROFILE_CONTACT_COLUMNS
+    out = family_profile(_families(), _contacts()[PROFILE_CONTACT_COLUMNS], data_cutoff=CUTOFF)
+    pd.testing.assert_frame_equal(out, profile.reset_index(drop=True))

@@ -62,8 +62,9 @@ rule combine_sites:
     conda:
         "../../environment.yml"
     threads: 1
+    # Streamed one site at a time: 0.6 GB at 100x (60 sites), see docs/combine.md.
     resources:
-        mem_mb=6000,
+        mem_mb=1500,
         runtime=5,
     params:
         sites=SITES,

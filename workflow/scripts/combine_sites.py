@@ -3,8 +3,9 @@ tables, with the sites' reconciliations and data-quality reports."""
 
 import pandas as pd
 
-from peermentor.clean.prepare import combine
-from peermentor.io import write_csv, write_parquet
+from peermentor.clean.combine import combine_files
+from peermentor.ingest.site import site_files
+from peermentor.io import write_csv
 from peermentor.runner import log, run_step
 
 
@@ -13,13 +14,13 @@ def combine_sites(input, output, params) -> None:
     site is every len(tables)-th path from i."""
     tables, sites = params.tables, params.sites
     for i, table in enumerate(tables):
-        parts = [pd.read_parquet(p) for p in input.kept[i :: len(tables)]]
-        site_cfgs = [params.site_configs[site] for site in sites]
-        combined, merged = combine({table: parts}, site_cfgs)[table]
+        paths = input.kept[i :: len(tables)]
+        files = [site_files(params.site_configs[site])[table] for site in sites]
+        # Streamed one site at a time: memory does not grow with the number of sites.
+        rows, merged = combine_files(paths, table, output.tables[i], sites, files)
         for line in merged:
             log.info(line)
-        write_parquet(combined, output.tables[i])
-        log.info("%s: %d rows from %d sites", table, len(combined), len(sites))
+        log.info("%s: %d rows from %d sites", table, rows, len(sites))
     recon = pd.concat([pd.read_csv(p) for p in input.reconciliation], ignore_index=True)
     write_csv(recon, output.reconciliation)
     quality = pd.concat([pd.read_csv(p) for p in input.data_quality], ignore_index=True)

@@ -16,7 +16,7 @@ def family_profile(input, output, params) -> None:
     """Per-family service profile with early engagement, and early engagement by family."""
     p = params
     families = pd.read_parquet(input.families)
-    contacts = pd.read_parquet(input.contacts)
+    contacts = pd.read_parquet(input.contacts, columns=profiles.PROFILE_CONTACT_COLUMNS)
     common = {
         "count_statuses": p.count_statuses,
         "hours_include_collateral": p.hours_include_collateral,

@@ -3,7 +3,11 @@ published summary (P6)."""
 
 import pandas as pd
 
-from peermentor.analysis.workforce import mentor_workforce, summarize_workforce
+from peermentor.analysis.workforce import (
+    WORKFORCE_CONTACT_COLUMNS,
+    mentor_workforce,
+    summarize_workforce,
+)
 from peermentor.io import write_csv, write_parquet
 from peermentor.publish.disclosure import (
     format_published,
@@ -18,7 +22,7 @@ def workforce(input, output, params) -> None:
     per_mentor = mentor_workforce(
         pd.read_parquet(input.mentors),
         pd.read_parquet(input.families),
-        pd.read_parquet(input.contacts),
+        pd.read_parquet(input.contacts, columns=WORKFORCE_CONTACT_COLUMNS),
         data_cutoff=p.data_cutoff,
     )
     summary = summarize_workforce(per_mentor)

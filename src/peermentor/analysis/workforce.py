@@ -18,6 +18,9 @@ from peermentor.analysis.profile import DAYS_PER_MONTH, contacts_until
 from peermentor.contract import CHALLENGE_EXITS, EXIT_REASONS, STABLE_OR_ADVANCED
 
 OUTCOME_GROUPS: tuple[str, ...] = ("stable_or_advanced", "challenge", "other")
+# The contacts' columns mentor_workforce reads; the job reads only these (at 100x the whole
+# contacts table made it the largest job after combine_sites, over 2 GB).
+WORKFORCE_CONTACT_COLUMNS: list[str] = ["mentor_id", "contact_date", "status"]
 
 
 def wilson_ci(successes: float, n: float, level: float = 0.95) -> tuple[float, float]:
