@@ -15,7 +15,7 @@ ROOT = Path(__file__).resolve().parents[1]
 # and no disclosure audit (a check over the published outputs, not an analysis).
 # snapshot_sql: the demo, which the baseline runs, has no database site.
 NOT_MIRRORED = {
-    "demo_data", "manifest", "study_notebook", "site_notebook", "notebook_with_code",
+    "demo_data", "manifest", "study_notebook", "site_notebooks", "notebook_with_code",
     "audit_disclosure", "snapshot_sql", "partnership_notebook",
 }  # fmt: skip
 

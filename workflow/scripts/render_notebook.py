@@ -2,7 +2,8 @@
 # shadow the jupyter "notebook" package that nbconvert tries to import.
 """Adapter: execute a narrative notebook and convert it to HTML (peermentor.jobs.notebooks).
 
-One script serves the study and site notebooks; ``snakemake.rule`` picks the job.
+One script serves the study and partnership notebooks; ``snakemake.rule`` picks the job
+(the site notebooks, all in one job, have render_site_notebooks.py).
 """
 
 from peermentor.jobs import notebooks
