@@ -19,7 +19,6 @@ from collections.abc import Mapping
 from pathlib import Path
 
 import nbformat
-from jupyter_client import BlockingKernelClient
 from jupyter_client.manager import AsyncKernelManager
 
 from peermentor.errors import PeermentorError
@@ -100,8 +99,9 @@ class NotebookSession:
         """Execute ``template`` with ``parameters`` in this session's kernel; write both files."""
         import papermill
 
-        if self.executions:
-            self._reset_kernel()
+        # Reset through papermill's own client, once it is connected (nbclient's start hook):
+        # a client of our own would pay its connection and readiness check again.
+        reset = {"on_notebook_start": self._reset_kernel} if self.executions else {}
         self.executions += 1
         try:
             # No output path: papermill would write (cell by cell) to a file we then rename,
@@ -109,7 +109,7 @@ class NotebookSession:
             notebook = papermill.execute_notebook(
                 str(template), None, parameters=dict(parameters), kernel_name=self.kernel,
                 progress_bar=False, log_output=False, request_save_on_cell_execute=False,
-                km=self._manager,
+                km=self._manager, **reset,
             )  # fmt: skip
         except papermill.PapermillExecutionError as err:
             trace = ANSI_ESCAPE.sub("", "\n".join(err.traceback[-3:]))
@@ -126,16 +126,11 @@ class NotebookSession:
         write_text(body, html)
         return notebook
 
-    def _reset_kernel(self) -> None:
-        client = self._manager.blocking_client()
-        client.start_channels()
-        try:
-            client.wait_for_ready(timeout=TIMEOUT)
-            reply = client.execute_interactive(
-                RESET_CODE, silent=True, store_history=False, timeout=TIMEOUT
-            )
-        finally:
-            client.stop_channels()
+    async def _reset_kernel(self, notebook: nbformat.NotebookNode) -> None:
+        client = self._manager.open_clients[-1]  # papermill's, connected and ready
+        reply = await client.execute_interactive(
+            RESET_CODE, silent=True, store_history=False, allow_stdin=False, timeout=TIMEOUT
+        )
         if reply["content"]["status"] != "ok":
             content = reply["content"]
             raise NotebookError(
@@ -153,18 +148,16 @@ class ClientClosingManager(AsyncKernelManager):
 
     def client(self, **kwargs):
         client = super().client(**kwargs)
-        self.__dict__.setdefault("_open_clients", []).append(client)
+        self.open_clients.append(client)
         return client
+
+    @property
+    def open_clients(self) -> list:
+        return self.__dict__.setdefault("_open_clients", [])
 
     def close_clients(self) -> None:
-        for client in self.__dict__.pop("_open_clients", []):
-            client.stop_channels()
-
-    def blocking_client(self) -> BlockingKernelClient:
-        """A client for a silent request of our own, outside papermill."""
-        client = BlockingKernelClient()
-        client.load_connection_info(self.get_connection_info())
-        return client
+        while self.open_clients:
+            self.open_clients.pop().stop_channels()
 
 
 def notebook_html(notebook: nbformat.NotebookNode, *, show_code: bool = False) -> str:
