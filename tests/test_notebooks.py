@@ -485,3 +485,19 @@ def test_site_inputs_picks_each_sites_item_of_per_site_lists():
 
     inputs = {"shared": "t.csv", "quarantine_families": ["a/f.csv", "b/f.csv"]}
     assert site_inputs(inputs, 1) == {"shared": "t.csv", "quarantine_families": "b/f.csv"}
+
+
+def test_the_notebooks_imports_load_neither_statsmodels_nor_scipy_stats():
+    # What the site and study notebooks import (and the job process, through report.render):
+    # statsmodels and scipy.stats cost about 2 s of import and no notebook fits a model.
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from peermentor.report import figures, narrative, render\n"
+        "print(sorted(m for m in ('statsmodels', 'scipy.stats', 'seaborn') if m in sys.modules))"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"

@@ -19,8 +19,6 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-import statsmodels.api as sm
-from scipy import stats
 
 from peermentor.analysis.estimable import not_estimable
 
@@ -90,6 +88,8 @@ def jackknife_covariance(estimates: np.ndarray, full: np.ndarray) -> np.ndarray:
 def _refit(y: np.ndarray, X: np.ndarray, start: np.ndarray) -> np.ndarray | None:
     if np.linalg.matrix_rank(X) < X.shape[1] or len(np.unique(y)) < 2:
         return None
+    import statsmodels.api as sm  # here: the notebooks import this module only for its names
+
     try:
         res = sm.Logit(y, X).fit(
             start_params=start, disp=0, maxiter=MAXITER, warn_convergence=False
@@ -106,6 +106,8 @@ def t_inference(
     params: pd.Series, cov: pd.DataFrame, clusters: int, alpha: float = 0.05
 ) -> pd.DataFrame:
     """SE, (1 - alpha) CI and two-sided p with a t(G-1) reference distribution."""
+    from scipy import stats
+
     se = np.sqrt(np.diag(cov.to_numpy()))
     coef = params.to_numpy(dtype=float)
     df = clusters - 1

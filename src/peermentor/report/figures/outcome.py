@@ -6,13 +6,13 @@ unification over the headline predictor, drawn from the curve the model step wro
 from __future__ import annotations
 
 import textwrap
+from typing import TYPE_CHECKING
 
 import matplotlib as mpl
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from peermentor.analysis.outcome.curve import PredictionCurve
 from peermentor.report.figures.style import (
     BLUE,
     GREY,
@@ -26,6 +26,9 @@ from peermentor.report.figures.style import (
     theme,
 )
 from peermentor.report.narrative import as_number, measure_label
+
+if TYPE_CHECKING:  # the figure only reads the curve: no statsmodels for the notebooks' kernels
+    from peermentor.analysis.outcome.curve import PredictionCurve
 
 # --- odds ratios across models (P5) -------------------------------------------------------
 
