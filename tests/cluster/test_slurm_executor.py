@@ -174,7 +174,7 @@ def test_every_non_local_job_ran_as_a_slurm_job(runs, slurm_cluster):
     for job, slurm_id in submitted.items():
         _, state, partition, node, comment = seen[slurm_id]
         assert (state, partition, node) == ("COMPLETED", PARTITION, slurm_cluster.host), slurm_id
-        tag = f"rule_{GROUP}" if job in groups else f"rule_{finished[job]}"
+        tag = f"rule_{GROUP}_" if job in groups else f"rule_{finished[job]}"
         assert comment.startswith(tag), (slurm_id, comment)
         assert re.search(rf"JobId={slurm_id} .*JobState=COMPLETED .*WorkDir={runs['cluster']}\b",
                          completions), slurm_id  # fmt: skip
@@ -189,7 +189,9 @@ def test_light_rules_ran_locally_not_through_slurm(runs):
     # the grouped rules' jobs are not submitted alone either: they ran in the group jobs
     # (previous test); the plugin kept a log per group job
     assert not_alone == LOCAL_RULES | GROUPED_RULES
-    group_logs = list((runs["cluster"] / f".snakemake/slurm_logs/group_{GROUP}").rglob("*.log"))
+    # the plugin names a group job's folder group_<group>_<its rules>
+    logs = runs["cluster"] / ".snakemake/slurm_logs"
+    group_logs = list(logs.glob(f"group_{GROUP}_*/**/*.log"))
     assert len(group_logs) == len([job for job in submitted if job not in finished])
 
 
