@@ -3,8 +3,9 @@
 The demo study's tables and models are built twice from scratch copies of the project: once
 locally (profiles/default), once with `--profile profiles/slurm` on the one-node cluster of
 conftest.py, exactly as docs/cluster.md says to run it. The cluster run must have sent every
-non-local job through sbatch (seen by SLURM itself, not only by Snakemake), run the light
-rules locally, and produced byte-identical outputs. A job asking for more memory than the
+non-local job through sbatch (seen by SLURM itself, not only by Snakemake), the per-site jobs
+in group jobs (fewer submissions than jobs), run the light rules locally, and produced
+byte-identical outputs. A job asking for more memory than the
 node has must fail at submission, quickly and with SLURM's reason.
 """
 
@@ -44,6 +45,10 @@ TARGETS = (
 )
 # Rules of that DAG marked `localrule: True` (cheap summaries of small tables).
 LOCAL_RULES = {"service_summaries", "replication_table"}
+# Per-site rules grouped by profiles/slurm (`groups:`): each site's ingest and clean jobs form
+# one group, and tests/cluster/profile puts GROUP_SITES sites' groups in one sbatch submission.
+GROUPED_RULES = {"ingest_site", "clean_site"}
+GROUP, GROUP_SITES = "sites", 2
 COMPARED = ("data/raw", "results/tables", "results/models", "results/quarantine", "results/interim")
 # What a site without an accounting database (slurmdbd) adds to profiles/slurm.
 CLUSTER_PROFILE = Path(__file__).parent / "profile"
@@ -128,7 +133,8 @@ def runs(slurm_cluster, tmp_path_factory):
 
 def run_record(result: subprocess.CompletedProcess):
     """From Snakemake's output: the planned job count per rule, each finished job's rule,
-    and the SLURM job id of each job the plugin submitted (Snakemake job id -> ...)."""
+    and the SLURM job id of each job the plugin submitted (Snakemake job id -> ...).
+    A group job is submitted under a uuid; its jobs finish under their own ids."""
     text = result.stdout + result.stderr
     table = text.split("Job stats:", 1)[1].split("total", 1)[0]
     planned = {
@@ -138,7 +144,7 @@ def run_record(result: subprocess.CompletedProcess):
     }
     finished = dict(re.findall(r"^Finished jobid: (\d+) \(Rule: (\w+)\)", text, re.M))
     submitted = dict(
-        re.findall(r"^Job (\d+) has been submitted with SLURM jobid (\d+)", text, re.M)
+        re.findall(r"^Job ([\w-]+) has been submitted with SLURM jobid (\d+)", text, re.M)
     )
     return planned, finished, submitted
 
@@ -147,8 +153,17 @@ def test_every_non_local_job_ran_as_a_slurm_job(runs, slurm_cluster):
     planned, finished, submitted = run_record(runs["cluster_result"])
     assert sum(planned.values()) == len(finished) > 15
     assert Counter(finished.values()) == planned
-    on_slurm = Counter(finished[job] for job in submitted)
-    assert on_slurm == {rule: n for rule, n in planned.items() if rule not in LOCAL_RULES}
+    alone = {job: slurm_id for job, slurm_id in submitted.items() if job in finished}
+    groups = {job: slurm_id for job, slurm_id in submitted.items() if job not in finished}
+    on_slurm = Counter(finished[job] for job in alone)
+    assert on_slurm == {
+        rule: n for rule, n in planned.items() if rule not in LOCAL_RULES | GROUPED_RULES
+    }
+    # The grouped per-site jobs (two per site) went in fewer sbatch submissions: one for
+    # every GROUP_SITES sites.
+    sites = planned["ingest_site"]
+    assert planned["clean_site"] == sites > GROUP_SITES
+    assert len(groups) == -(-sites // GROUP_SITES) < sum(planned[r] for r in GROUPED_RULES)
     # SLURM's side: the controller still lists each job (MinJobAge), finished on this node in
     # the test partition, tagged with its rule; jobcomp/filetxt logged each completion.
     squeue = slurm_cluster.client(
@@ -159,7 +174,8 @@ def test_every_non_local_job_ran_as_a_slurm_job(runs, slurm_cluster):
     for job, slurm_id in submitted.items():
         _, state, partition, node, comment = seen[slurm_id]
         assert (state, partition, node) == ("COMPLETED", PARTITION, slurm_cluster.host), slurm_id
-        assert comment.startswith(f"rule_{finished[job]}"), (slurm_id, comment)
+        tag = f"rule_{GROUP}_" if job in groups else f"rule_{finished[job]}"
+        assert comment.startswith(tag), (slurm_id, comment)
         assert re.search(rf"JobId={slurm_id} .*JobState=COMPLETED .*WorkDir={runs['cluster']}\b",
                          completions), slurm_id  # fmt: skip
     # The plugin's per-job logs (kept with --slurm-keep-successful-logs) name the same ids.
@@ -169,8 +185,14 @@ def test_every_non_local_job_ran_as_a_slurm_job(runs, slurm_cluster):
 
 def test_light_rules_ran_locally_not_through_slurm(runs):
     _, finished, submitted = run_record(runs["cluster_result"])
-    ran_locally = {rule for job, rule in finished.items() if job not in submitted}
-    assert ran_locally == LOCAL_RULES
+    not_alone = {rule for job, rule in finished.items() if job not in submitted}
+    # the grouped rules' jobs are not submitted alone either: they ran in the group jobs
+    # (previous test); the plugin kept a log per group job
+    assert not_alone == LOCAL_RULES | GROUPED_RULES
+    # the plugin names a group job's folder group_<group>_<its rules>
+    logs = runs["cluster"] / ".snakemake/slurm_logs"
+    group_logs = list(logs.glob(f"group_{GROUP}_*/**/*.log"))
+    assert len(group_logs) == len([job for job in submitted if job not in finished])
 
 
 def test_cluster_outputs_are_byte_identical_to_a_local_run(runs):

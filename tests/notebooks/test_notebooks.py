@@ -54,11 +54,16 @@ def test_the_rule_passes_every_parameter_and_every_path_is_an_input(name):
     paths = set(re.findall(r"^        (\w+)=", input_block, re.M)) - {"code", "notebook"}
     params_block = rule.split("    params:\n")[1].split("    message:\n")[0]
     settings = set(re.findall(r'"(\w+)":', params_block))
+    if name == "site":
+        # one job for every site (render_site_notebooks.py): site_id is each of params.sites
+        assert "        sites=SITES,\n" in params_block
+        settings.add("site_id")
     # No default is silently used, no parameter the notebook ignores is passed, and a path
     # the notebook reads is a rule input, so a change to it reruns the notebook.
     assert paths | settings == declared
     assert not paths & settings
-    assert "../scripts/render_notebook.py" in rule
+    script = "render_site_notebooks.py" if name == "site" else "render_notebook.py"
+    assert f'"../scripts/{script}"' in rule
 
 
 def _rule_text(template: str) -> str:
@@ -393,3 +398,106 @@ def test_one_label_dictionary_for_rows_and_columns():
     assert measure_label("C(rurality)[T.urban]") == "Rurality: urban"
     assert column_label("p_adjusted") == "Adjusted p" and column_label("n_rural") == "Rural n"
     assert column_label("welch_df") == "Welch df"  # unlisted: readable, never lost
+
+
+# --- (c) every site's notebook in one job (render_site_notebooks.py) --------------------------
+
+
+class Named(dict):
+    """A stand-in for Snakemake's named lists: items() and attribute access."""
+
+    __getattr__ = dict.__getitem__
+
+
+def site_job(sites: list[str]) -> tuple[Named, Named, Named, Named]:
+    """The site_notebooks rule's input, output, params and log for ``sites`` (relative paths)."""
+    shared = {
+        "reconciliation": "results/tables/reconciliation.csv",
+        "service_profile": "results/tables/service_profile.csv",
+        "early_engagement": "results/tables/early_engagement.csv",
+        "family_profile": "results/tables/family_profile.parquet",
+    }
+    quarantine = {
+        f"quarantine_{table}": [f"results/quarantine/{site}/{table}.csv" for site in sites]
+        for table in narrative.QUARANTINE_TABLES
+    }
+    input = Named(code=["src/x.py"], notebook=str(NOTEBOOKS["site"]), **shared, **quarantine)
+    output = Named(
+        notebook=[f"out/site_{site}.ipynb" for site in sites],
+        html=[f"out/site_{site}.html" for site in sites],
+    )
+    params = Named(sites=sites, parameters={"min_cell_size": 11, "study_name": "Test study"})
+    log = Named(job="logs/sites.log", sites=[f"logs/site_{site}.log" for site in sites])
+    return input, output, params, log
+
+
+def test_site_notebooks_job_gives_each_site_the_files_of_its_own_execution(tmp_path):
+    from peermentor.notebooks import sites as notebooks
+    from peermentor.notebooks.sites import site_inputs
+
+    fake_results(tmp_path)
+    input, output, params, log = site_job(["perry", "kenton"])
+    with contextlib.chdir(tmp_path):
+        notebooks.render_site_notebooks(input, output, params, log)
+        # kenton in a kernel of its own, as the workflow ran it before (one job per site)
+        inputs = {k: v for k, v in input.items() if k not in notebooks.NOT_PARAMETERS}
+        parameters = {**site_inputs(inputs, 1), "site_id": "kenton", **params.parameters}
+        alone_files = (tmp_path / "alone.ipynb", tmp_path / "alone.html")
+        alone = render_notebook(NOTEBOOKS["site"], *alone_files, parameters)
+    out = tmp_path / "out"
+    # perry ran first in the kernel: kenton's files are those of a kernel of its own, byte for
+    # byte, but for the output path papermill records
+    batch = (out / "site_kenton.ipynb").read_text()
+    assert (
+        batch.replace("out/site_kenton.ipynb", str(tmp_path / "alone.ipynb"))
+        == (tmp_path / "alone.ipynb").read_text()
+    )
+    assert (out / "site_kenton.html").read_bytes() == (tmp_path / "alone.html").read_bytes()
+    counts = [c.execution_count for c in alone.cells if c.cell_type == "code"]
+    assert counts == list(range(1, len(counts) + 1))  # and so kenton's, though perry ran first
+    perry = nbformat.read(out / "site_perry.ipynb", as_version=4)
+    assert perry.metadata.papermill.parameters["site_id"] == "perry"
+    assert "Reconciliation, site perry" in outputs_text(perry)
+    for site in ("perry", "kenton"):
+        log = (tmp_path / f"logs/site_{site}.log").read_text()
+        assert log.startswith(f"site notebook {site}: started\n")
+        assert f"site notebook {site}: done in" in log
+
+
+def test_site_notebooks_job_names_the_failing_site_in_the_error_and_its_log(tmp_path):
+    from peermentor.notebooks import sites as notebooks
+    from peermentor.notebooks.render import NotebookError
+
+    fake_results(tmp_path)
+    (tmp_path / "results/quarantine/perry/contacts.csv").unlink()
+    with contextlib.chdir(tmp_path), pytest.raises(NotebookError) as raised:
+        notebooks.render_site_notebooks(*site_job(["kenton", "perry"]))
+    assert str(raised.value).startswith("site perry: ")
+    assert "FileNotFoundError" in str(raised.value)
+    assert "done in" in (tmp_path / "logs/site_kenton.log").read_text()
+    log = (tmp_path / "logs/site_perry.log").read_text()
+    assert "site notebook perry: FAILED" in log and "contacts.csv" in log
+    assert not (tmp_path / "out/site_perry.ipynb").exists()
+
+
+def test_site_inputs_picks_each_sites_item_of_per_site_lists():
+    from peermentor.notebooks.sites import site_inputs
+
+    inputs = {"shared": "t.csv", "quarantine_families": ["a/f.csv", "b/f.csv"]}
+    assert site_inputs(inputs, 1) == {"shared": "t.csv", "quarantine_families": "b/f.csv"}
+
+
+def test_the_notebooks_imports_load_neither_statsmodels_nor_scipy_stats():
+    # What the site and study notebooks import (and the job process, through notebooks.render):
+    # statsmodels and scipy.stats cost about 2 s of import and no notebook fits a model.
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from peermentor import figures, notebooks\nfrom peermentor.notebooks import render\n"
+        "print(sorted(m for m in ('statsmodels', 'scipy.stats', 'seaborn') if m in sys.modules))"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
+
 import nbformat
 import pytest
 
-from peermentor.notebooks.render import NotebookError, render_notebook
+from peermentor.notebooks.render import NotebookError, NotebookSession, render_notebook
 
 
 def template(tmp_path, body: str):
@@ -45,3 +47,47 @@ def test_a_failing_cell_is_named_and_leaves_no_output(tmp_path):
     with pytest.raises(NotebookError, match=r"cell 2 raised ValueError: no such site: 7"):
         render_notebook(source, executed, tmp_path / "out" / "nb.html", {"answer": 7})
     assert not executed.exists()
+
+
+def test_a_session_runs_each_notebook_as_a_fresh_kernel_would(tmp_path):
+    # A name left by the previous execution, a module-level warning shown once, and the
+    # execution counter: each must look as on a new kernel.
+    body = (
+        "import warnings\n"
+        "assert 'leftover' not in globals(), 'name left from the previous notebook'\n"
+        "leftover = answer\n"
+        "warnings.warn('shown in every notebook')\n"
+        "answer * 2"
+    )
+    source = template(tmp_path, body)
+    alone = [tmp_path / "alone" / "nb.ipynb", tmp_path / "alone" / "nb.html"]
+    render_notebook(source, *alone, {"answer": 21})
+    runs = [[tmp_path / run / "nb.ipynb", tmp_path / run / "nb.html"] for run in "abc"]
+    with NotebookSession() as session:
+        for (executed, html), answer in zip(runs, (5, 21, 21), strict=True):
+            session.render(source, executed, html, {"answer": answer})
+    assert session.executions == 3
+    last = nbformat.read(runs[2][0], as_version=4)
+    assert [c.execution_count for c in last.cells] == [1, 2, 3]
+    (stderr, result) = last.cells[2].outputs
+    assert "shown in every notebook" in stderr.text
+    assert result.data["text/plain"] == "42"
+
+    # The third notebook of a session is the notebook a new kernel gives, byte for byte, but
+    # for the kernel's process id in the warning's file name (any two kernels differ there).
+    def same(path):
+        return re.sub(rb"ipykernel_\d+", b"ipykernel_N", path.read_bytes())
+
+    assert same(runs[2][1]) == same(alone[1])
+    assert same(runs[2][0]).replace(b"/c/", b"/alone/") == same(alone[0])
+
+
+def test_a_failing_notebook_in_a_session_is_named_and_the_next_one_runs(tmp_path):
+    source = template(tmp_path, "assert answer != 7, 'no such site: 7'\nanswer")
+    bad, good = tmp_path / "bad" / "nb.ipynb", tmp_path / "good" / "nb.ipynb"
+    with NotebookSession() as session:
+        with pytest.raises(NotebookError, match=r"cell 2 raised AssertionError: no such site: 7"):
+            session.render(source, bad, tmp_path / "bad" / "nb.html", {"answer": 7})
+        session.render(source, good, tmp_path / "good" / "nb.html", {"answer": 8})
+    assert not bad.exists()
+    assert nbformat.read(good, as_version=4).cells[2].outputs[0].data["text/plain"] == "8"

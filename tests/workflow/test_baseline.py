@@ -17,7 +17,7 @@ ROOT = Path(__file__).resolve().parents[2]
 # Rules outside the `analysis` target: notebooks, manifest, the disclosure audit (a check over
 # the published outputs), and snapshot_sql (the demo has no database site).
 NOT_ANALYSIS = {
-    "manifest", "study_notebook", "site_notebook", "notebook_with_code", "audit_disclosure",
+    "manifest", "study_notebook", "site_notebooks", "notebook_with_code", "audit_disclosure",
     "snapshot_sql", "partnership_notebook",
 }  # fmt: skip
 

@@ -1,7 +1,8 @@
 # Notebooks: the narrative notebooks, executed with papermill and converted to HTML without code,
-# in one process per notebook (peermentor.notebooks.render). The templates in notebooks/ are inputs; the
-# executed notebook (execution timestamps removed, so reruns give identical files) and its HTML
-# are outputs. Code is hidden; `snakemake results/notebooks/<name>.code.html` shows it.
+# in one process per notebook, and all the site notebooks in one process (peermentor.notebooks.render).
+# The templates in notebooks/ are inputs; the executed notebook (execution timestamps removed,
+# so reruns give identical files) and its HTML are outputs. Code is hidden;
+# `snakemake results/notebooks/<name>.code.html` shows it.
 rule study_notebook:
     input:
         code=script_code("render_notebook.py", "notebooks/study.ipynb"),
@@ -51,46 +52,55 @@ rule study_notebook:
         "../scripts/render_notebook.py"
 
 
-rule site_notebook:
+# Every site's notebook in one job: one kernel and one HTML converter for all sites (starting a
+# kernel, importing in it and loading nbconvert's templates cost seconds; a site's execution a
+# fraction of one). The kernel is reset between sites, so each site's files are those a fresh
+# kernel gives. Per-site inputs, outputs and logs are lists in the order of SITES.
+rule site_notebooks:
     input:
-        code=script_code("render_notebook.py", "notebooks/site.ipynb"),
+        code=script_code("render_site_notebooks.py", "notebooks/site.ipynb"),
         notebook="notebooks/site.ipynb",
         reconciliation="results/tables/reconciliation.csv",
         service_profile="results/tables/service_profile.csv",
         early_engagement="results/tables/early_engagement.csv",
         family_profile="results/tables/family_profile.parquet",
-        quarantine_families="results/quarantine/{site}/families.csv",
-        quarantine_contacts="results/quarantine/{site}/contacts.csv",
-        quarantine_mentors="results/quarantine/{site}/mentors.csv",
+        quarantine_families=expand("results/quarantine/{site}/families.csv", site=SITES),
+        quarantine_contacts=expand("results/quarantine/{site}/contacts.csv", site=SITES),
+        quarantine_mentors=expand("results/quarantine/{site}/mentors.csv", site=SITES),
     output:
-        notebook="results/notebooks/site_{site}.ipynb",
-        html=report(
-            "results/notebooks/site_{site}.html",
-            caption="../report/nb_site.rst",
-            category="Notebooks",
-            subcategory="Sites",
-            labels={"notebook": "site {site}", "format": "HTML"},
-        ),
+        notebook=expand("results/notebooks/site_{site}.ipynb", site=SITES),
+        html=[
+            report(
+                f"results/notebooks/site_{site}.html",
+                caption="../report/nb_site.rst",
+                category="Notebooks",
+                subcategory="Sites",
+                labels={"notebook": f"site {site}", "format": "HTML"},
+            )
+            for site in SITES
+        ],
     log:
-        "logs/notebooks/site_{site}.log",
+        job="logs/notebooks/sites.log",
+        sites=expand("logs/notebooks/site_{site}.log", site=SITES),
     benchmark:
-        "results/benchmarks/site_notebook/{site}.tsv"
+        "results/benchmarks/site_notebooks.tsv"
     conda:
         "../../environment.yml"
     threads: 1
     resources:
         mem_mb=1000,
-        runtime=5,
+        # minutes: a kernel start, then well under 10 s a site
+        runtime=5 + len(SITES) // 6,
     params:
-        parameters=lambda wildcards: {
-            "site_id": wildcards.site,
+        sites=SITES,
+        parameters={
             "min_cell_size": config["disclosure"]["min_cell_size"],
             "study_name": config["study"]["name"],
         },
     message:
-        "Executing the site notebook for {wildcards.site} and converting it to HTML"
+        "Executing the site notebook of each site ({params.sites}) and converting it to HTML"
     script:
-        "../scripts/render_notebook.py"
+        "../scripts/render_site_notebooks.py"
 
 
 rule notebook_with_code:

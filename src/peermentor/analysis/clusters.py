@@ -92,10 +92,9 @@ def _refit(y: np.ndarray, X: np.ndarray, start: np.ndarray) -> np.ndarray | None
 
     if np.linalg.matrix_rank(X) < X.shape[1] or len(np.unique(y)) < 2:
         return None
+
     try:
-        res = Logit(y, X).fit(
-            start_params=start, disp=0, maxiter=MAXITER, warn_convergence=False
-        )
+        res = Logit(y, X).fit(start_params=start, disp=0, maxiter=MAXITER, warn_convergence=False)
     except (np.linalg.LinAlgError, ValueError, ArithmeticError):
         return None
     params = np.asarray(res.params, dtype=float)

@@ -2,6 +2,14 @@
 
 One process per notebook: papermill, the timestamp strip and nbconvert share their imports
 instead of paying three interpreter starts; the notebook's kernel is started once.
+
+Many executions of one template (the site notebook, once per site) share a ``NotebookSession``:
+one kernel and one HTML exporter for all of them. Starting a kernel, importing the notebook's
+libraries in it and loading nbconvert's templates is most of a notebook's cost; the execution
+itself is a fraction of a second. Before every execution but the first the kernel is reset as
+a new IPython session (no name left from the previous one, execution counter back to 1), so
+each executed notebook is the one a fresh kernel gives, byte for byte; only the modules it
+imported stay loaded.
 """
 
 from __future__ import annotations
@@ -11,12 +19,26 @@ from collections.abc import Mapping
 from pathlib import Path
 
 import nbformat
+from jupyter_client.manager import AsyncKernelManager
 
 from peermentor.errors import PeermentorError
 from peermentor.io import atomic_path, write_text
 from peermentor.notebooks import strip_volatile
 
 ANSI_ESCAPE = re.compile(r"\x1b\[[0-9;]*m")  # colours in IPython's tracebacks
+# As nbclient starts a kernel itself: input history in memory, not in ~/.ipython.
+KERNEL_ARGUMENTS = ["--HistoryManager.hist_file=:memory:"]
+# Run silently between two executions. The warnings registries are invalidated (so a warning
+# shown in one site's notebook is shown again in the next), open pyplot figures closed, then
+# IPython's reset: every user name dropped and the execution counter set back to 1.
+RESET_CODE = """\
+import sys as _sys, warnings as _warnings
+_warnings._filters_mutated()
+if "matplotlib.pyplot" in _sys.modules:
+    _sys.modules["matplotlib.pyplot"].close("all")
+get_ipython().reset(new_session=True)
+"""
+TIMEOUT = 60  # seconds to wait for a kernel to start or to reset
 
 
 class NotebookError(PeermentorError):
@@ -37,26 +59,105 @@ def render_notebook(
     rerun on the same inputs gives identical files. The HTML hides the code. A cell that
     raises stops here with papermill's error, naming the cell.
     """
-    import papermill
+    with NotebookSession(kernel) as session:
+        return session.render(template, executed, html, parameters)
 
-    try:
-        # No output path: papermill would write (cell by cell) to a file we then rename,
-        # and record that temporary name in the notebook. We write it once, atomically.
-        notebook = papermill.execute_notebook(
-            str(template), None, parameters=dict(parameters), kernel_name=kernel,
-            progress_bar=False, log_output=False, request_save_on_cell_execute=False,
-        )  # fmt: skip
-    except papermill.PapermillExecutionError as err:
-        trace = ANSI_ESCAPE.sub("", "\n".join(err.traceback[-3:]))
-        raise NotebookError(
-            f"{template}: cell {err.cell_index} raised {err.ename}: {err.evalue}\n{trace}"
-        ) from err
-    notebook.metadata.papermill["output_path"] = str(executed)
-    strip_volatile(notebook)
-    with atomic_path(executed) as tmp:
-        nbformat.write(notebook, str(tmp))
-    write_text(notebook_html(notebook), html)
-    return notebook
+
+class NotebookSession:
+    """One kernel and one HTML exporter for many notebook executions (``render`` each).
+
+    Use as a context manager: the kernel is started on entry and shut down on exit.
+    """
+
+    def __init__(self, kernel: str = "python3") -> None:
+        self.kernel = kernel
+        self.executions = 0
+
+    def __enter__(self) -> NotebookSession:
+        from jupyter_core.utils import run_sync
+        from nbconvert import HTMLExporter
+
+        self._run_sync = run_sync
+        self._manager = ClientClosingManager(kernel_name=self.kernel)
+        run_sync(self._manager.start_kernel)(extra_arguments=KERNEL_ARGUMENTS)
+        self._exporter = HTMLExporter(
+            exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True
+        )
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._manager.close_clients()
+        self._run_sync(self._manager.shutdown_kernel)(now=True)
+
+    def render(
+        self,
+        template: str | Path,
+        executed: str | Path,
+        html: str | Path,
+        parameters: Mapping[str, object],
+    ) -> nbformat.NotebookNode:
+        """Execute ``template`` with ``parameters`` in this session's kernel; write both files."""
+        import papermill
+
+        # Reset through papermill's own client, once it is connected (nbclient's start hook):
+        # a client of our own would pay its connection and readiness check again.
+        reset = {"on_notebook_start": self._reset_kernel} if self.executions else {}
+        self.executions += 1
+        try:
+            # No output path: papermill would write (cell by cell) to a file we then rename,
+            # and record that temporary name in the notebook. We write it once, atomically.
+            notebook = papermill.execute_notebook(
+                str(template), None, parameters=dict(parameters), kernel_name=self.kernel,
+                progress_bar=False, log_output=False, request_save_on_cell_execute=False,
+                km=self._manager, **reset,
+            )  # fmt: skip
+        except papermill.PapermillExecutionError as err:
+            trace = ANSI_ESCAPE.sub("", "\n".join(err.traceback[-3:]))
+            raise NotebookError(
+                f"{template}: cell {err.cell_index} raised {err.ename}: {err.evalue}\n{trace}"
+            ) from err
+        finally:
+            self._manager.close_clients()
+        notebook.metadata.papermill["output_path"] = str(executed)
+        strip_volatile(notebook)
+        with atomic_path(executed) as tmp:
+            nbformat.write(notebook, str(tmp))
+        body, _ = self._exporter.from_notebook_node(notebook)
+        write_text(body, html)
+        return notebook
+
+    async def _reset_kernel(self, notebook: nbformat.NotebookNode) -> None:
+        client = self._manager.open_clients[-1]  # papermill's, connected and ready
+        reply = await client.execute_interactive(
+            RESET_CODE, silent=True, store_history=False, allow_stdin=False, timeout=TIMEOUT
+        )
+        if reply["content"]["status"] != "ok":
+            content = reply["content"]
+            raise NotebookError(
+                f"resetting the kernel between two notebooks failed: "
+                f"{content.get('ename')}: {content.get('evalue')}"
+            )
+
+
+class ClientClosingManager(AsyncKernelManager):
+    """A kernel manager that closes the clients papermill opens on it.
+
+    papermill (nbclient) leaves its client's channels (and heartbeat thread) open when it does
+    not own the kernel: they are closed after each execution.
+    """
+
+    def client(self, **kwargs):
+        client = super().client(**kwargs)
+        self.open_clients.append(client)
+        return client
+
+    @property
+    def open_clients(self) -> list:
+        return self.__dict__.setdefault("_open_clients", [])
+
+    def close_clients(self) -> None:
+        while self.open_clients:
+            self.open_clients.pop().stop_channels()
 
 
 def notebook_html(notebook: nbformat.NotebookNode, *, show_code: bool = False) -> str:
