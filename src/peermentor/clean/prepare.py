@@ -1,8 +1,10 @@
 """Ingest, clean, combine: the one definition of how site exports become the study tables.
 
-The workflow runs the steps as separate rules (``ingest_site``, ``clean_site``,
-``combine_sites`` in workflow/rules/ingest.smk and clean.smk), each calling its step here;
-``peermentor site check``, ``site describe`` and the tests run the same steps in memory through
+The workflow runs the steps as separate rules (``ingest_site``, ``clean_site`` in
+workflow/rules/ingest.smk and clean.smk), each calling its step here, and ``combine_sites``, which
+streams the same combination from the sites' files (``combine.combine_files``: one site in
+memory at a time, byte-identical to ``combine``, tests/clean/test_combine_stream.py);
+``peermentor site check``, ``describe`` and the tests run the steps in memory through
 ``prepare_site`` and ``prepare_study``. The settings are the study config's (``study``: the
 validated config/config.yaml), read in one place, so no caller restates which key feeds which
 step.
