@@ -109,6 +109,17 @@ def _remove_tree(path: Path) -> None:
 def dag_jobs(workdir: Path, target: str) -> list:
     """The jobs ``snakemake <target>`` would run in ``workdir``, in an order the DAG allows
     (dependency levels; within a level by rule and wildcards, so every run has one order)."""
+    # The rules files set variables for their jobs (common.smk: the command the manifest
+    # records); parsing them here must not leave those in this process for later runs.
+    environ = dict(os.environ)
+    try:
+        return _dag_jobs(workdir, target)
+    finally:
+        os.environ.clear()
+        os.environ.update(environ)
+
+
+def _dag_jobs(workdir: Path, target: str) -> list:
     from snakemake.api import SnakemakeApi
     from snakemake.settings.types import (
         DAGSettings,
