@@ -69,7 +69,7 @@ rule combine_sites:
     params:
         sites=SITES,
         tables=TABLES,
-        site_configs=SITE_CONFIGS,
+        files={site: site_files(SITE_CONFIGS[site]) for site in SITES},
     message:
         "Combining {params.sites} into study-level canonical tables"
     script:

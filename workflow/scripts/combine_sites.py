@@ -4,7 +4,6 @@ tables, with the sites' reconciliations and data-quality reports."""
 import pandas as pd
 
 from peermentor.clean.combine import combine_files
-from peermentor.ingest.site import site_files
 from peermentor.io import write_csv
 from peermentor.runner import log, run_step
 
@@ -15,7 +14,7 @@ def combine_sites(input, output, params) -> None:
     tables, sites = params.tables, params.sites
     for i, table in enumerate(tables):
         paths = input.kept[i :: len(tables)]
-        files = [site_files(params.site_configs[site])[table] for site in sites]
+        files = [params.files[site][table] for site in sites]
         # Streamed one site at a time: memory does not grow with the number of sites.
         rows, merged = combine_files(paths, table, output.tables[i], sites, files)
         for line in merged:

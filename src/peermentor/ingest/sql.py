@@ -113,6 +113,8 @@ def read_database(spec: dict, *, where: dict, key: str) -> pd.DataFrame:
 
 
 def _query(engine, spec: dict, url: str, where: dict, key: str) -> pd.DataFrame:
+    import sqlalchemy  # loaded already by read_database, which made the engine
+
     database = _database(url)
     try:
         connection = engine.connect()
@@ -125,7 +127,7 @@ def _query(engine, spec: dict, url: str, where: dict, key: str) -> pd.DataFrame:
         ) from None
     with connection:
         try:
-            return pd.read_sql_query(_text(query_text(spec)), connection)
+            return pd.read_sql_query(sqlalchemy.text(query_text(spec)), connection)
         except Exception as err:  # ProgrammingError (missing table), DataError, ...
             obj = f"table {spec['table']!r}" if spec.get("table") else "the query"
             raise InputError(
@@ -133,12 +135,6 @@ def _query(engine, spec: dict, url: str, where: dict, key: str) -> pd.DataFrame:
                 **where,
                 config_key=f"{key}.{'table' if spec.get('table') else 'query'}",
             ) from None
-
-
-def _text(query: str):
-    import sqlalchemy
-
-    return sqlalchemy.text(query)
 
 
 def make_url(url: str):
