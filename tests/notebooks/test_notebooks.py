@@ -487,15 +487,17 @@ def test_site_inputs_picks_each_sites_item_of_per_site_lists():
     assert site_inputs(inputs, 1) == {"shared": "t.csv", "quarantine_families": "b/f.csv"}
 
 
-def test_the_notebooks_imports_load_neither_statsmodels_nor_scipy_stats():
-    # What the site and study notebooks import (and the job process, through notebooks.render):
-    # statsmodels and scipy.stats cost about 2 s of import and no notebook fits a model.
+def test_the_notebooks_and_figures_imports_load_neither_statsmodels_nor_scipy_stats():
+    # What the notebooks and the figure jobs import (the job process, through notebooks.render;
+    # the outcome figure reads the model step's curve record): statsmodels and scipy.stats
+    # cost about 2 s of import, and neither a notebook nor a figure fits a model.
     import subprocess
     import sys
 
     code = (
         "import sys\n"
         "from peermentor import figures, notebooks\nfrom peermentor.notebooks import render\n"
+        "from peermentor.analysis.prediction import PredictionCurve\n"
         "print(sorted(m for m in ('statsmodels', 'scipy.stats', 'seaborn') if m in sys.modules))"
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)

@@ -11,7 +11,7 @@ import json
 import pandas as pd
 
 from peermentor import figures
-from peermentor.analysis.outcome.curve import PredictionCurve
+from peermentor.analysis.prediction import PredictionCurve
 from peermentor.runner import run_step
 
 

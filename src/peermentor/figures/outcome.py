@@ -6,13 +6,13 @@ unification over the headline predictor, drawn from the curve the model step wro
 from __future__ import annotations
 
 import textwrap
-from typing import TYPE_CHECKING
 
 import matplotlib as mpl
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
+from peermentor.analysis.prediction import PredictionCurve
 from peermentor.figures.style import (
     BLUE,
     GREY,
@@ -26,9 +26,6 @@ from peermentor.figures.style import (
     theme,
 )
 from peermentor.notebooks import as_number, measure_label
-
-if TYPE_CHECKING:  # only its type: importing the outcome package would load statsmodels
-    from peermentor.analysis.outcome.curve import PredictionCurve
 
 # --- odds ratios across models (P5) -------------------------------------------------------
 
