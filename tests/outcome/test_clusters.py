@@ -111,3 +111,31 @@ def test_a_failed_refit_is_not_estimable_not_a_number():
     result = cl.cluster_jackknife(y, X, g, pd.Series([0.0, 0.0], index=X.columns))
     assert result["cov"] is None
     assert result["note"].startswith("not estimable: the leave-one-mentor-out refit")
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_newton_logit_is_statsmodels_logit_fit_to_the_last_bit(seed):
+    # The jackknife's refit replaces statsmodels' model and results objects by its Newton
+    # steps; the estimate must be the same floats, not merely close, so that the published
+    # CR3 columns do not move.
+    rng = np.random.default_rng(seed)
+    n = int(rng.integers(40, 400))
+    X = np.column_stack(
+        [np.ones(n), rng.normal(size=n), rng.integers(0, 2, n), rng.gamma(2, size=n)]
+    )
+    y = (rng.random(n) < 1 / (1 + np.exp(-(X @ [-0.5, 0.8, 0.4, 0.1])))).astype(float)
+    start = np.zeros(4) if seed % 2 else sm.Logit(y, X).fit(disp=0).params * 0.9
+    expected = sm.Logit(y, X).fit(start_params=start, disp=0, maxiter=cl.MAXITER)
+    params, converged = cl.newton_logit(y, X, start)
+    assert converged == expected.mle_retvals["converged"]
+    assert np.array_equal(params, expected.params)
+
+
+def test_newton_logit_not_converged_where_statsmodels_stops_at_maxiter():
+    rng = np.random.default_rng(4)
+    X = np.column_stack([np.ones(200), rng.normal(size=200)])
+    y = (rng.random(200) < 0.4).astype(float)
+    expected = sm.Logit(y, X).fit(disp=0, maxiter=2, warn_convergence=False)
+    params, converged = cl.newton_logit(y, X, np.zeros(2), maxiter=2)
+    assert not converged and not expected.mle_retvals["converged"]
+    assert np.array_equal(params, expected.params)
