@@ -39,47 +39,27 @@ rule ingest_interviews:
         "../scripts/ingest_interviews.py"
 
 
-# --- the analyses: presence, prevalence by role, co-occurrence, agreement, saturation -------
-# Published tables under results/tables/interviews/ (words or counts, no interview ids, no
-# text); exact counts and the coded segments are audit-only tables.
+# --- the analyses: presence, prevalence by role, co-occurrence, agreement, saturation,
+# quotes, the replication rows and the COREQ items -----------------------------------------
+# One job: on 22 interviews each analysis computes in well under a second, and a job of its
+# own cost more than its statistics (a new interpreter, imports, Snakemake's preamble).
+# Every intermediate and published table is still written for reviewers. Published tables
+# under results/tables/interviews/ (words or counts, no interview ids, no text); exact
+# counts and the coded segments are audit-only tables.
 
 
-rule interview_presence:
+rule interview_analyses:
     input:
         code=script_code("interviews.py"),
         codings="results/interim/interviews/codings.parquet",
+        units="results/interim/interviews/units.parquet",
         documents="results/interim/interviews/documents.parquet",
         themes="results/interim/interviews/themes.parquet",
+        # The export is read again for the name of the tool that wrote it (COREQ item 27).
+        export=interview_export,
     output:
         # Per interview: never public (an interview's themes with its role can point at a person).
         presence="results/interim/interviews/presence.parquet",
-    log:
-        "logs/interviews/presence.log",
-    benchmark:
-        "results/benchmarks/interviews/presence.tsv"
-    localrule: True
-    conda:
-        "../../environment.yml"
-    threads: 1
-    resources:
-        mem_mb=1000,
-        runtime=5,
-    params:
-        presence_rule=config["interviews"]["presence_rule"],
-        primary_coder=config["interviews"]["primary_coder"],
-    message:
-        "Finding each theme's presence per interview (rule {params.presence_rule})"
-    script:
-        "../scripts/interviews.py"
-
-
-rule interview_prevalence:
-    input:
-        code=script_code("interviews.py"),
-        presence="results/interim/interviews/presence.parquet",
-        documents="results/interim/interviews/documents.parquet",
-        themes="results/interim/interviews/themes.parquet",
-    output:
         prevalence=report(
             "results/tables/interviews/prevalence.csv",
             caption="../report/interview_prevalence.rst",
@@ -92,79 +72,53 @@ rule interview_prevalence:
             category="Partnership (interviews)",
             subcategory="Audit",
         ),
-    log:
-        "logs/interviews/prevalence.log",
-    benchmark:
-        "results/benchmarks/interviews/prevalence.tsv"
-    localrule: True
-    conda:
-        "../../environment.yml"
-    threads: 1
-    resources:
-        mem_mb=1000,
-        runtime=5,
-    params:
-        prevalence=config["interviews"]["prevalence"],
-        min_cell_size=config["disclosure"]["min_cell_size"],
-    message:
-        "Counting each theme by role (published as {params.prevalence[report_as]})"
-    script:
-        "../scripts/interviews.py"
-
-
-rule interview_cooccurrence:
-    input:
-        code=script_code("interviews.py"),
-        presence="results/interim/interviews/presence.parquet",
-        documents="results/interim/interviews/documents.parquet",
-        themes="results/interim/interviews/themes.parquet",
-    output:
         cooccurrence=report(
             "results/tables/interviews/cooccurrence.csv",
             caption="../report/interview_cooccurrence.rst",
             category="Partnership (interviews)",
             subcategory="Themes",
         ),
-    log:
-        "logs/interviews/cooccurrence.log",
-    benchmark:
-        "results/benchmarks/interviews/cooccurrence.tsv"
-    localrule: True
-    conda:
-        "../../environment.yml"
-    threads: 1
-    resources:
-        mem_mb=1000,
-        runtime=5,
-    params:
-        prevalence=config["interviews"]["prevalence"],
-        min_cell_size=config["disclosure"]["min_cell_size"],
-        decimals=config["disclosure"]["decimals"],
-    message:
-        "Counting the interviews in which two themes occur together"
-    script:
-        "../scripts/interviews.py"
-
-
-rule interview_agreement:
-    input:
-        code=script_code("interviews.py"),
-        codings="results/interim/interviews/codings.parquet",
-        units="results/interim/interviews/units.parquet",
-        documents="results/interim/interviews/documents.parquet",
-        themes="results/interim/interviews/themes.parquet",
-    output:
         agreement=report(
             "results/tables/interviews/agreement.csv",
             caption="../report/interview_agreement.rst",
             category="Partnership (interviews)",
             subcategory="Agreement",
         ),
-        exact="results/interim/interviews/agreement.parquet",
+        agreement_exact="results/interim/interviews/agreement.parquet",
+        saturation=report(
+            "results/tables/interviews/saturation.csv",
+            caption="../report/interview_saturation.rst",
+            category="Partnership (interviews)",
+            subcategory="Themes",
+        ),
+        quotes=report(
+            "results/tables/interviews/quotes.csv",
+            caption="../report/interview_quotes.rst",
+            category="Partnership (interviews)",
+            subcategory="Themes",
+        ),
+        segments=audit_only(
+            "results/tables/interviews_segments.csv",
+            caption="../report/interview_segments.rst",
+            category="Partnership (interviews)",
+            subcategory="Audit",
+        ),
+        replication=report(
+            "results/tables/interviews/replication.csv",
+            caption="../report/interview_replication.rst",
+            category="Partnership (interviews)",
+            subcategory="Replication",
+        ),
+        coreq=report(
+            "results/tables/interviews/coreq.csv",
+            caption="../report/interview_coreq.rst",
+            category="Partnership (interviews)",
+            subcategory="Joint display",
+        ),
     log:
-        "logs/interviews/agreement.log",
+        "logs/interviews/analyses.log",
     benchmark:
-        "results/benchmarks/interviews/agreement.tsv"
+        "results/benchmarks/interviews/analyses.tsv"
     conda:
         "../../environment.yml"
     threads: 1
@@ -172,142 +126,25 @@ rule interview_agreement:
         mem_mb=2000,
         runtime=10,
     params:
+        presence_rule=config["interviews"]["presence_rule"],
+        primary_coder=config["interviews"]["primary_coder"],
+        prevalence=config["interviews"]["prevalence"],
         agreement=config["interviews"]["agreement"],
-        decimals=config["disclosure"]["decimals"],
-    message:
-        "Measuring the coders' agreement on the double-coded interviews (kappa, alpha)"
-    script:
-        "../scripts/interviews.py"
-
-
-rule interview_saturation:
-    input:
-        code=script_code("interviews.py"),
-        presence="results/interim/interviews/presence.parquet",
-        documents="results/interim/interviews/documents.parquet",
-        themes="results/interim/interviews/themes.parquet",
-    output:
-        saturation=report(
-            "results/tables/interviews/saturation.csv",
-            caption="../report/interview_saturation.rst",
-            category="Partnership (interviews)",
-            subcategory="Themes",
-        ),
-    log:
-        "logs/interviews/saturation.log",
-    benchmark:
-        "results/benchmarks/interviews/saturation.tsv"
-    localrule: True
-    conda:
-        "../../environment.yml"
-    threads: 1
-    resources:
-        mem_mb=1000,
-        runtime=5,
-    message:
-        "Tracing saturation: new themes per interview in interview order"
-    script:
-        "../scripts/interviews.py"
-
-
-rule interview_quotes:
-    input:
-        code=script_code("interviews.py"),
-        codings="results/interim/interviews/codings.parquet",
-        documents="results/interim/interviews/documents.parquet",
-        themes="results/interim/interviews/themes.parquet",
-    output:
-        quotes=report(
-            "results/tables/interviews/quotes.csv",
-            caption="../report/interview_quotes.rst",
-            category="Partnership (interviews)",
-            subcategory="Themes",
-        ),
-    log:
-        "logs/interviews/quotes.log",
-    benchmark:
-        "results/benchmarks/interviews/quotes.tsv"
-    localrule: True
-    conda:
-        "../../environment.yml"
-    threads: 1
-    resources:
-        mem_mb=1000,
-        runtime=5,
-    params:
         approved=config["interviews"]["quotes"]["approved"],
         deidentify=config["interviews"]["quotes"]["deidentify"],
+        mapping=interview_mapping,
+        min_cell_size=config["disclosure"]["min_cell_size"],
+        decimals=config["disclosure"]["decimals"],
     message:
-        "De-identifying the approved quotes (the only transcript text made public)"
+        "Analysing the coded interviews: presence (rule {params.presence_rule}), prevalence by "
+        "role, co-occurrence, agreement, saturation, quotes, replication rows, COREQ items"
     script:
         "../scripts/interviews.py"
 
 
 # --- WORKFLOW: the tables beside the analyses, the figures and the notebook ----------------
-# They read the published tables only (and the canonical tables for the replication rows);
-# the quantitative findings come from the published replication table: nothing is refitted.
-
-
-rule interview_segments:
-    input:
-        code=script_code("interviews.py"),
-        codings="results/interim/interviews/codings.parquet",
-        themes="results/interim/interviews/themes.parquet",
-    output:
-        segments=audit_only(
-            "results/tables/interviews_segments.csv",
-            caption="../report/interview_segments.rst",
-            category="Partnership (interviews)",
-            subcategory="Audit",
-        ),
-    log:
-        "logs/interviews/segments.log",
-    benchmark:
-        "results/benchmarks/interviews/segments.tsv"
-    localrule: True
-    conda:
-        "../../environment.yml"
-    threads: 1
-    resources:
-        mem_mb=1000,
-        runtime=5,
-    message:
-        "Listing the coded segments with their text (audit report only)"
-    script:
-        "../scripts/interviews.py"
-
-
-rule partnership_replication:
-    input:
-        code=script_code("interviews.py"),
-        documents="results/interim/interviews/documents.parquet",
-        themes="results/interim/interviews/themes.parquet",
-        presence="results/interim/interviews/presence.parquet",
-        agreement="results/interim/interviews/agreement.parquet",
-    output:
-        replication=report(
-            "results/tables/interviews/replication.csv",
-            caption="../report/interview_replication.rst",
-            category="Partnership (interviews)",
-            subcategory="Replication",
-        ),
-    log:
-        "logs/interviews/replication.log",
-    benchmark:
-        "results/benchmarks/interviews/replication.tsv"
-    localrule: True
-    conda:
-        "../../environment.yml"
-    threads: 1
-    resources:
-        mem_mb=1000,
-        runtime=5,
-    params:
-        decimals=config["disclosure"]["decimals"],
-    message:
-        "Putting the partnership study's figures beside this run's (22 interviews, 9/9/4, kappa)"
-    script:
-        "../scripts/interviews.py"
+# They read the published tables only; the quantitative findings come from the published
+# replication table: nothing is refitted.
 
 
 rule joint_display:
@@ -341,46 +178,9 @@ rule joint_display:
         "../scripts/interviews.py"
 
 
-rule coreq:
-    input:
-        code=script_code("interviews.py"),
-        documents="results/interim/interviews/documents.parquet",
-        codings="results/interim/interviews/codings.parquet",
-        export=interview_export,
-        agreement="results/interim/interviews/agreement.parquet",
-        saturation="results/tables/interviews/saturation.csv",
-        quotes="results/tables/interviews/quotes.csv",
-    output:
-        coreq=report(
-            "results/tables/interviews/coreq.csv",
-            caption="../report/interview_coreq.rst",
-            category="Partnership (interviews)",
-            subcategory="Joint display",
-        ),
-    log:
-        "logs/interviews/coreq.log",
-    benchmark:
-        "results/benchmarks/interviews/coreq.tsv"
-    localrule: True
-    conda:
-        "../../environment.yml"
-    threads: 1
-    resources:
-        mem_mb=1000,
-        runtime=5,
-    params:
-        # The export is read again for the name of the tool that wrote it (COREQ item 27).
-        mapping=interview_mapping,
-        decimals=config["disclosure"]["decimals"],
-    message:
-        "Filling the COREQ items the data can fill"
-    script:
-        "../scripts/interviews.py"
-
-
 rule figure_interviews:
     input:
-        code=script_code("interviews.py"),
+        code=script_code("figures.py"),
         prevalence="results/tables/interviews/prevalence.csv",
         saturation="results/tables/interviews/saturation.csv",
     output:
@@ -425,7 +225,7 @@ rule figure_interviews:
     message:
         "Drawing the themes by role and the saturation curve (partnership study)"
     script:
-        "../scripts/interviews.py"
+        "../scripts/figures.py"
 
 
 rule partnership_notebook:

@@ -1,23 +1,17 @@
-"""Rules of workflow/rules/interviews.smk after ingestion: the partnership study's analyses
-(Sears et al. 2017), their published tables, the replication rows, the joint display, the
-COREQ items and the figures.
+"""Rules interview_analyses and joint_display (workflow/rules/interviews.smk): the partnership
+study's analyses (Sears et al. 2017), their published tables, the replication rows, the COREQ
+items, and the joint display beside the quantitative findings.
 
 The analyses read the canonical tables and write published tables through the
 ``publish.interviews`` policies (prevalence as words or counts, no interview ids, no text);
-exact counts and the coded segments go to audit-only tables. The joint display, COREQ items
-and figures read published tables. One script serves these rules; the job is the function
-named like the rule.
+exact counts and the coded segments go to audit-only tables. The joint display reads
+published tables. The job is the function named like the rule; the interview figures are
+drawn by scripts/figures.py.
 """
-
-import matplotlib
-
-matplotlib.use("Agg")  # no display; the same renderer on every machine (the figure rule)
 
 import pandas as pd
 
 from peermentor.analysis import interviews as analysis
-from peermentor.figures import interviews as interview_figures
-from peermentor.figures import save_figure
 from peermentor.ingest import interviews
 from peermentor.io import write_csv, write_parquet
 from peermentor.publish import interviews as publish
@@ -30,22 +24,39 @@ def read_published(path) -> pd.DataFrame:
     return pd.read_csv(path, dtype=str, keep_default_na=False)
 
 
-def _canonical(input, *names: str) -> list[pd.DataFrame]:
-    return [pd.read_parquet(getattr(input, name)) for name in names]
+def interview_analyses(input, output, params) -> None:
+    """Every analysis of the coded interviews, in one job, each writing its own tables.
+
+    Presence and the exact agreement are written first and read back, so the analyses
+    after them read what a reviewer reads."""
+    codings, units, documents, themes = (
+        pd.read_parquet(getattr(input, name))
+        for name in ("codings", "units", "documents", "themes")
+    )
+    write_parquet(theme_presence(codings, documents, themes, params), output.presence)
+    presence = pd.read_parquet(output.presence)
+    prevalence(presence, documents, themes, output, params)
+    cooccurrence(presence, documents, themes, output, params)
+    write_agreement(codings, units, documents, themes, output, params)
+    agreement = pd.read_parquet(output.agreement_exact)
+    saturation = analysis.theme_saturation(presence, documents, themes)
+    write_csv(publish.publish_saturation(saturation), output.saturation)
+    quotes(codings, documents, themes, output, params)
+    # Every mapped coding with its text (audit report only: the text never goes public).
+    write_csv(publish.coded_segments(codings, themes), output.segments)
+    replication(documents, presence, themes, agreement, output, params)
+    coreq(documents, codings, agreement, input, output, params)
 
 
-def interview_presence(input, output, params) -> None:
+def theme_presence(codings, documents, themes, params) -> pd.DataFrame:
     """Each theme's presence per interview (processes rolled up; the configured rule)."""
-    codings, documents, themes = _canonical(input, "codings", "documents", "themes")
-    presence = analysis.theme_presence(
+    return analysis.theme_presence(
         codings, documents, themes, rule=params.presence_rule, primary_coder=params.primary_coder
     )
-    write_parquet(presence, output.presence)
 
 
-def interview_prevalence(input, output, params) -> None:
+def prevalence(presence, documents, themes, output, params) -> None:
     """Prevalence by role: exact (audit only) and as the public report prints it."""
-    presence, documents, themes = _canonical(input, "presence", "documents", "themes")
     exact = analysis.prevalence_by_role(presence, documents, themes)
     write_csv(exact, output.exact)
     p = params.prevalence
@@ -55,9 +66,8 @@ def interview_prevalence(input, output, params) -> None:
     write_csv(shown, output.prevalence)
 
 
-def interview_cooccurrence(input, output, params) -> None:
+def cooccurrence(presence, documents, themes, output, params) -> None:
     """Interviews in which two themes are both present, as words or counts."""
-    presence, documents, themes = _canonical(input, "presence", "documents", "themes")
     p = params.prevalence
     shown = publish.publish_cooccurrence(
         analysis.theme_cooccurrence(presence, themes),
@@ -70,9 +80,8 @@ def interview_cooccurrence(input, output, params) -> None:
     write_csv(shown, output.cooccurrence)
 
 
-def interview_agreement(input, output, params) -> None:
+def write_agreement(codings, units, documents, themes, output, params) -> None:
     """Agreement of the coders on the double-coded interviews, document and unit level."""
-    codings, units, documents, themes = _canonical(input, "codings", "units", "documents", "themes")
     a = params.agreement
     options = {
         "n_bootstrap": a["bootstrap"],
@@ -87,22 +96,14 @@ def interview_agreement(input, output, params) -> None:
         ],
         ignore_index=True,
     )
-    write_parquet(table, output.exact)
+    write_parquet(table, output.agreement_exact)
     write_csv(publish.publish_agreement(table, params.decimals), output.agreement)
 
 
-def interview_saturation(input, output, params) -> None:
-    """New themes per interview in interview order (no interview ids)."""
-    presence, documents, themes = _canonical(input, "presence", "documents", "themes")
-    saturation = analysis.theme_saturation(presence, documents, themes)
-    write_csv(publish.publish_saturation(saturation), output.saturation)
-
-
-def interview_quotes(input, output, params) -> None:
+def quotes(codings, documents, themes, output, params) -> None:
     """The config-approved quotes, de-identified (the only transcript text made public)."""
-    codings, documents, themes = _canonical(input, "codings", "documents", "themes")
     deidentify = params.deidentify
-    quotes = publish.approved_quotes(
+    table = publish.approved_quotes(
         codings,
         documents,
         themes,
@@ -110,25 +111,33 @@ def interview_quotes(input, output, params) -> None:
         names=deidentify["names"],
         places=deidentify["places"],
     )
-    write_csv(quotes, output.quotes)
+    write_csv(table, output.quotes)
 
 
-def interview_segments(input, output, params) -> None:
-    """Every mapped coding with its text (audit report only: the text never goes public)."""
-    write_csv(publish.coded_segments(*_canonical(input, "codings", "themes")), output.segments)
-
-
-def partnership_replication(input, output, params) -> None:
+def replication(documents, presence, themes, agreement, output, params) -> None:
     """The paper's figures (22 interviews, 9/9/4, four processes, kappa .90 on 12) beside
     this run's."""
-    documents, presence, themes, agreement = _canonical(
-        input, "documents", "presence", "themes", "agreement"
-    )
     computed = partnership.partnership_computed(
         documents, presence, themes, partnership.pooled_kappa(agreement)
     )
     table = partnership.partnership_replication(computed, params.decimals["effect"])
     write_csv(table, output.replication)
+
+
+def coreq(documents, codings, agreement, input, output, params) -> None:
+    """The COREQ items the data can fill (interviews by role, coders, software, agreement,
+    saturation, quotes), from the tables this job has written."""
+    table = partnership.coreq_items(
+        documents,
+        sorted(codings["coder"].astype(str).unique()),
+        interviews.read_export(
+            {**params.mapping, "export": {**params.mapping["export"], "path": input.export}}
+        ).tool,
+        publish.agreement_sentence(agreement, params.decimals),
+        read_published(output.saturation),
+        n_quotes=len(read_published(output.quotes)),
+    )
+    write_csv(table, output.coreq)
 
 
 def joint_display(input, output, params) -> None:
@@ -137,31 +146,6 @@ def joint_display(input, output, params) -> None:
         params.links, read_published(input.replication), read_published(input.prevalence)
     )
     write_csv(table, output.joint_display)
-
-
-def coreq(input, output, params) -> None:
-    """The COREQ items the data can fill (interviews by role, coders, software, agreement,
-    saturation, quotes)."""
-    documents, codings, agreement = _canonical(input, "documents", "codings", "agreement")
-    table = partnership.coreq_items(
-        documents,
-        sorted(codings["coder"].astype(str).unique()),
-        interviews.read_export(
-            {**params.mapping, "export": {**params.mapping["export"], "path": input.export}}
-        ).tool,
-        publish.agreement_sentence(agreement, params.decimals),
-        read_published(input.saturation),
-        n_quotes=len(read_published(input.quotes)),
-    )
-    write_csv(table, output.coreq)
-
-
-def figure_interviews(input, output, params) -> None:
-    """Themes by role (heatmap) and the saturation curve, from the published tables."""
-    heatmap = interview_figures.theme_role_heatmap(read_published(input.prevalence))
-    save_figure(heatmap, output.heatmap_png, output.heatmap_svg)
-    curve = interview_figures.saturation_curve(read_published(input.saturation))
-    save_figure(curve, output.saturation_png, output.saturation_svg)
 
 
 run_step(snakemake, globals()[snakemake.rule])
