@@ -62,7 +62,7 @@ def test_each_site_is_ingested_and_cleaned_before_combining_and_the_order_is_sta
         assert jobs.index(f"ingest_site:{site}") < jobs.index(f"clean_site:{site}") < combine
     assert jobs.index("demo_data") == 0 and jobs[-1] == "analysis"
     assert jobs.index("family_profile") < jobs.index("outcome_models")
-    assert jobs.index("outcome_models") < jobs.index("figure_outcome_models")
+    assert jobs.index("outcome_models") < jobs.index("study_figures")
 
 
 def write(path: Path, text: str) -> None:

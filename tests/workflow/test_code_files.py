@@ -25,9 +25,12 @@ def test_imports_are_followed_through_modules_and_inside_functions(tmp_path):
     files = rel(code_files(script))
     assert "figures/__init__.py" in files  # `from package import module`
     assert "figures/outcome.py" in files  # re-exported by the package
-    # The unification curve refits the model inside a function: the model code counts.
-    assert "analysis/outcome/fit.py" in files
     assert "demo/simulate.py" not in files
+    # `peermentor demo` imports the generator inside its function (the module itself imports
+    # no package code): the generator's code counts.
+    command = tmp_path / "demo_step.py"
+    command.write_text("from peermentor.demo import command\n")
+    assert {"demo/build.py", "demo/simulate.py"} <= rel(code_files(command))
 
 
 def test_a_notebook_counts_by_its_code_cells(tmp_path):

@@ -210,7 +210,7 @@ def test_changing_a_model_setting_reruns_only_the_model_branch(study, tmp_path):
     )
     jobs = planned_jobs(study, "--configfile", "config/config.yaml", str(override))
     assert set(jobs) == {
-        "outcome_models", "replication_table", "figure_outcome_models", "study_notebook",
+        "outcome_models", "replication_table", "study_figures", "study_notebook",
         "audit_disclosure", "manifest", "all",
         # The joint display sets the P5 finding beside its theme, so it and the partnership
         # notebook follow the model; nothing else of the interview strand reruns.
