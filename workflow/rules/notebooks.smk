@@ -37,6 +37,8 @@ rule study_notebook:
         "results/benchmarks/study_notebook.tsv"
     conda:
         "../../environment.yml"
+    # On the critical path (the study notebook waits for it): started first among ready jobs.
+    priority: 2
     threads: 1
     resources:
         mem_mb=1000,
@@ -86,6 +88,8 @@ rule site_notebooks:
         "results/benchmarks/site_notebooks.tsv"
     conda:
         "../../environment.yml"
+    # The longest job after combining: started early so it overlaps the critical path.
+    priority: 1
     threads: 1
     resources:
         mem_mb=1000,

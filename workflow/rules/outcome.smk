@@ -45,6 +45,8 @@ rule outcome_models:
         "results/benchmarks/outcome_models.tsv"
     conda:
         "../../environment.yml"
+    # On the critical path (the study notebook waits for it): started first among ready jobs.
+    priority: 2
     threads: 1
     resources:
         mem_mb=1000,

@@ -27,6 +27,8 @@ rule rural_urban:
         "results/benchmarks/rural_urban.tsv"
     conda:
         "../../environment.yml"
+    # On the critical path (the study notebook waits for it): started first among ready jobs.
+    priority: 2
     threads: 1
     resources:
         mem_mb=1000,
