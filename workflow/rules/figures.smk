@@ -118,10 +118,10 @@ rule study_figures:
         "logs/figures/study.log",
     benchmark:
         "results/benchmarks/study_figures.tsv"
-    conda:
-        "../../environment.yml"
     # On the critical path (the study notebook waits for it): started first among ready jobs.
     priority: 2
+    conda:
+        "../../environment.yml"
     threads: 1
     resources:
         mem_mb=1000,

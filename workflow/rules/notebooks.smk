@@ -35,10 +35,10 @@ rule study_notebook:
         "logs/notebooks/study.log",
     benchmark:
         "results/benchmarks/study_notebook.tsv"
-    conda:
-        "../../environment.yml"
     # On the critical path (the study notebook waits for it): started first among ready jobs.
     priority: 2
+    conda:
+        "../../environment.yml"
     threads: 1
     resources:
         mem_mb=1000,
@@ -86,10 +86,10 @@ rule site_notebooks:
         sites=expand("logs/notebooks/site_{site}.log", site=SITES),
     benchmark:
         "results/benchmarks/site_notebooks.tsv"
-    conda:
-        "../../environment.yml"
     # The longest job after combining: started early so it overlaps the critical path.
     priority: 1
+    conda:
+        "../../environment.yml"
     threads: 1
     resources:
         mem_mb=1000,

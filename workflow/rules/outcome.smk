@@ -43,10 +43,10 @@ rule outcome_models:
         "logs/outcome_models.log",
     benchmark:
         "results/benchmarks/outcome_models.tsv"
-    conda:
-        "../../environment.yml"
     # On the critical path (the study notebook waits for it): started first among ready jobs.
     priority: 2
+    conda:
+        "../../environment.yml"
     threads: 1
     resources:
         mem_mb=1000,

@@ -25,10 +25,10 @@ rule rural_urban:
         "logs/rural_urban.log",
     benchmark:
         "results/benchmarks/rural_urban.tsv"
-    conda:
-        "../../environment.yml"
     # On the critical path (the study notebook waits for it): started first among ready jobs.
     priority: 2
+    conda:
+        "../../environment.yml"
     threads: 1
     resources:
         mem_mb=1000,
