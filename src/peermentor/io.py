@@ -1,4 +1,5 @@
-"""File helpers shared by the workflow adapters: atomic, deterministic writes.
+"""File helpers shared by the workflow adapters: atomic, deterministic writes, and the
+readers of what they wrote.
 
 A file is written to a temporary name in the same folder and renamed into place,
 so a killed job never leaves a half-written table for a later step to read.
@@ -48,6 +49,13 @@ def write_text(text: str, path: str | Path) -> None:
 
 def write_json(data, path: str | Path) -> None:
     write_text(json.dumps(data, indent=2, sort_keys=True, default=str) + "\n", path)
+
+
+def read_published(path: str | Path) -> pd.DataFrame:
+    """A published CSV as its text: every cell the string the CSV holds ("0.80", "<11",
+    ">=0.966", "1.40e-22"), a blank cell "". Nothing is re-formatted on the way to a reader:
+    pandas would print 0.80 as 0.8 and a mean of 14.0 as 14."""
+    return pd.read_csv(path, dtype=str, keep_default_na=False)
 
 
 def read_parquet(path: str | Path, columns: list[str] | None = None) -> pd.DataFrame:

@@ -14,12 +14,8 @@ import pandas as pd
 from peermentor import figures
 from peermentor.analysis.prediction import PredictionCurve
 from peermentor.figures import interviews as interview_figures
+from peermentor.io import read_published
 from peermentor.runner import run_step
-
-
-def read_published(path) -> pd.DataFrame:
-    """A published table as its printed strings (suppression markers included)."""
-    return pd.read_csv(path, dtype=str, keep_default_na=False)
 
 
 def save(fig, output, name: str) -> None:

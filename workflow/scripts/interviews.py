@@ -13,15 +13,10 @@ import pandas as pd
 
 from peermentor.analysis import interviews as analysis
 from peermentor.ingest import interviews
-from peermentor.io import write_csv, write_parquet
+from peermentor.io import read_published, write_csv, write_parquet
 from peermentor.publish import interviews as publish
 from peermentor.publish import partnership
 from peermentor.runner import run_step
-
-
-def read_published(path) -> pd.DataFrame:
-    """A published table as its printed strings."""
-    return pd.read_csv(path, dtype=str, keep_default_na=False)
 
 
 def interview_analyses(input, output, params) -> None:

@@ -10,6 +10,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from peermentor.io import read_published
 from peermentor.publish.disclosure import is_marker
 from peermentor.notebooks.labels import labelled
 
@@ -46,13 +47,6 @@ def read_study_tables(paths: Mapping[str, str | Path]) -> dict[str, pd.DataFrame
     if missing:
         raise KeyError(f"no path given for table(s) {missing}")
     return {name: read_published(path) for name, path in paths.items()}
-
-
-def read_published(path: str | Path) -> pd.DataFrame:
-    """A published CSV as its text: every cell the string the CSV holds ("0.80", "<11",
-    ">=0.966", "1.40e-22"), a blank cell "". Nothing is re-formatted on the way to a reader:
-    pandas would print 0.80 as 0.8 and a mean of 14.0 as 14."""
-    return pd.read_csv(path, dtype=str, keep_default_na=False)
 
 
 # --- values of published tables, and labels ---------------------------------------------
