@@ -35,7 +35,7 @@ rule study_notebook:
         "logs/notebooks/study.log",
     benchmark:
         "results/benchmarks/study_notebook.tsv"
-    # On the critical path (the study notebook waits for it): started first among ready jobs.
+    # On the critical path (the audit and the report wait for it): started first among ready jobs.
     priority: 2
     conda:
         "../../environment.yml"
