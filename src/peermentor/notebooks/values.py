@@ -32,6 +32,7 @@ STUDY_FIGURES: dict[str, str] = {
     "fig_service_distribution": "results/figures/service_distribution.png",
     "fig_service_mix": "results/figures/service_mix.png",
     "fig_early_engagement": "results/figures/early_engagement.png",
+    "fig_rural_urban": "results/figures/rural_urban.png",
     "fig_odds_ratios": "results/figures/odds_ratios.png",
     "fig_unification_curve": "results/figures/unification_curve.png",
     "fig_workforce_exits": "results/figures/workforce_exits.png",
