@@ -47,3 +47,24 @@ def test_other_packages_are_ignored(tmp_path):
     script = tmp_path / "step.py"
     script.write_text("import pandas as pd\nfrom pathlib import Path\n")
     assert code_files(script) == []
+
+
+def test_imports_nested_in_any_statement_count_and_none_in_expressions_is_missed(tmp_path):
+    # Statements only are walked (an import is never inside an expression): every block kind
+    # that holds statements is reached; the same modules as a walk over every node.
+    script = tmp_path / "step.py"
+    script.write_text(
+        "import ast\n"
+        "try:\n    import peermentor.ingest.rurality\n"
+        "except ImportError:\n    from peermentor.io import write_csv\n"
+        "else:\n    pass\n"
+        "finally:\n    from peermentor import errors\n"
+        "class Step:\n    def run(self):\n        with open('x') as f:\n"
+        "            for _ in f:\n                if True:\n                    pass\n"
+        "                else:\n                    from peermentor import contract\n"
+        "match 1:\n    case 1:\n        from peermentor.config import read\n"
+        "while False:\n    pass\nelse:\n    import peermentor.runner\n"
+    )
+    files = rel(code_files(script))
+    expected = {"ingest/rurality.py", "io.py", "errors.py", "contract.py", "config/read.py"}
+    assert expected | {"runner.py"} <= files
