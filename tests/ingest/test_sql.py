@@ -13,7 +13,7 @@ from sql_helpers import URL_ENV, sql_site
 from peermentor.cli import main
 from peermentor.config import load_site
 from peermentor.errors import ConfigError
-from peermentor.ingest.site import site_files, source_files
+from peermentor.ingest.files import site_files, source_files
 from peermentor.ingest.sql import _scrub, query_text
 from peermentor.publish.manifest import sha256, snapshot_records
 

@@ -23,8 +23,9 @@ from ingest_helpers import pipeline_error, run_site
 from sql_helpers import URL_ENV, as_sql, load_site, sql_site
 
 from peermentor.clean.site import clean_site
+from peermentor.ingest.files import site_files
 from peermentor.ingest.pseudonymize import DEMO_SALT
-from peermentor.ingest.site import ingest_site, site_files
+from peermentor.ingest.site import ingest_site
 
 
 def _pg_bin() -> Path:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from peermentor.config import load_interviews, load_workflow_configs
 from peermentor.errors import PeermentorError
-from peermentor.ingest.site import site_files, source_files
+from peermentor.ingest.files import site_files, source_files
 from peermentor.runner import code_files
 
 # One validation path with `peermentor site check`: the package validates the study

@@ -21,8 +21,9 @@ from peermentor import contract
 from peermentor.clean.combine import combine_tables
 from peermentor.clean.site import CleanResult, check_quarantine_limit, clean_site
 from peermentor.clean.validate import validate_table
+from peermentor.ingest.files import site_files
 from peermentor.ingest.mapping import Mapped
-from peermentor.ingest.site import duplicate_rules, ingest_site, site_files
+from peermentor.ingest.site import duplicate_rules, ingest_site
 
 Progress = Callable[[str], None]
 

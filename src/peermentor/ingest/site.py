@@ -8,37 +8,14 @@ import pandas as pd
 
 from peermentor import contract
 from peermentor.errors import InputError
+from peermentor.ingest.files import site_files
 from peermentor.ingest.layout import EMPTY_ROW, EMPTY_ROWS
 from peermentor.ingest.mapping import Mapped, map_table
 from peermentor.ingest.pseudonymize import pseudonymize
 from peermentor.ingest.read import SOURCE_ROW, read_export
 from peermentor.ingest.rurality import RUCC_MAX, RUCC_MIN, rurality_from_rucc
-from peermentor.ingest.sql import record_path, snapshot_path
 
 TABLE_ORDER = ("mentors", "families", "contacts")
-
-
-def site_files(site_cfg: dict, project_dir: str | Path = ".") -> dict[str, str]:
-    """Export path of each table (several tables may share one workbook)."""
-    return {t: str(Path(project_dir) / table_path(site_cfg, t)) for t in contract.TABLE_NAMES}
-
-
-def table_path(site_cfg: dict, table: str) -> str:
-    """The export's path; for a SQL table, the snapshot of what the database returned."""
-    cfg = site_cfg["tables"][table]
-    return cfg.get("path") or snapshot_path(site_cfg["site_id"], table)
-
-
-def source_files(site_cfg: dict, project_dir: str | Path = ".") -> list[str]:
-    """Every file a site reads: exports and REDCap data dictionaries (a workflow's inputs)."""
-    files = set(site_files(site_cfg, project_dir).values())
-    for table in contract.TABLE_NAMES:
-        if site_cfg["tables"][table]["format"] == "sql":  # the snapshot's record of its query
-            files.add(str(record_path(Path(project_dir) / table_path(site_cfg, table))))
-        dictionary = (site_cfg["tables"][table].get("redcap") or {}).get("dictionary")
-        if dictionary:
-            files.add(str(Path(project_dir) / dictionary))
-    return sorted(files)
 
 
 def duplicate_rules(site_cfg: dict) -> dict[str, str]:

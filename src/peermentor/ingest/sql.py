@@ -20,19 +20,10 @@ from pathlib import Path
 import pandas as pd
 
 from peermentor.errors import InputError
+from peermentor.ingest.files import record_path
 from peermentor.io import write_json, write_parquet
 
-SNAPSHOT = "results/interim/{site}/snapshot/{table}.parquet"
 _NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)?$")
-
-
-def snapshot_path(site: str, table: str) -> str:
-    return SNAPSHOT.format(site=site, table=table)
-
-
-def record_path(snapshot: str | Path) -> Path:
-    """The snapshot's record: query, rows, columns, SHA-256 (never the URL)."""
-    return Path(snapshot).with_suffix(".json")
 
 
 def query_text(spec: dict) -> str:

@@ -22,9 +22,9 @@ from peermentor.clean.prepare import check_limit, prepare_site, validated
 from peermentor.clean.site import ID_COLUMNS, CleanResult
 from peermentor.config import check_exports, load_site, load_yaml
 from peermentor.errors import ConfigError, PeermentorError
+from peermentor.ingest.files import site_files
 from peermentor.ingest.pseudonymize import resolve_salt
 from peermentor.ingest.read import SOURCE_ROW
-from peermentor.ingest.site import site_files
 from peermentor.onboard.drafted import todo_paths
 from peermentor.onboard.infer import swap_day_month
 
