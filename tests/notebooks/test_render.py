@@ -91,3 +91,65 @@ def test_a_failing_notebook_in_a_session_is_named_and_the_next_one_runs(tmp_path
         session.render(source, good, tmp_path / "good" / "nb.html", {"answer": 8})
     assert not bad.exists()
     assert nbformat.read(good, as_version=4).cells[2].outputs[0].data["text/plain"] == "8"
+
+
+# --- the kernel client's readiness check ----------------------------------------------------
+
+
+class FakeChannel:
+    """A channel that returns its messages in order, then stays silent."""
+
+    def __init__(self, messages):
+        self.messages = list(messages)
+        self.waits = []
+
+    async def get_msg(self, timeout=None):
+        from queue import Empty
+
+        self.waits.append(timeout)
+        if not self.messages:
+            raise Empty
+        return self.messages.pop(0)
+
+
+def message(msg_type, parent, **content):
+    return {"msg_type": msg_type, "parent_header": {"msg_id": parent}, "content": content}
+
+
+def test_ready_waits_for_the_idle_status_of_its_own_request_only():
+    import asyncio
+
+    from peermentor.notebooks.render import PromptReadyClient
+
+    iopub = FakeChannel(
+        [
+            message("status", "older", execution_state="idle"),  # an earlier request's
+            message("status", "mine", execution_state="busy"),
+            message("stream", "mine", name="stdout", text=""),
+            message("status", "mine", execution_state="idle"),
+            message("status", "later", execution_state="busy"),
+        ]
+    )
+    found = asyncio.run(PromptReadyClient._next(iopub, "mine", 0.01, "status"))
+    assert found["content"]["execution_state"] == "idle"
+    assert found["parent_header"]["msg_id"] == "mine"
+    assert len(iopub.messages) == 1  # what follows is left for the notebook's execution
+    silent = FakeChannel([message("status", "other", execution_state="idle")])
+    assert asyncio.run(PromptReadyClient._next(silent, "mine", 0.01, "status")) is None
+
+
+def test_sessions_use_the_prompt_client_and_a_session_is_ready_at_once(tmp_path):
+    import time
+
+    from peermentor.notebooks.render import ClientClosingManager, PromptReadyClient
+
+    assert isinstance(ClientClosingManager(kernel_name="python3").client(), PromptReadyClient)
+    source = template(tmp_path, "print(answer)")
+    with NotebookSession() as session:
+        session.render(source, tmp_path / "a.ipynb", tmp_path / "a.html", {"answer": 1})
+        started = time.perf_counter()
+        session.render(source, tmp_path / "b.ipynb", tmp_path / "b.html", {"answer": 2})
+        seconds = time.perf_counter() - started
+    assert "2" in (tmp_path / "b.html").read_text()
+    # jupyter_client's own check waits for 0.2 s of IOPub silence per notebook.
+    print(f"second notebook in the session: {seconds:.2f} s")

@@ -15,11 +15,16 @@ imported stay loaded.
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Mapping
 from pathlib import Path
+from queue import Empty
 
 import nbformat
+from jupyter_client.asynchronous import AsyncKernelClient
 from jupyter_client.manager import AsyncKernelManager
+from jupyter_core.utils import ensure_async
+from traitlets import Type
 
 from peermentor.errors import PeermentorError
 from peermentor.io import atomic_path, write_text
@@ -39,6 +44,11 @@ if "matplotlib.pyplot" in _sys.modules:
 get_ipython().reset(new_session=True)
 """
 TIMEOUT = 60  # seconds to wait for a kernel to start or to reset
+REPLY_WAIT = 1.0  # seconds for the kernel's reply to kernel_info before asking again
+# Seconds for the idle status of a kernel_info request on IOPub before asking again: a new
+# client's IOPub subscription takes a few milliseconds to connect, and what the kernel
+# publishes before that is lost. Doubled at each retry, so a slow machine is waited for.
+IOPUB_WAITS = (0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1.0)
 
 
 class NotebookError(PeermentorError):
@@ -139,12 +149,64 @@ class NotebookSession:
             )
 
 
+class PromptReadyClient(AsyncKernelClient):
+    """A kernel client that is ready once the kernel answered kernel_info and went idle.
+
+    jupyter_client's readiness check ends by draining IOPub until it has been silent for
+    0.2 s, and papermill opens a new client, so pays that wait, for every notebook (60
+    times for 60 sites). The last message a kernel_info request causes is the kernel's idle
+    status for it; waiting for that one drains IOPub as well and ends once it arrives. As in
+    jupyter_client, a request whose messages do not all arrive (IOPub not connected yet, or
+    the kernel still starting) is sent again until ``timeout``.
+    """
+
+    async def _async_wait_for_ready(self, timeout: float | None = None) -> None:
+        deadline = time.monotonic() + (TIMEOUT if timeout is None else timeout)
+        attempt = 0
+        while time.monotonic() < deadline:
+            request = self.kernel_info()
+            wait = IOPUB_WAITS[min(attempt, len(IOPUB_WAITS) - 1)]
+            if await self._answered(request, wait):
+                return
+            if not await self._async_is_alive():
+                raise RuntimeError("Kernel died before replying to kernel_info")
+            attempt += 1
+        raise RuntimeError(f"Kernel didn't respond in {timeout} seconds")
+
+    # AsyncKernelClient binds wait_for_ready to the base method: rebind it to this one.
+    wait_for_ready = _async_wait_for_ready
+
+    async def _answered(self, request: str, iopub_wait: float) -> bool:
+        reply = await self._next(self.shell_channel, request, REPLY_WAIT, "kernel_info_reply")
+        if reply is None:
+            return False
+        self._handle_kernel_info_reply(reply)
+        return await self._next(self.iopub_channel, request, iopub_wait, "status") is not None
+
+    @staticmethod
+    async def _next(channel, request: str, wait: float, msg_type: str) -> dict | None:
+        """The message of ``msg_type`` answering ``request`` (an idle status, on IOPub),
+        skipping others; None if the channel stays silent for ``wait`` seconds."""
+        while True:
+            try:
+                msg = await ensure_async(channel.get_msg(timeout=wait))
+            except Empty:
+                return None
+            answers = msg["parent_header"].get("msg_id") == request
+            idle = msg_type != "status" or msg["content"].get("execution_state") == "idle"
+            if answers and msg["msg_type"] == msg_type and idle:
+                return msg
+
+
 class ClientClosingManager(AsyncKernelManager):
     """A kernel manager that closes the clients papermill opens on it.
 
     papermill (nbclient) leaves its client's channels (and heartbeat thread) open when it does
-    not own the kernel: they are closed after each execution.
+    not own the kernel: they are closed after each execution. Its clients are
+    ``PromptReadyClient``s.
     """
+
+    client_factory = Type(PromptReadyClient, klass=AsyncKernelClient)
 
     def client(self, **kwargs):
         client = super().client(**kwargs)
