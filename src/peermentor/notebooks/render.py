@@ -161,7 +161,8 @@ class PromptReadyClient(AsyncKernelClient):
     """
 
     async def _async_wait_for_ready(self, timeout: float | None = None) -> None:
-        deadline = time.monotonic() + (TIMEOUT if timeout is None else timeout)
+        limit = TIMEOUT if timeout is None else timeout
+        deadline = time.monotonic() + limit
         attempt = 0
         while time.monotonic() < deadline:
             request = self.kernel_info()
@@ -171,7 +172,7 @@ class PromptReadyClient(AsyncKernelClient):
             if not await self._async_is_alive():
                 raise RuntimeError("Kernel died before replying to kernel_info")
             attempt += 1
-        raise RuntimeError(f"Kernel didn't respond in {timeout} seconds")
+        raise RuntimeError(f"Kernel didn't respond in {limit} seconds")
 
     # AsyncKernelClient binds wait_for_ready to the base method: rebind it to this one.
     wait_for_ready = _async_wait_for_ready
