@@ -2,8 +2,9 @@
 records, REDCap data dictionaries.
 
 Free of pandas and the readers: the workflow's Snakefile lists every job's inputs with these
-functions in each Snakemake process (a run, a dry run, each report), which then need not
-import pandas (about 0.4 s each).
+functions in each Snakemake process (a run, a dry run, each report), which need not import
+pandas (about 0.4 s) for that. (A run still imports it: Snakemake compares the rules' params
+with it.)
 """
 
 from __future__ import annotations
