@@ -170,44 +170,45 @@ def _study_config(workdir: Path) -> dict:
 
 def timed(command: list[str], workdir: Path, log_name: str) -> tuple[float, float, str]:
     """Wall seconds, peak RSS (MB) of the largest process in the tree, and the output."""
-    log_path = workdir / "bench_logs" / f"{log_name}.log"
-    log_path.parent.mkdir(exist_ok=True)
-    env = {**os.environ, "PYTHONPATH": str(workdir / "src")}
-    started = time.perf_counter()
-    with log_path.open("w") as log:
-        process = subprocess.Popen(command, cwd=workdir, env=env, stdout=log, stderr=log)
-        # wait4's rusage covers the child and every descendant it reaped: ru_maxrss is
-        # the largest single process of the run (Snakemake, a job, a notebook kernel).
-        _, status, usage = os.wait4(process.pid, 0)
-    seconds = time.perf_counter() - started
-    process.returncode = os.waitstatus_to_exitcode(status)
-    output = log_path.read_text()
-    if process.returncode != 0:
-        sys.exit(f"{' '.join(command)} failed in {workdir}; see {log_path}:\n{output[-3000:]}")
-    return seconds, usage.ru_maxrss / 1024, output
+    seconds, rss, (log_path,) = _run_at_once([command], workdir, [log_name])
+    return seconds, rss, log_path.read_text()
 
 
 def timed_together(commands: list[list[str]], workdir: Path, log_name: str) -> tuple[float, float]:
     """Wall seconds and peak RSS (MB) of ``commands`` run at the same time, as ``make -j2``
     runs them (``make run`` builds the two reports so)."""
+    names = [f"{log_name}_{i + 1}" for i in range(len(commands))]
+    seconds, rss, _ = _run_at_once(commands, workdir, names)
+    return seconds, rss
+
+
+def _run_at_once(
+    commands: list[list[str]], workdir: Path, log_names: list[str]
+) -> tuple[float, float, list[Path]]:
+    """Start every command, wait for all: wall seconds, the peak RSS (MB) of the largest
+    single process, and each command's log (stdout and stderr). A failure stops the run."""
     env = {**os.environ, "PYTHONPATH": str(workdir / "src")}
+    log_paths = [workdir / "bench_logs" / f"{name}.log" for name in log_names]
+    log_paths[0].parent.mkdir(exist_ok=True)
     started = time.perf_counter()
-    logs, processes = [], []
-    for i, command in enumerate(commands):
-        log_path = workdir / "bench_logs" / f"{log_name}_{i + 1}.log"
-        log_path.parent.mkdir(exist_ok=True)
-        logs.append(log_path)
+    processes = []
+    for command, log_path in zip(commands, log_paths, strict=True):
         with log_path.open("w") as log:
             processes.append(
                 subprocess.Popen(command, cwd=workdir, env=env, stdout=log, stderr=log)
             )
     peak = 0.0
-    for process, log_path in zip(processes, logs, strict=True):
+    for process, log_path in zip(processes, log_paths, strict=True):
+        # wait4's rusage covers the child and every descendant it reaped: ru_maxrss is
+        # the largest single process of the run (Snakemake, a job, a notebook kernel).
         _, status, usage = os.wait4(process.pid, 0)
         peak = max(peak, usage.ru_maxrss / 1024)
         if os.waitstatus_to_exitcode(status) != 0:
-            sys.exit(f"{' '.join(process.args)} failed in {workdir}; see {log_path}")
-    return time.perf_counter() - started, peak
+            output = log_path.read_text()
+            sys.exit(
+                f"{' '.join(process.args)} failed in {workdir}; see {log_path}:\n{output[-3000:]}"
+            )
+    return time.perf_counter() - started, peak, log_paths
 
 
 def snakemake(workdir: Path, cores: int, log_name: str, *args: str) -> tuple[float, float, int]:
