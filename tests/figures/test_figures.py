@@ -150,6 +150,22 @@ def test_saved_figures_are_byte_identical_and_carry_no_timestamp(profile, drawn,
     assert not list(tmp_path.glob("*.tmp")), "atomic writes leave no temporary file"
 
 
+def test_a_figure_is_laid_out_once_and_the_svg_keeps_the_pngs_layout(profile, tmp_path):
+    fig = all_figures(profile)["service_mix"]
+    engine = fig.get_layout_engine()
+    runs = []
+    original = type(engine).execute
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(type(engine), "execute", lambda self, f: runs.append(f) or original(self, f))
+        figures.save_figure(fig, tmp_path / "m.png", tmp_path / "m.svg")
+    assert len(runs) == 1  # the PNG's; the SVG is drawn with the same positions
+    assert fig.get_layout_engine() is engine  # restored for later saves
+    laid_out = [ax.get_position().bounds for ax in fig.axes]
+    figures.save_figure(fig, tmp_path / "m2.png", tmp_path / "m2.svg")
+    assert [ax.get_position().bounds for ax in fig.axes] == laid_out
+    assert (tmp_path / "m2.svg").read_bytes() == (tmp_path / "m.svg").read_bytes()
+
+
 def test_png_bytes_equal_the_saved_png(drawn, tmp_path):
     fig = drawn["workforce_exits"]
     figures.save_figure(fig, tmp_path / "w.png", tmp_path / "w.svg")

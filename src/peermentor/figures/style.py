@@ -101,12 +101,23 @@ def new_figure(width: float, height: float, ncols: int = 1, **subplots) -> tuple
 
 
 def save_figure(fig: Figure, png_path: str | Path, svg_path: str | Path) -> None:
-    """Write ``fig`` as PNG and SVG, each atomically; reruns give identical bytes."""
+    """Write ``fig`` as PNG and SVG, each atomically; reruns give identical bytes.
+
+    The layout is computed once, by the PNG's save (constrained layout, on text measured at
+    ``DPI``); the SVG is drawn with those positions. A second layout engine run for the SVG
+    would cost as much as the PNG's (a measuring draw, then the layout) and could place a
+    panel a fraction of a point differently from the PNG.
+    """
     with theme():
         with atomic_path(png_path) as tmp:
             fig.savefig(tmp, format="png", dpi=DPI, metadata=PNG_METADATA)
-        with atomic_path(svg_path) as tmp:
-            fig.savefig(tmp, format="svg", metadata=SVG_METADATA)
+        engine = fig.get_layout_engine()
+        fig.set_layout_engine(None)  # no engine: savefig draws once, positions as laid out
+        try:
+            with atomic_path(svg_path) as tmp:
+                fig.savefig(tmp, format="svg", metadata=SVG_METADATA)
+        finally:
+            fig.set_layout_engine(engine)
 
 
 def png_bytes(fig: Figure) -> bytes:
