@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-import statsmodels.api as sm
 from scipy import stats
+from statsmodels.discrete.discrete_model import Logit
 
 from peermentor.analysis.estimable import estimable_terms, not_estimable
 from peermentor.analysis.outcome.diagnostics import design_matrices, detect_separation
@@ -97,7 +97,7 @@ def _fit_likelihood(y, X, keep, firth: bool) -> dict:
         res = fit_firth(y, X, free=keep)
         return {"llf": res.llf, "params": res.params.to_numpy(), "converged": res.converged}
     columns = X.columns if keep is None else X.columns[keep]
-    res, _, error = _capture(lambda: sm.Logit(y, X[columns]).fit(disp=0, maxiter=MAXITER))
+    res, _, error = _capture(lambda: Logit(y, X[columns]).fit(disp=0, maxiter=MAXITER))
     if error is not None:
         return {"llf": np.nan, "params": np.full(len(columns), np.nan), "converged": False}
     params = pd.Series(res.params, index=columns).reindex(X.columns).to_numpy()

@@ -9,8 +9,9 @@ from collections.abc import Callable, Iterable
 
 import numpy as np
 import pandas as pd
-import statsmodels.api as sm
 from scipy import stats
+from statsmodels.regression.linear_model import OLS
+from statsmodels.tools.tools import add_constant
 
 from peermentor.analysis import clusters
 from peermentor.analysis.estimable import not_estimable
@@ -171,7 +172,7 @@ def site_clustered_regression(
     n_clusters = len(np.unique(groups))
     if clusters.too_few_clusters(n_clusters, "site") or len(np.unique(rural)) < 2:
         return {"coef": np.nan, "se": np.nan, "p_value": np.nan, "n_clusters": n_clusters}
-    fit = sm.OLS(values[keep].to_numpy(), sm.add_constant(rural)).fit(
+    fit = OLS(values[keep].to_numpy(), add_constant(rural)).fit(
         cov_type="cluster", cov_kwds={"groups": groups}, use_t=True
     )
     return {
