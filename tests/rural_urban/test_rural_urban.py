@@ -10,7 +10,8 @@ import pytest
 from scipy import stats
 
 from peermentor.analysis import rural_urban as st
-from peermentor.analysis.rural_urban.effects import _cliffs_delta_of_resample
+from peermentor.analysis.rural_urban import effects
+from peermentor.analysis.rural_urban.effects import _cliffs_delta_of_resamples
 
 # --- generated study: families nested in sites, rurality assigned per site ---------------
 
@@ -447,12 +448,54 @@ def test_bootstrap_fast_path_gives_exactly_cliffs_delta_of_each_resample():
     # Ties within and across strata; the fast path ranks pooled distinct values.
     x = np.array([1.0, 2.0, 2.0, 5.0, 7.0])
     y = np.array([2.0, 3.0, 5.0, 5.0])
-    of_resample = _cliffs_delta_of_resample(x, y)
-    everything = (np.arange(5), np.arange(4))
+    of_resamples = _cliffs_delta_of_resamples(x, y)
+    everything = (np.arange(5)[None, :], np.arange(4)[None, :])
     # By hand, over the 20 pairs: wins 0+0+0+2+4 = 6 (x=5 beats 2 and 3, x=7 beats all),
     # ties 0+1+1+2+0 = 4, losses 20 - 6 - 4 = 10, so delta = (6 - 10) / 20 = -0.2.
-    assert of_resample(*everything) == pytest.approx(-0.2)
+    assert of_resamples(*everything).tolist() == [pytest.approx(-0.2)]
     rng = np.random.default_rng(3)
-    for _ in range(20):
-        ix, iy = rng.integers(0, 5, 5), rng.integers(0, 4, 4)
-        assert of_resample(ix, iy) == st.cliffs_delta(x[ix], y[iy])
+    ix, iy = rng.integers(0, 5, (20, 5)), rng.integers(0, 4, (20, 4))
+    deltas = of_resamples(ix, iy)
+    assert deltas.tolist() == [st.cliffs_delta(x[i], y[j]) for i, j in zip(ix, iy, strict=True)]
+
+
+def _drawn_one_by_one(seed: int, n_x: int, n_y: int, n_boot: int):
+    """The resamples as a loop draws them: x's indices, then y's, replicate by replicate."""
+    rng = np.random.default_rng(seed)
+    ix, iy = [], []
+    for _ in range(n_boot):
+        ix.append(rng.integers(0, n_x, n_x))
+        iy.append(rng.integers(0, n_y, n_y))
+    return np.array(ix), np.array(iy), rng.integers(0, 2**40)
+
+
+@pytest.mark.parametrize("chunk", [1, 7, 2**21])
+@pytest.mark.parametrize(("n_x", "n_y", "n_boot"), [(5, 7, 40), (30, 1, 9), (1, 1, 3)])
+def test_resamples_in_chunks_are_the_numbers_drawn_one_by_one(monkeypatch, chunk, n_x, n_y, n_boot):
+    monkeypatch.setattr(effects, "CHUNK_DRAWS", chunk)
+    rng = np.random.default_rng(42)
+    chunks = list(effects.resample_indices(rng, n_x, n_y, n_boot))
+    ix_loop, iy_loop, after = _drawn_one_by_one(42, n_x, n_y, n_boot)
+    assert np.array_equal(np.concatenate([ix for ix, _ in chunks]), ix_loop)
+    assert np.array_equal(np.concatenate([iy for _, iy in chunks]), iy_loop)
+    assert rng.integers(0, 2**40) == after  # the stream is left where the loop leaves it
+
+
+def test_array_bounds_draw_as_scalar_bounds_do_where_most_draws_are_rejected():
+    # Lemire's method rejects a 32-bit draw with probability about bound / 2**32: with these
+    # bounds about a third are redrawn, so an array of bounds that drew differently (another
+    # algorithm, or another use of the stream) would differ here. 64-bit bounds too.
+    for bounds in ([3_000_000_000] * 4 + [2**32 - 7] * 3, [2**32 + 3] * 3 + [5] * 2):
+        one_by_one, at_once = np.random.default_rng(7), np.random.default_rng(7)
+        loop = [[one_by_one.integers(0, b) for b in bounds] for _ in range(300)]
+        array = at_once.integers(0, np.tile(bounds, 300)).reshape(300, len(bounds))
+        assert array.tolist() == loop
+
+
+def test_bootstrap_ci_of_any_statistic_uses_the_same_resamples():
+    # The generic path (any statistic) and the Cliff's delta path see the same resamples.
+    rng = np.random.default_rng(5)
+    x, y = rng.integers(0, 6, 25).astype(float), rng.integers(0, 6, 18).astype(float)
+    fast = st.bootstrap_ci(x, y, st.cliffs_delta, n_boot=500, seed=9)
+    generic = st.bootstrap_ci(x, y, lambda a, b: st.cliffs_delta(a, b), n_boot=500, seed=9)
+    assert fast == generic
