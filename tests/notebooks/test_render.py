@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import sys
 
 import nbformat
 import pytest
@@ -39,6 +40,21 @@ def test_a_rerun_gives_identical_files_and_the_html_hides_code(tmp_path):
     assert "the answer is 42" in outputs[0][1]
     assert "print(f" not in outputs[0][1]  # code hidden
     assert not list((tmp_path / "a").glob(".*.tmp"))
+
+
+def test_the_injected_parameters_do_not_depend_on_an_installed_formatter(tmp_path):
+    # papermill runs the parameters cell through Black when Black imports; Black would
+    # split this list over lines. The cell is papermill's plain assignment either way.
+    pytest.importorskip("black")  # installed with the dev tools: the case that mattered
+    source = template(tmp_path, "len(answer)")
+    sites = [f"site_number_{i}" for i in range(8)]
+    executed = tmp_path / "nb.ipynb"
+    before = sys.modules.get("black")
+    render_notebook(source, executed, tmp_path / "nb.html", {"answer": sites})
+    cell = nbformat.read(executed, as_version=4).cells[1]
+    assert "injected-parameters" in cell.metadata.tags
+    assert cell.source == f"# Parameters\nanswer = {sites!r}\n".replace("'", '"')
+    assert sys.modules.get("black") is before  # the process's modules as they were
 
 
 def test_a_failing_cell_is_named_and_leaves_no_output(tmp_path):

@@ -15,8 +15,10 @@ imported stay loaded.
 from __future__ import annotations
 
 import re
+import sys
 import time
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
 from queue import Empty
 
@@ -116,11 +118,12 @@ class NotebookSession:
         try:
             # No output path: papermill would write (cell by cell) to a file we then rename,
             # and record that temporary name in the notebook. We write it once, atomically.
-            notebook = papermill.execute_notebook(
-                str(template), None, parameters=dict(parameters), kernel_name=self.kernel,
-                progress_bar=False, log_output=False, request_save_on_cell_execute=False,
-                km=self._manager, **reset,
-            )  # fmt: skip
+            with _without_black():
+                notebook = papermill.execute_notebook(
+                    str(template), None, parameters=dict(parameters), kernel_name=self.kernel,
+                    progress_bar=False, log_output=False, request_save_on_cell_execute=False,
+                    km=self._manager, **reset,
+                )  # fmt: skip
         except papermill.PapermillExecutionError as err:
             trace = ANSI_ESCAPE.sub("", "\n".join(err.traceback[-3:]))
             raise NotebookError(
@@ -147,6 +150,27 @@ class NotebookSession:
                 f"resetting the kernel between two notebooks failed: "
                 f"{content.get('ename')}: {content.get('evalue')}"
             )
+
+
+@contextmanager
+def _without_black() -> Iterator[None]:
+    """papermill formats the injected parameters cell with Black when Black can be imported.
+
+    Black is a development tool here (snakefmt's), not a dependency of the run: whether it is
+    installed must not change an executed notebook, and importing it costs about 0.25 s per
+    notebook process. While papermill runs, ``import black`` fails (a None entry in
+    ``sys.modules``), so the cell is papermill's own plain assignments, one per parameter.
+    """
+    missing = object()
+    saved = sys.modules.get("black", missing)
+    sys.modules["black"] = None  # type: ignore[assignment]
+    try:
+        yield
+    finally:
+        if saved is missing:
+            del sys.modules["black"]
+        else:
+            sys.modules["black"] = saved
 
 
 class PromptReadyClient(AsyncKernelClient):
