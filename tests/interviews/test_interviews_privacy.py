@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from peermentor.publish.audit import AUDIT_ONLY
 from peermentor.publish.audit.transcripts import (
+    _any_whole_word,
     find_leaks,
     public_outputs,
     transcript_runs,
@@ -71,6 +74,35 @@ def test_configured_names_and_raw_ids_as_whole_words():
     assert [(f.line, f.kind, f.what) for f in found] == [
         (1, "name", "configured name or place #2"),
         (2, "participant_id", "roster identifier #1"),
+    ]
+
+
+def test_the_first_character_lookahead_changes_no_match():
+    # The pattern's lookahead on the items' first characters is only a shortcut: it must
+    # find what the plain alternation finds, case-insensitively (Unicode folding included),
+    # for items that start with a non-word character and for phrases over any whitespace.
+    items = ["P07", "p070", "#12", "Harlan County", "Äbtissin", "ſt. Paul", "KELVIN", "-x"]
+    text = (
+        "p07 P070 #12 a#12 harlan\n\tcounty HARLAN COUNTYX äBTISSIN St. paul "
+        "\u212aelvin kelvin -x a-x P07_ x P07"
+    )
+    bodies = sorted(
+        {r"\s+".join(re.escape(part) for part in item.split()) for item in items}, key=len
+    )[::-1]
+    plain = re.compile(rf"(?<!\w)(?:{'|'.join(bodies)})(?!\w)", re.IGNORECASE)
+    expected = [(m.start(), m.group()) for m in plain.finditer(text)]
+    assert [(m.start(), m.group()) for m in _any_whole_word(items).finditer(text)] == expected
+    assert [m for _, m in expected] == [
+        "p07",
+        "P070",
+        "#12",
+        "harlan\n\tcounty",
+        "äBTISSIN",
+        "St. paul",
+        "\u212aelvin",
+        "kelvin",
+        "-x",
+        "P07",
     ]
 
 
