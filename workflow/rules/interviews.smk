@@ -255,6 +255,9 @@ rule partnership_notebook:
         "logs/notebooks/partnership.log",
     benchmark:
         "results/benchmarks/interviews/notebook.tsv"
+    # On the critical path (the audit waits for it): started before the manifest when both
+    # are ready, as the study notebook is.
+    priority: 2
     conda:
         "../../environment.yml"
     threads: 1
