@@ -469,10 +469,14 @@ def _drawn_one_by_one(seed: int, n_x: int, n_y: int, n_boot: int):
     return np.array(ix), np.array(iy), rng.integers(0, 2**40)
 
 
-@pytest.mark.parametrize("chunk", [1, 7, 2**21])
+@pytest.mark.parametrize("one_call_below", [0, 10**9])  # per replicate / one call a chunk
+@pytest.mark.parametrize("chunk", [1, 7, 2**16])
 @pytest.mark.parametrize(("n_x", "n_y", "n_boot"), [(5, 7, 40), (30, 1, 9), (1, 1, 3)])
-def test_resamples_in_chunks_are_the_numbers_drawn_one_by_one(monkeypatch, chunk, n_x, n_y, n_boot):
+def test_resamples_in_chunks_are_the_numbers_drawn_one_by_one(
+    monkeypatch, one_call_below, chunk, n_x, n_y, n_boot
+):
     monkeypatch.setattr(effects, "CHUNK_DRAWS", chunk)
+    monkeypatch.setattr(effects, "ONE_CALL_BELOW", one_call_below)
     rng = np.random.default_rng(42)
     chunks = list(effects.resample_indices(rng, n_x, n_y, n_boot))
     ix_loop, iy_loop, after = _drawn_one_by_one(42, n_x, n_y, n_boot)
