@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from scipy.special import ndtri  # the normal quantile; scipy.stats would cost ~1 s to import
 
 from peermentor.analysis.estimable import not_estimable
 from peermentor.analysis.profile import DAYS_PER_MONTH, contacts_until
@@ -25,6 +24,10 @@ WORKFORCE_CONTACT_COLUMNS: list[str] = ["mentor_id", "contact_date", "status"]
 
 def wilson_ci(successes: float, n: float, level: float = 0.95) -> tuple[float, float]:
     """Wilson score interval for ``successes`` out of ``n``; (nan, nan) when n is 0."""
+    # The normal quantile from scipy.special (scipy.stats would cost ~1 s to import), imported
+    # here: the figures and the notebooks import this module for its constants only.
+    from scipy.special import ndtri
+
     if n <= 0:
         return (float("nan"), float("nan"))
     z = ndtri(0.5 + level / 2)

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-import nbformat
+if TYPE_CHECKING:  # an annotation only: a notebook's kernel need not load nbformat
+    import nbformat
 
 # Timing fields: papermill's (notebook and cell metadata) and nbclient's (cell metadata).
 VOLATILE_PAPERMILL_KEYS: tuple[str, ...] = ("start_time", "end_time", "duration")
