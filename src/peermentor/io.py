@@ -12,8 +12,10 @@ import os
 import tempfile
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pandas as pd
+if TYPE_CHECKING:  # the readers import pandas when called: a job that only writes text
+    import pandas as pd  # (the notebook jobs' own process) does not load it
 
 
 @contextmanager
@@ -55,8 +57,12 @@ def read_published(path: str | Path) -> pd.DataFrame:
     """A published CSV as its text: every cell the string the CSV holds ("0.80", "<11",
     ">=0.966", "1.40e-22"), a blank cell "". Nothing is re-formatted on the way to a reader:
     pandas would print 0.80 as 0.8 and a mean of 14.0 as 14."""
+    import pandas as pd
+
     return pd.read_csv(path, dtype=str, keep_default_na=False)
 
 
 def read_parquet(path: str | Path, columns: list[str] | None = None) -> pd.DataFrame:
+    import pandas as pd
+
     return pd.read_parquet(path, columns=columns)

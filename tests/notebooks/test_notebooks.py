@@ -487,6 +487,35 @@ def test_site_inputs_picks_each_sites_item_of_per_site_lists():
     assert site_inputs(inputs, 1) == {"shared": "t.csv", "quarantine_families": "b/f.csv"}
 
 
+def test_a_notebook_jobs_own_process_loads_no_pandas():
+    # The job executes the notebook in a kernel, which reads the tables; the job process
+    # itself only parameterizes, strips and converts, so it pays no pandas import (0.4 s).
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "import peermentor.runner, peermentor.notebooks.render, peermentor.notebooks.sites\n"
+        "print(sorted(m for m in ('pandas', 'numpy', 'pyarrow') if m in sys.modules))"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"
+
+
+def test_the_packages_names_load_from_their_modules_on_first_use():
+    import importlib
+
+    import peermentor.notebooks as package
+
+    for name in package.__all__:
+        module = importlib.import_module(f"peermentor.notebooks.{package._MODULE_OF[name]}")
+        assert getattr(package, name) is getattr(module, name), name
+    assert set(package.__all__) <= set(dir(package))
+    with pytest.raises(AttributeError, match="no attribute 'site_row'"):
+        package.site_row  # noqa: B018
+
+
 def test_the_notebooks_and_figures_imports_load_neither_statsmodels_nor_scipy_stats():
     # What the notebooks and the figure jobs import (the job process, through notebooks.render;
     # the outcome figure reads the model step's curve record): statsmodels and scipy.stats

@@ -13,70 +13,74 @@ to every executed notebook before writing it.
 
 Modules: ``values`` (reading, formatting), ``study`` and ``site`` (the notebooks' answers),
 ``executed`` (``strip_volatile``); the reader's labels are ``peermentor.notebooks.labels``.
+
+The names below are loaded from their module on first use (PEP 562): a notebook job's own
+process imports ``notebooks.render`` or ``notebooks.sites`` to execute notebooks and needs
+none of the reader's helpers, which load pandas (0.4 s in each such job); a notebook's kernel,
+which calls them, loads them as before (``from peermentor import notebooks as narrative``).
 """
 
-from peermentor.notebooks.labels import column_label, labelled, measure_label
-from peermentor.notebooks.executed import strip_volatile
-from peermentor.notebooks.site import (
-    QUARANTINE_TABLES,
-    enough_to_plot,
-    quarantine_summary,
-    site_outcomes,
-    site_profile,
-    site_reconciliation,
-    site_rows,
-)
-from peermentor.notebooks.study import (
-    computed_note,
-    inference_answer,
-    outcome_answer,
-    overall_rows,
-    primary_coefficients,
-    replication_answer,
-    replication_rows,
-    rural_urban_answer,
-    site_sensitivity_sentence,
-)
-from peermentor.notebooks.values import (
-    STUDY_FIGURES,
-    STUDY_TABLES,
-    as_number,
-    format_table,
-    format_value,
-    is_true,
-    read_published,
-    read_study_tables,
-    shown,
-)
+from __future__ import annotations
 
-__all__ = [
-    "QUARANTINE_TABLES",
-    "STUDY_FIGURES",
-    "STUDY_TABLES",
-    "as_number",
-    "column_label",
-    "computed_note",
-    "enough_to_plot",
-    "format_table",
-    "format_value",
-    "inference_answer",
-    "is_true",
-    "labelled",
-    "measure_label",
-    "outcome_answer",
-    "overall_rows",
-    "primary_coefficients",
-    "quarantine_summary",
-    "read_published",
-    "read_study_tables",
-    "replication_answer",
-    "replication_rows",
-    "rural_urban_answer",
-    "shown",
-    "site_outcomes",
-    "site_profile",
-    "site_reconciliation",
-    "site_rows",
-    "site_sensitivity_sentence",
-    "strip_volatile",
-]
+import importlib
+
+# Each public name, by the module of this package that defines it.
+_MODULE_OF = {
+    **dict.fromkeys(("column_label", "labelled", "measure_label"), "labels"),
+    "strip_volatile": "executed",
+    **dict.fromkeys(
+        (
+            "QUARANTINE_TABLES",
+            "enough_to_plot",
+            "quarantine_summary",
+            "site_outcomes",
+            "site_profile",
+            "site_reconciliation",
+            "site_rows",
+        ),
+        "site",
+    ),
+    **dict.fromkeys(
+        (
+            "computed_note",
+            "inference_answer",
+            "outcome_answer",
+            "overall_rows",
+            "primary_coefficients",
+            "replication_answer",
+            "replication_rows",
+            "rural_urban_answer",
+            "site_sensitivity_sentence",
+        ),
+        "study",
+    ),
+    **dict.fromkeys(
+        (
+            "STUDY_FIGURES",
+            "STUDY_TABLES",
+            "as_number",
+            "format_table",
+            "format_value",
+            "is_true",
+            "read_published",
+            "read_study_tables",
+            "shown",
+        ),
+        "values",
+    ),
+}
+
+__all__ = sorted(_MODULE_OF)
+
+
+def __getattr__(name: str):
+    module = _MODULE_OF.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
+    globals()[name] = value  # found directly from now on
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_MODULE_OF})

@@ -30,7 +30,7 @@ from traitlets import Type
 
 from peermentor.errors import PeermentorError
 from peermentor.io import atomic_path, write_text
-from peermentor.notebooks import strip_volatile
+from peermentor.notebooks.executed import strip_volatile
 
 ANSI_ESCAPE = re.compile(r"\x1b\[[0-9;]*m")  # colours in IPython's tracebacks
 # As nbclient starts a kernel itself: input history in memory, not in ~/.ipython.
