@@ -46,8 +46,11 @@ def quality_flags(kept: dict[str, pd.DataFrame], *, data_cutoff: str) -> dict[st
     end = mentors.set_index("mentor_id")["end_date"]
     day = contacts["contact_date"].dt.normalize()
     closed = families["case_close_date"].notna() & (families["case_close_date"] <= cutoff)
+    # The distinct ids: pandas' isin on Arrow strings converts its values one by one in
+    # Python (0.95 s for a 100x site's 149,000 contacts, 0.02 s for its 2,300 families).
+    contacted = contacts["family_id"].unique()
     return {
-        "closed_without_contact": closed & ~families["family_id"].isin(contacts["family_id"]),
+        "closed_without_contact": closed & ~families["family_id"].isin(contacted),
         "ended_before_hired": mentors["end_date"] < mentors["hire_date"],
         # a mentor id not in the roster maps to NaT, which compares False: not flagged here
         "contact_outside_employment": (day < _lookup(hire, contacts["mentor_id"]))
