@@ -118,8 +118,9 @@ rule study_figures:
         "logs/figures/study.log",
     benchmark:
         "results/benchmarks/study_figures.tsv"
-    # On the critical path (the study notebook waits for it): started first among ready jobs.
-    priority: 2
+    # On the critical path (the study notebook waits for it): started first among ready jobs
+    # (priorities: docs/performance.md).
+    priority: 4
     conda:
         "../../environment.yml"
     threads: 1

@@ -163,6 +163,9 @@ rule joint_display:
         "logs/interviews/joint_display.log",
     benchmark:
         "results/benchmarks/interviews/joint_display.tsv"
+    # Short, and the partnership notebook waits for it: run as soon as it is ready, so the
+    # notebook can follow the study notebook on one core while the site notebooks use the other.
+    priority: 5
     localrule: True
     conda:
         "../../environment.yml"
@@ -255,8 +258,8 @@ rule partnership_notebook:
         "logs/notebooks/partnership.log",
     benchmark:
         "results/benchmarks/interviews/notebook.tsv"
-    # On the critical path (the audit waits for it): started before the manifest when both
-    # are ready, as the study notebook is.
+    # The audit waits for it: started before the manifest when both are ready, after the
+    # site notebooks (on 2 cores it runs after the study notebook, beside the site notebooks).
     priority: 2
     conda:
         "../../environment.yml"

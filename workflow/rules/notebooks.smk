@@ -37,7 +37,7 @@ rule study_notebook:
     benchmark:
         "results/benchmarks/study_notebook.tsv"
     # On the critical path (the audit and the report wait for it): started first among ready jobs.
-    priority: 2
+    priority: 4
     conda:
         "../../environment.yml"
     threads: 1
@@ -87,8 +87,9 @@ rule site_notebooks:
         sites=expand("logs/notebooks/site_{site}.log", site=SITES),
     benchmark:
         "results/benchmarks/site_notebooks.tsv"
-    # The longest job after combining: started early so it overlaps the critical path.
-    priority: 1
+    # The longest job after combining: started early so it overlaps the critical path (before
+    # the partnership notebook, which fits after the study notebook).
+    priority: 3
     conda:
         "../../environment.yml"
     threads: 1

@@ -44,7 +44,7 @@ rule outcome_models:
     benchmark:
         "results/benchmarks/outcome_models.tsv"
     # On the critical path (the study notebook waits for it): started first among ready jobs.
-    priority: 2
+    priority: 4
     conda:
         "../../environment.yml"
     threads: 1

@@ -26,7 +26,7 @@ rule rural_urban:
     benchmark:
         "results/benchmarks/rural_urban.tsv"
     # On the critical path (the study notebook waits for it): started first among ready jobs.
-    priority: 2
+    priority: 4
     conda:
         "../../environment.yml"
     threads: 1
