@@ -3,6 +3,7 @@ folder; their helpers never undo suppression and their executions are reproducib
 
 from __future__ import annotations
 
+import ast
 import contextlib
 import re
 from pathlib import Path
@@ -487,20 +488,22 @@ def test_site_inputs_picks_each_sites_item_of_per_site_lists():
     assert site_inputs(inputs, 1) == {"shared": "t.csv", "quarantine_families": "b/f.csv"}
 
 
-def test_a_notebook_jobs_own_process_loads_no_pandas():
-    # The job executes the notebook in a kernel, which reads the tables; the job process
-    # itself only parameterizes, strips and converts, so it pays no pandas import (0.4 s).
+def _loaded_in_a_new_process(imports: str, modules: tuple[str, ...]) -> list[str]:
+    """Which of ``modules`` a fresh interpreter has loaded after running ``imports``."""
     import subprocess
     import sys
 
-    code = (
-        "import sys\n"
-        "import peermentor.runner, peermentor.notebooks.render, peermentor.notebooks.sites\n"
-        "print(sorted(m for m in ('pandas', 'numpy', 'pyarrow') if m in sys.modules))"
-    )
+    code = f"import sys\n{imports}\nprint(sorted(m for m in {modules!r} if m in sys.modules))"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == "[]"
+    return ast.literal_eval(result.stdout.strip())
+
+
+def test_a_notebook_jobs_own_process_loads_no_pandas():
+    # The job executes the notebook in a kernel, which reads the tables; the job process
+    # itself only parameterizes, strips and converts, so it pays no pandas import (0.4 s).
+    imports = "import peermentor.runner, peermentor.notebooks.render, peermentor.notebooks.sites"
+    assert _loaded_in_a_new_process(imports, ("pandas", "numpy", "pyarrow")) == []
 
 
 def test_the_packages_names_load_from_their_modules_on_first_use():
@@ -520,15 +523,8 @@ def test_the_notebooks_and_figures_imports_load_neither_statsmodels_nor_scipy_st
     # What the notebooks and the figure jobs import (the job process, through notebooks.render;
     # the outcome figure reads the model step's curve record): statsmodels and scipy.stats
     # cost about 2 s of import, and neither a notebook nor a figure fits a model.
-    import subprocess
-    import sys
-
-    code = (
-        "import sys\n"
+    imports = (
         "from peermentor import figures, notebooks\nfrom peermentor.notebooks import render\n"
-        "from peermentor.analysis.prediction import PredictionCurve\n"
-        "print(sorted(m for m in ('statsmodels', 'scipy.stats', 'seaborn') if m in sys.modules))"
+        "from peermentor.analysis.prediction import PredictionCurve"
     )
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == "[]"
+    assert _loaded_in_a_new_process(imports, ("statsmodels", "scipy.stats", "seaborn")) == []
