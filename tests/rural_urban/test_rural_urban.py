@@ -470,7 +470,8 @@ def _drawn_one_by_one(seed: int, n_x: int, n_y: int, n_boot: int):
 
 
 @pytest.mark.parametrize("one_call_below", [0, 10**9])  # per replicate / one call a chunk
-@pytest.mark.parametrize("chunk", [1, 7, 2**16])
+# 36 indices: 3 replicates of (5, 7) a chunk, 40 = 13 chunks of 3 and one of 1.
+@pytest.mark.parametrize("chunk", [1, 36, 2**16])
 @pytest.mark.parametrize(("n_x", "n_y", "n_boot"), [(5, 7, 40), (30, 1, 9), (1, 1, 3)])
 def test_resamples_in_chunks_are_the_numbers_drawn_one_by_one(
     monkeypatch, one_call_below, chunk, n_x, n_y, n_boot
@@ -486,9 +487,9 @@ def test_resamples_in_chunks_are_the_numbers_drawn_one_by_one(
 
 
 def test_array_bounds_draw_as_scalar_bounds_do_where_most_draws_are_rejected():
-    # Lemire's method rejects a 32-bit draw with probability about bound / 2**32: with these
-    # bounds about a third are redrawn, so an array of bounds that drew differently (another
-    # algorithm, or another use of the stream) would differ here. 64-bit bounds too.
+    # Lemire's method redraws a 32-bit output with probability (2**32 mod bound) / 2**32:
+    # about 0.3 for a bound of 3,000,000,000, so an array of bounds that drew differently
+    # (another algorithm, or another use of the stream) would differ here. 64-bit bounds too.
     for bounds in ([3_000_000_000] * 4 + [2**32 - 7] * 3, [2**32 + 3] * 3 + [5] * 2):
         one_by_one, at_once = np.random.default_rng(7), np.random.default_rng(7)
         loop = [[one_by_one.integers(0, b) for b in bounds] for _ in range(300)]
