@@ -68,3 +68,14 @@ def test_imports_nested_in_any_statement_count_and_none_in_expressions_is_missed
     files = rel(code_files(script))
     expected = {"ingest/rurality.py", "io.py", "errors.py", "contract.py", "config/read.py"}
     assert expected | {"runner.py"} <= files
+
+
+def test_a_package_that_loads_its_names_on_first_use_still_counts_its_modules(tmp_path):
+    # peermentor.notebooks loads its helpers on first use (PEP 562), so nothing imports them
+    # at the top of the package; a notebook that calls `narrative.site_rows(...)` still runs
+    # notebooks/site.py, and editing it must rerun the notebook.
+    notebook = tmp_path / "n.ipynb"
+    cells = [{"cell_type": "code", "source": ["from peermentor import notebooks as narrative\n"]}]
+    notebook.write_text(json.dumps({"cells": cells}))
+    helpers = {f"notebooks/{name}.py" for name in ("executed", "labels", "site", "study", "values")}
+    assert helpers <= rel(code_files(notebook))
