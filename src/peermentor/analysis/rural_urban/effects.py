@@ -95,10 +95,12 @@ def resample_indices(rng: np.random.Generator, n_x: int, n_y: int, n_boot: int):
     """
     per_replicate = n_x + n_y
     chunk = max(1, CHUNK_DRAWS // per_replicate)
-    bounds = np.tile(np.concatenate([np.full(n_x, n_x), np.full(n_y, n_y)]), chunk)
+    one_call = per_replicate < ONE_CALL_BELOW
+    if one_call:  # each index's bound, replicate after replicate, for a whole chunk
+        bounds = np.tile(np.concatenate([np.full(n_x, n_x), np.full(n_y, n_y)]), chunk)
     for start in range(0, n_boot, chunk):
         reps = min(chunk, n_boot - start)
-        if per_replicate < ONE_CALL_BELOW:
+        if one_call:
             draws = rng.integers(0, bounds[: reps * per_replicate]).reshape(reps, per_replicate)
         else:
             draws = np.empty((reps, per_replicate), dtype=np.int64)
