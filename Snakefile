@@ -50,3 +50,8 @@ rule analysis:
     input:
         manifest_outputs(),
     localrule: True
+
+
+# Exit when the last job is done, not up to a second later (peermentor.runner).
+onsuccess:
+    cancel_rescheduling_timers()

@@ -7,6 +7,7 @@ import functools
 import json
 import logging
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -43,6 +44,27 @@ def run_step(smk: Any, job: Callable[..., None], name: str | None = None) -> Non
         logging.shutdown()
         sys.exit(1)
     log.info("%s: done in %.1f s", name, time.perf_counter() - started)
+
+
+def cancel_rescheduling_timers() -> int:
+    """Let a Snakemake run exit as soon as its workflow is done (the Snakefile's onsuccess).
+
+    After every scheduling pass Snakemake 9 starts a ``threading.Timer`` that wakes its
+    scheduler a second later (its job rate limit, ``--max-jobs-per-timespan``, 100/1s by
+    default; a shorter span cannot be set: its pattern reads ``100/100ms`` as 100 minutes).
+    Timers are not daemon threads, so at exit Python waits for the last one: about 1 s after
+    the last job, at every scale. Once the workflow finished there is nothing left to
+    schedule. Only those timers are cancelled; returns how many.
+    """
+    cancelled = 0
+    for thread in threading.enumerate():
+        function = getattr(thread, "function", None)
+        if isinstance(thread, threading.Timer) and "_schedule_reevalutation" in getattr(
+            function, "__qualname__", ""
+        ):
+            thread.cancel()
+            cancelled += 1
+    return cancelled
 
 
 # --- The code a step runs: its package modules are inputs of the rule ---------------------------

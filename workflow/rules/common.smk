@@ -8,7 +8,7 @@ from pathlib import Path
 from peermentor.config import load_interviews, load_workflow_configs
 from peermentor.errors import PeermentorError
 from peermentor.ingest.files import site_files, source_files
-from peermentor.runner import code_files
+from peermentor.runner import cancel_rescheduling_timers, code_files
 
 # One validation path with `peermentor site check`: the package validates the study
 # config in place (filling the schema defaults the rules read) and loads every site
