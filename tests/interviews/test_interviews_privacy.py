@@ -8,7 +8,9 @@ import pytest
 
 from peermentor.publish.audit import AUDIT_ONLY
 from peermentor.publish.audit.transcripts import (
+    _WORD,
     _any_whole_word,
+    _folded_words,
     find_leaks,
     public_outputs,
     transcript_runs,
@@ -24,6 +26,30 @@ UNITS = [("unit 1 of document d1", UNIT), ("unit 2 of document d1", "Short answe
 
 def test_words_fold_case_and_decode_entities():
     assert words("Don&#39;t STOP<br>now") == ["don", "t", "stop", "br", "now"]
+
+
+def test_words_folded_in_one_call_equal_each_word_folded():
+    # Letters whose folding changes length or script: sharp s, dotted capital I (folds to
+    # i + a combining dot), the Kelvin sign, final sigma, the fi ligature, long s; digits,
+    # underscores and a line break between words.
+    text = "STRASSE Straße İstanbul \u212a ΟΔΟΣ οδος \ufb01le \u017fo x_1 ÄÖ\nnext ǅ ß"
+    assert _folded_words(text) == [w.casefold() for w in _WORD.findall(text)]
+    assert _folded_words("") == [] and _folded_words("&& --") == []
+
+
+def test_each_run_is_found_at_its_own_line_up_to_the_run_that_ends_the_file():
+    # UNIT has 22 words, so runs 0..14; label each run by where it starts.
+    runs = {run: f"run {i}" for i, run in enumerate(transcript_runs(UNITS))}
+    text = (
+        "title\n"
+        "We sat at the kitchen table with Marisol\n"  # run 0
+        "filler\n"
+        "what the kids needed before the court date in Harlan County."  # runs 11 to 14
+    )
+    found = find_leaks({"n.html": text}, runs)
+    assert [(f.line, f.what) for f in found] == [
+        (2, "run 0"), (4, "run 11"), (4, "run 12"), (4, "run 13"), (4, "run 14"),
+    ]  # fmt: skip
 
 
 def test_runs_of_eight_words_only():
