@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from peermentor import runner
 from peermentor.runner import PACKAGE_DIR, code_files
 
 
@@ -82,3 +83,51 @@ def test_a_package_that_loads_its_names_on_first_use_still_counts_its_modules(tm
     helpers = {f"notebooks/{module}.py" for module in set(package._MODULE_OF.values())}
     assert {"notebooks/site.py", "notebooks/values.py"} <= helpers
     assert helpers <= rel(code_files(notebook))  # every module a name is loaded from
+
+
+# --- the imports cache: what each source imports, by its content -------------------------------
+
+
+def new_process(monkeypatch):
+    """Forget this process's caches, as a new Snakemake process starts without them."""
+    monkeypatch.setattr(runner, "_IMPORTS_CACHES", {})
+
+
+def test_a_cached_walk_gives_the_same_files_and_parses_nothing_unchanged(tmp_path, monkeypatch):
+    cache = tmp_path / ".snakemake" / "peermentor" / "imports.json"
+    script = tmp_path / "step.py"
+    script.write_text("from peermentor import figures\nfrom peermentor.demo import command\n")
+    new_process(monkeypatch)
+    uncached = code_files(script)
+    new_process(monkeypatch)
+    assert code_files(script, cache=cache) == uncached
+    assert cache.is_file()
+
+    new_process(monkeypatch)
+    parsed = []
+    real = runner._imported_modules
+    monkeypatch.setattr(runner, "_imported_modules", lambda s: parsed.append(s) or real(s))
+    assert code_files(script, cache=cache) == uncached
+    assert parsed == []  # every source found in the cache by its content
+
+    # An edited source is parsed again, whatever its date, and what it imports now followed.
+    script.write_text("from peermentor import figures\n")
+    new_process(monkeypatch)
+    files = rel(code_files(script, cache=cache))
+    assert parsed == [script.read_text()]
+    assert "figures/outcome.py" in files and "demo/simulate.py" not in files
+
+
+def test_a_broken_or_unwritable_cache_only_costs_time(tmp_path, monkeypatch):
+    script = tmp_path / "step.py"
+    script.write_text("from peermentor.ingest.rurality import describe_coding\n")
+    expected = {"__init__.py", "ingest/__init__.py", "ingest/rurality.py"}
+    broken = tmp_path / "imports.json"
+    for text in ("{not json", '{"imports": []}', '{"imports": {"%s": 3}}' % ("0" * 64), "[]"):
+        broken.write_text(text)
+        new_process(monkeypatch)
+        assert rel(code_files(script, cache=broken)) == expected
+    assert "peermentor.ingest.rurality" in broken.read_text()  # rewritten
+    # A cache in a place that cannot be written (its folder is a file): no error.
+    new_process(monkeypatch)
+    assert rel(code_files(script, cache=broken / "imports.json")) == expected

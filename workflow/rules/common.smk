@@ -58,6 +58,9 @@ FIGURES = [
 ]
 WORKFLOW_DIR = Path(workflow.current_basedir).parent
 PROJECT_DIR = WORKFLOW_DIR.parent
+# The imports found in each package module, by its content: every Snakemake process (run,
+# dry run, report, cluster job) parses only the modules that changed (peermentor.runner).
+IMPORTS_CACHE = Path(".snakemake", "peermentor", "imports.json")
 
 
 def script_code(script, *notebooks):
@@ -69,7 +72,7 @@ def script_code(script, *notebooks):
         WORKFLOW_DIR / "scripts" / script,
         *(PROJECT_DIR / nb for nb in notebooks),
     ]
-    return code_files(*scripts)
+    return code_files(*scripts, cache=IMPORTS_CACHE)
 
 
 def site_config_file(wildcards):
