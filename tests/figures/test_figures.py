@@ -33,6 +33,7 @@ from peermentor.analysis.rural_urban import (
 )
 from peermentor.analysis.workforce import summarize_workforce
 from peermentor.contract import ACTIVITY_COLUMNS
+from peermentor.figures import style
 from peermentor.publish.disclosure import (
     publish_profile_summary,
     publish_workforce_summary,
@@ -164,6 +165,28 @@ def test_a_figure_is_laid_out_once_and_the_svg_keeps_the_pngs_layout(profile, tm
     figures.save_figure(fig, tmp_path / "m2.png", tmp_path / "m2.svg")
     assert [ax.get_position().bounds for ax in fig.axes] == laid_out
     assert (tmp_path / "m2.svg").read_bytes() == (tmp_path / "m.svg").read_bytes()
+
+
+def test_each_format_is_drawn_once_with_the_bytes_of_a_plain_savefig(profile, tmp_path):
+    # A plain savefig with the layout engine set lays out and draws inside print_figure
+    # (a draw that renders nothing, then the real one); save_figure lays out once and draws
+    # each format once. The PNGs must not differ by a byte.
+    ours, plain = all_figures(profile), all_figures(profile)
+    draws = []
+    original = Figure.draw
+    for name, fig in ours.items():
+        draws.clear()
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(Figure, "draw", lambda self, r: draws.append(r) or original(self, r))
+            figures.save_figure(fig, tmp_path / f"{name}.png", tmp_path / f"{name}.svg")
+        assert len(draws) == 2, name  # the PNG and the SVG
+        with style.theme():
+            plain[name].savefig(
+                tmp_path / f"{name}_plain.png", format="png", dpi=style.DPI,
+                metadata=style.PNG_METADATA,
+            )  # fmt: skip
+        png = (tmp_path / f"{name}.png").read_bytes()
+        assert png == (tmp_path / f"{name}_plain.png").read_bytes(), name
 
 
 def test_png_bytes_equal_the_saved_png(drawn, tmp_path):
