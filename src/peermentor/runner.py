@@ -81,7 +81,8 @@ def code_files(*scripts: str | Path, cache: str | Path | None = None) -> list[st
     (and what follows), and nothing it runs is left out. Read from the source with ``ast``:
     nothing is imported. Imports inside functions count; a notebook counts by its code cells.
 
-    ``cache``: a JSON file of the imports found in each source, by the source's SHA-256.
+    ``cache``: a JSON file of the imports found in each source, by the SHA-256 of the source
+    and of this module (the walker).
     Parsing the package's 120 modules is about a tenth of every Snakemake process's start
     (run, dry run, report, each cluster job); with the cache only a changed source is parsed.
     """
@@ -137,7 +138,7 @@ class _ImportsCache:
         """Read once per process: every rule of the workflow walks the same modules."""
         if path not in self.parsed:
             source = _source(path)
-            key = hashlib.sha256(source.encode("utf-8")).hexdigest()
+            key = hashlib.sha256(_walker_id() + source.encode("utf-8")).hexdigest()
             found = self.entries.get(key)
             if not isinstance(found, list):
                 found = sorted(_imported_modules(source))
@@ -157,6 +158,13 @@ class _ImportsCache:
         except OSError:
             return
         self.changed = False
+
+
+@functools.cache
+def _walker_id() -> bytes:
+    """This module's own digest, part of every cache key: an entry found by an earlier
+    version of the walker (``_imported_modules``) is never taken for this one's."""
+    return hashlib.sha256(Path(__file__).read_bytes()).digest()
 
 
 def _source(path: Path) -> str:

@@ -131,3 +131,22 @@ def test_a_broken_or_unwritable_cache_only_costs_time(tmp_path, monkeypatch):
     # A cache in a place that cannot be written (its folder is a file): no error.
     new_process(monkeypatch)
     assert rel(code_files(script, cache=broken / "imports.json")) == expected
+
+
+def test_entries_of_another_version_of_the_walker_are_not_taken(tmp_path, monkeypatch):
+    # A cache written by an earlier runner.py (whose walker may have found other imports)
+    # sits in .snakemake/ of every project: its entries must not be read as this one's.
+    cache = tmp_path / "imports.json"
+    script = tmp_path / "step.py"
+    script.write_text("from peermentor.ingest.rurality import describe_coding\n")
+    new_process(monkeypatch)
+    monkeypatch.setattr(runner, "_walker_id", lambda: b"an earlier runner.py")
+    monkeypatch.setattr(runner, "_imported_modules", lambda source: {"peermentor.demo"})
+    assert "demo/__init__.py" in rel(code_files(script, cache=cache))
+    monkeypatch.undo()
+    new_process(monkeypatch)
+    assert rel(code_files(script, cache=cache)) == {
+        "__init__.py",
+        "ingest/__init__.py",
+        "ingest/rurality.py",
+    }
