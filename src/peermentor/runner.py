@@ -81,8 +81,7 @@ def code_files(*scripts: str | Path, cache: str | Path | None = None) -> list[st
     (and what follows), and nothing it runs is left out. Read from the source with ``ast``:
     nothing is imported. Imports inside functions count; a notebook counts by its code cells.
 
-    ``cache``: a JSON file of the imports found in each source, by the SHA-256 of the source
-    and of this module (the walker).
+    ``cache``: a JSON file of the imports found in each source, by the source's SHA-256.
     Parsing the package's 120 modules is about a tenth of every Snakemake process's start
     (run, dry run, report, each cluster job); with the cache only a changed source is parsed.
     """
@@ -105,10 +104,11 @@ _IMPORTS_CACHES: dict[Path | None, _ImportsCache] = {}  # one per cache file and
 class _ImportsCache:
     """The package modules each source imports, by the source's SHA-256, kept in a JSON file.
 
-    Keyed by content, so an edited source is parsed again whatever its date. One per file
-    and process; an unreadable file counts as empty, and a file that cannot be written is
-    left as it was (the cache only saves time). Written atomically: two Snakemake processes
-    (the two reports) may save at once.
+    Keyed by content, so an edited source is parsed again whatever its date. The file names
+    the walker that filled it (this module's digest): a file of another version of the walker
+    counts as empty. One per file and process; an unreadable file counts as empty, and a file
+    that cannot be written is left as it was (the cache only saves time). Written atomically:
+    two Snakemake processes (the two reports) may save at once.
     """
 
     MAX_ENTRIES = 2000  # the newest are kept: old versions of edited modules drop out
@@ -129,16 +129,17 @@ class _ImportsCache:
     @staticmethod
     def _read(path: Path) -> dict[str, list[str]]:
         try:
-            entries = json.loads(path.read_text(encoding="utf-8"))["imports"]
+            cached = json.loads(path.read_text(encoding="utf-8"))
+            walker, entries = cached["walker"], cached["imports"]
         except (OSError, ValueError, KeyError, TypeError):
             return {}
-        return entries if isinstance(entries, dict) else {}
+        return entries if walker == _walker_id() and isinstance(entries, dict) else {}
 
     def of(self, path: Path) -> frozenset[str]:
         """Read once per process: every rule of the workflow walks the same modules."""
         if path not in self.parsed:
             source = _source(path)
-            key = hashlib.sha256(_walker_id() + source.encode("utf-8")).hexdigest()
+            key = hashlib.sha256(source.encode("utf-8")).hexdigest()
             found = self.entries.get(key)
             if not isinstance(found, list):
                 found = sorted(_imported_modules(source))
@@ -151,7 +152,7 @@ class _ImportsCache:
         if not (self.path and self.changed):
             return
         kept = dict(list(self.entries.items())[-self.MAX_ENTRIES :])
-        text = json.dumps({"imports": kept}, indent=0)
+        text = json.dumps({"walker": _walker_id(), "imports": kept}, indent=0)
         try:
             with atomic_path(self.path) as tmp:
                 tmp.write_text(text, encoding="utf-8")
@@ -161,10 +162,10 @@ class _ImportsCache:
 
 
 @functools.cache
-def _walker_id() -> bytes:
-    """This module's own digest, part of every cache key: an entry found by an earlier
-    version of the walker (``_imported_modules``) is never taken for this one's."""
-    return hashlib.sha256(Path(__file__).read_bytes()).digest()
+def _walker_id() -> str:
+    """This module's own digest, written in the imports cache: entries found by an earlier
+    version of the walker (``_imported_modules``) are never taken for this one's."""
+    return hashlib.sha256(Path(__file__).read_bytes()).hexdigest()
 
 
 def _source(path: Path) -> str:

@@ -140,7 +140,7 @@ def test_entries_of_another_version_of_the_walker_are_not_taken(tmp_path, monkey
     script = tmp_path / "step.py"
     script.write_text("from peermentor.ingest.rurality import describe_coding\n")
     new_process(monkeypatch)
-    monkeypatch.setattr(runner, "_walker_id", lambda: b"an earlier runner.py")
+    monkeypatch.setattr(runner, "_walker_id", lambda: "an earlier runner.py")
     monkeypatch.setattr(runner, "_imported_modules", lambda source: {"peermentor.demo"})
     assert "demo/__init__.py" in rel(code_files(script, cache=cache))
     monkeypatch.undo()
